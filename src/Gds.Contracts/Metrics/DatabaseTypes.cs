@@ -1,0 +1,14 @@
+namespace Gds.Contracts.Metrics;
+
+/// <summary>The database kinds GdsStreams collects from; each names a family of metric topics.</summary>
+public static class DatabaseTypes
+{
+    public const string PostgreSql = "postgresql";
+    public const string MongoDb = "mongodb";
+    public const string SqlServer = "mssql";
+    public const string Snowflake = "snowflake";
+
+    public static readonly IReadOnlyList<string> All = [PostgreSql, MongoDb, SqlServer, Snowflake];
+
+    public static bool IsKnown(string value) => All.Contains(value);
+}

@@ -1,0 +1,28 @@
+using System.Text.Json.Serialization;
+
+namespace Gds.Contracts.Metrics;
+
+/// <summary>One sample of one metric of one database instance: the value of every gds.metrics.* record.</summary>
+public sealed record Metric
+{
+    [JsonPropertyName("timestamp")] public required DateTimeOffset Timestamp { get; init; }
+    [JsonPropertyName("database_type")] public required string DatabaseType { get; init; }
+    [JsonPropertyName("instance_id")] public required string InstanceId { get; init; }
+    [JsonPropertyName("metric_name")] public required string MetricName { get; init; }
+    [JsonPropertyName("value")] public required double Value { get; init; }
+    [JsonPropertyName("tags")] public IReadOnlyDictionary<string, string> Tags { get; init; } = EmptyTags;
+    [JsonPropertyName("metadata")] public MetricMetadata? Metadata { get; init; }
+
+    /// <summary>The environment tag, which also names the topic; "unknown" when a producer left it out.</summary>
+    [JsonIgnore]
+    public string Environment => Tags.TryGetValue("environment", out var env) && env.Length > 0 ? env : "unknown";
+
+    internal static readonly IReadOnlyDictionary<string, string> EmptyTags = new Dictionary<string, string>();
+}
+
+public sealed record MetricMetadata
+{
+    [JsonPropertyName("collection_duration_ms")] public double CollectionDurationMs { get; init; }
+    [JsonPropertyName("version")] public string Version { get; init; } = "1.0";
+    [JsonPropertyName("correlation_id")] public string? CorrelationId { get; init; }
+}

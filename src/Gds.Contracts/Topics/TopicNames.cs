@@ -1,0 +1,27 @@
+namespace Gds.Contracts.Topics;
+
+/// <summary>Every topic name of the system in one place, so producers and consumers cannot drift apart.</summary>
+public static class TopicNames
+{
+    public const string MetricsPrefix = "gds.metrics.";
+    public const string Rules = "gds.rules";
+    public const string Silences = "gds.silences";
+    public const string Alerts = "gds.alerts";
+    public const string AlertAcks = "gds.alerts.acks";
+    public const string AlertsDlq = "gds.alerts.dlq";
+    public const string MetricsDlq = "gds.metrics.dlq";
+    public const string Heartbeats = "gds.heartbeats";
+
+    /// <summary>Environments a fresh deployment creates metric topics for; more appear as collectors publish.</summary>
+    public static readonly IReadOnlyList<string> DefaultEnvironments = ["production", "staging", "development"];
+
+    public static string Metrics(string databaseType, string environment) => $"{MetricsPrefix}{databaseType}.{environment}";
+
+    /// <summary>True for gds.metrics.{type}.{env}; false for the metrics DLQ.</summary>
+    public static bool IsMetricsTopic(string topic) =>
+        topic.StartsWith(MetricsPrefix, StringComparison.Ordinal) && topic != MetricsDlq
+        && topic.AsSpan(MetricsPrefix.Length).IndexOf('.') > 0;
+
+    /// <summary>Topics that hold the latest value per key (rules, silences, acks, heartbeats).</summary>
+    public static readonly IReadOnlySet<string> Compacted = new HashSet<string> { Rules, Silences, AlertAcks, Heartbeats };
+}

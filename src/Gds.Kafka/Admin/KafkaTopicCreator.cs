@@ -1,0 +1,33 @@
+using System.Globalization;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+
+namespace Gds.Kafka.Admin;
+
+/// <summary>Creates missing topics on a real cluster through the Admin API; existing ones are left as they are.</summary>
+public sealed class KafkaTopicCreator(string bootstrapServers, short replicationFactor = -1) : ITopicCreator
+{
+    public async Task EnsureAsync(IEnumerable<TopicSpec> topics, CancellationToken ct = default)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build();
+        var existing = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.Select(t => t.Topic).ToHashSet();
+        var missing = topics.Where(t => !existing.Contains(t.Name)).Select(ToSpecification).ToList();
+        if (missing.Count == 0) return;
+        try
+        {
+            await admin.CreateTopicsAsync(missing).WaitAsync(ct);
+        }
+        catch (CreateTopicsException ex) when (ex.Results.All(r => r.Error.Code is ErrorCode.NoError or ErrorCode.TopicAlreadyExists))
+        {
+            // Another process created them first: that is the state we wanted.
+        }
+    }
+
+    private TopicSpecification ToSpecification(TopicSpec t)
+    {
+        var configs = new Dictionary<string, string> { ["cleanup.policy"] = t.Compacted ? "compact" : "delete" };
+        if (t.Retention is { } r && !t.Compacted)
+            configs["retention.ms"] = ((long)r.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        return new TopicSpecification { Name = t.Name, NumPartitions = t.Partitions, ReplicationFactor = replicationFactor, Configs = configs };
+    }
+}

@@ -1,0 +1,24 @@
+using Gds.Contracts.Metrics;
+using Gds.Contracts.Topics;
+
+namespace Gds.Kafka.Admin;
+
+/// <summary>The topics a deployment needs, so `gds kafka`, `gds dev` and tests create the same set.</summary>
+public static class TopicCatalog
+{
+    public static IReadOnlyList<TopicSpec> Standard(int partitions, IEnumerable<string>? environments = null)
+    {
+        var list = new List<TopicSpec>();
+        foreach (var env in environments ?? TopicNames.DefaultEnvironments)
+        foreach (var type in DatabaseTypes.All)
+            list.Add(new TopicSpec(TopicNames.Metrics(type, env), partitions, Retention: TimeSpan.FromDays(7)));
+        list.Add(new TopicSpec(TopicNames.Rules, 1, Compacted: true));
+        list.Add(new TopicSpec(TopicNames.Silences, 1, Compacted: true));
+        list.Add(new TopicSpec(TopicNames.AlertAcks, partitions, Compacted: true));
+        list.Add(new TopicSpec(TopicNames.Heartbeats, partitions, Compacted: true));
+        list.Add(new TopicSpec(TopicNames.Alerts, partitions, Retention: TimeSpan.FromDays(30)));
+        list.Add(new TopicSpec(TopicNames.AlertsDlq, 1, Retention: TimeSpan.FromDays(30)));
+        list.Add(new TopicSpec(TopicNames.MetricsDlq, 1, Retention: TimeSpan.FromDays(30)));
+        return list;
+    }
+}
