@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Starts what the tests need on this machine, each on a spare loopback port with its data in a temp dir:
+#   - PostgreSQL 15 (Debian's postgresql-15, run as the `postgres` user)
+#   - an SMTP server (Debian's python3-aiosmtpd) that writes every message it receives to a maildir
+# Usage: source <(scripts/services.sh start)   -> exports GDS_TEST_* variables
+#        scripts/services.sh stop DIR
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+
+need_pkg() { dpkg -s "$1" >/dev/null 2>&1; }
+install_missing() {
+  local missing=()
+  for p in "$@"; do need_pkg "$p" || missing+=("$p"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing ${missing[*]}" >&2
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >&2
+  fi
+}
+
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+start() {
+  install_missing postgresql-15 python3-aiosmtpd kcat
+  local dir; dir=$(mktemp -d /tmp/gds-services.XXXXXX)
+  chmod 755 "$dir"
+  local pgbin=/usr/lib/postgresql/15/bin
+  local pgport; pgport=$(free_port)
+  mkdir -p "$dir/pg" && chown postgres:postgres "$dir/pg"
+  su postgres -s /bin/bash -c "$pgbin/initdb -D '$dir/pg/data' -U postgres --auth=trust -E UTF8 >'$dir/pg/initdb.log' 2>&1"
+  su postgres -s /bin/bash -c "$pgbin/pg_ctl -D '$dir/pg/data' -l '$dir/pg/server.log' -w -t 60 \
+      -o \"-p $pgport -k '$dir/pg' -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=256MB\" start >&2"
+  # A role with a password, so collectors and tests can exercise password auth too.
+  su postgres -s /bin/bash -c "psql -h 127.0.0.1 -p $pgport -U postgres -qAt -c \"ALTER USER postgres PASSWORD 'postgres'; CREATE ROLE gds_monitor LOGIN PASSWORD 'gds-monitor-secret' IN ROLE pg_monitor;\"" >&2
+  local smtpport; smtpport=$(free_port)
+  mkdir -p "$dir/mail"
+  setsid /usr/bin/python3 "$HERE/smtp_sink.py" 127.0.0.1 "$smtpport" "$dir/mail" </dev/null >"$dir/smtp.log" 2>&1 &
+  echo $! >"$dir/smtp.pid"
+  for _ in $(seq 1 50); do (echo >/dev/tcp/127.0.0.1/$smtpport) 2>/dev/null && break; sleep 0.1; done
+  cat <<VARS
+export GDS_TEST_SERVICES_DIR='$dir'
+export GDS_TEST_PG_CONNECTION='Host=127.0.0.1;Port=$pgport;Username=postgres;Password=postgres;Database=postgres'
+export GDS_TEST_PG_PORT='$pgport'
+export GDS_TEST_SMTP_HOST='127.0.0.1'
+export GDS_TEST_SMTP_PORT='$smtpport'
+export GDS_TEST_SMTP_MAILDIR='$dir/mail'
+VARS
+}
+
+stop() {
+  local dir=$1
+  [ -d "$dir" ] || return 0
+  [ -f "$dir/smtp.pid" ] && kill "$(cat "$dir/smtp.pid")" 2>/dev/null || true
+  su postgres -s /bin/bash -c "/usr/lib/postgresql/15/bin/pg_ctl -D '$dir/pg/data' -m immediate stop" >/dev/null 2>&1 || true
+  rm -rf "$dir"
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop "${2:?services dir}" ;;
+  *) echo "usage: $0 start | stop DIR" >&2; exit 2 ;;
+esac

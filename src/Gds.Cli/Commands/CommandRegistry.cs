@@ -1,0 +1,45 @@
+using Spectre.Console.Cli;
+
+namespace Gds.Cli.Commands;
+
+/// <summary>Every verb of `gds`, one process each. Kept in one list so `gds --help` shows the whole system.</summary>
+public static class CommandRegistry
+{
+    public static void Register(IConfigurator config)
+    {
+        config.AddCommand<Dev.DevCommand>("dev").WithDescription("Everything in one process on the embedded broker: fleet generator, topology, sink, local receiver.");
+        config.AddCommand<KafkaBroker.KafkaCommand>("kafka").WithDescription("Run the embedded Kafka broker as its own process, with every gds topic created.");
+        config.AddCommand<Collect.CollectCommand>("collect").WithDescription("Poll the databases of a targets file and publish their metrics.");
+        config.AddCommand<Streams.StreamsCommand>("streams").WithDescription("Run the alerting topology (Streamiz): metrics + rules -> alerts.");
+        config.AddCommand<Sink.SinkCommand>("sink").WithDescription("Deliver alert events to gds_notification (POST /ingest).");
+        config.AddCommand<DwImport.DwImportCommand>("dw-import").WithDescription("Import metric topics into the data warehouse (PostgreSQL or Snowflake).");
+        config.AddBranch("rules", rules =>
+        {
+            rules.SetDescription("Validate, publish and backtest alerting rules.");
+            rules.AddCommand<Rules.RulesValidateCommand>("validate").WithDescription("Check a rules file; report every error with file, line and field.");
+            rules.AddCommand<Rules.RulesPublishCommand>("publish").WithDescription("Publish a rules file to gds.rules (nothing is published if any rule is invalid).");
+            rules.AddCommand<Rules.RulesBacktestCommand>("backtest").WithDescription("Run the rules offline over recorded samples and print the alerts they would raise.");
+        });
+        config.AddBranch("silence", silence =>
+        {
+            silence.SetDescription("Manage silences (time ranges and recurring maintenance windows).");
+            silence.AddCommand<Silences.SilenceAddCommand>("add").WithDescription("Add a silence.");
+            silence.AddCommand<Silences.SilenceListCommand>("list").WithDescription("List active and scheduled silences.");
+            silence.AddCommand<Silences.SilenceExpireCommand>("expire").WithDescription("Expire a silence now.");
+        });
+        config.AddCommand<Acks.AckCommand>("ack").WithDescription("Acknowledge a firing alert.");
+        config.AddBranch("dlq", dlq =>
+        {
+            dlq.SetDescription("Dead-letter queues.");
+            dlq.AddCommand<Dlq.DlqReplayCommand>("replay").WithDescription("Re-publish dead-lettered alert events to gds.alerts.");
+        });
+        config.AddBranch("bench", bench =>
+        {
+            bench.SetDescription("Benchmarks (figures, not tests).");
+            bench.AddCommand<Bench.BenchStreamsCommand>("streams").WithDescription("Metrics/s through the full topology vs the raw producer rate.");
+            bench.AddCommand<Bench.BenchSinkCommand>("sink").WithDescription("Notifications/s to a local receiver.");
+            bench.AddCommand<Bench.BenchDwCommand>("dw").WithDescription("Rows/s into PostgreSQL from the embedded broker.");
+            bench.AddCommand<Bench.BenchCollectCommand>("collect").WithDescription("PostgreSQL targets one collector sustains at a 30 s interval.");
+        });
+    }
+}

@@ -1,0 +1,3 @@
+namespace Gds.Cli.Commands.KafkaBroker;
+
+public sealed class KafkaCommand() : NotBuiltYet<EmptySettings>("issue 2");

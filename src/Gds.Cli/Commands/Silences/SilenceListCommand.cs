@@ -1,0 +1,3 @@
+namespace Gds.Cli.Commands.Silences;
+
+public sealed class SilenceListCommand() : NotBuiltYet<EmptySettings>("issue 5: silences");

@@ -1,0 +1,17 @@
+using Microsoft.Extensions.Logging;
+
+namespace Gds.Cli.Infrastructure;
+
+public static class Logging
+{
+    /// <summary>Console logs on stderr so stdout stays for results; level from GDS_LOG_LEVEL (default Information).</summary>
+    public static ILoggerFactory Create(LogLevel? minimum = null)
+    {
+        var level = minimum ?? (Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("GDS_LOG_LEVEL"), true, out var l) ? l : LogLevel.Information);
+        return LoggerFactory.Create(b => b
+            .SetMinimumLevel(level)
+            .AddFilter("Streamiz", level > LogLevel.Warning ? level : LogLevel.Warning)
+            .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+    }
+}
