@@ -49,13 +49,10 @@ public class BasicDeliveryTests
         await Eventually.True(() => sink.Stats.DeadLettered == 1, "dead-lettered");
         var dlq = Assert.Single(h.ReadDlq());
         Assert.Equal("{\"event_id\": 42", Encoding.UTF8.GetString(dlq.Message.Value));
-        Assert.Equal("decode", Header(dlq, ErrorHeaders.ErrorStage));
-        Assert.Contains("AlertEvent", Header(dlq, ErrorHeaders.Error));
-        Assert.Equal(TopicNames.Alerts, Header(dlq, ErrorHeaders.SourceTopic));
+        Assert.Equal("decode", SinkHarness.Header(dlq, ErrorHeaders.ErrorStage));
+        Assert.Contains("AlertEvent", SinkHarness.Header(dlq, ErrorHeaders.Error));
+        Assert.Equal(TopicNames.Alerts, SinkHarness.Header(dlq, ErrorHeaders.SourceTopic));
         await Eventually.True(h.AllCommitted, "committed after the DLQ write");
         Assert.Empty(h.Requests());
     }
-
-    internal static string? Header(Confluent.Kafka.ConsumeResult<byte[], byte[]> r, string key) =>
-        r.Message.Headers.TryGetLastBytes(key, out var b) ? Encoding.UTF8.GetString(b) : null;
 }

@@ -160,6 +160,9 @@ public sealed class SinkHarness : IAsyncDisposable
         return list;
     }
 
+    public static string? Header(ConsumeResult<byte[], byte[]> r, string key) =>
+        r.Message.Headers.TryGetLastBytes(key, out var b) ? Encoding.UTF8.GetString(b) : null;
+
     public async ValueTask DisposeAsync()
     {
         foreach (var s in _sinks) await s.DisposeAsync();
@@ -196,6 +199,9 @@ public sealed class RunningSink : IAsyncDisposable
         _stop.Cancel();
         await Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
+
+    public static string? Header(ConsumeResult<byte[], byte[]> r, string key) =>
+        r.Message.Headers.TryGetLastBytes(key, out var b) ? Encoding.UTF8.GetString(b) : null;
 
     public async ValueTask DisposeAsync()
     {
