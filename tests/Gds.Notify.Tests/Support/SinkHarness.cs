@@ -29,10 +29,18 @@ public sealed class SinkHarness : IAsyncDisposable
         Broker = broker;
         Service = service;
         Kafka = new KafkaClientFactory(broker.BootstrapServers);
+        // The mock cluster does not act on LeaveGroup: a restarted sink waits out the old member's session
+        // (45 s by default) before it gets partitions. A short session keeps restart tests short.
+        SinkKafka = new KafkaClientFactory(broker.BootstrapServers, new Dictionary<string, string>
+        {
+            ["session.timeout.ms"] = "1500",
+            ["heartbeat.interval.ms"] = "300",
+        });
     }
 
     public EmbeddedBroker Broker { get; }
     public KafkaClientFactory Kafka { get; }
+    public KafkaClientFactory SinkKafka { get; }
     public WireMockServer Service { get; }
     public CapturingLoggerFactory Logs { get; } = new();
     public int Partitions { get; private init; }
@@ -79,7 +87,7 @@ public sealed class SinkHarness : IAsyncDisposable
 
     public RunningSink StartSink(SinkOptions options, IMailSender? mail = null)
     {
-        var sink = new NotificationSink(options, Kafka, Logs, mail);
+        var sink = new NotificationSink(options, SinkKafka, Logs, mail);
         var running = new RunningSink(sink);
         _sinks.Add(running);
         return running;
