@@ -33,6 +33,9 @@ public sealed class StormLimiter : IDisposable
             }), StringComparer.Ordinal);
     }
 
+    /// <summary>Tokens left in the bucket of a key (for tests and diagnostics).</summary>
+    public long AvailableTokens(string key) => _buckets.GetStatistics(key)?.CurrentAvailablePermits ?? 0;
+
     public int HeldCount { get { lock (_gate) return _held.Values.Sum(l => l.Count); } }
 
     /// <summary>Either a notice to send now (with whatever was held before it), or null: the record was held back.</summary>

@@ -20,8 +20,8 @@ public class DlqReplayTests
         var b1 = Alerts.Firing("evt-r-b1", rule: "rule-b", instance: "db-3");
         var sink = h.StartSink(h.Options());
         await h.ProduceAsync(a1, a2, b1);
-        await Eventually.True(() => sink.Stats.DeadLettered == 3, "three dead-lettered");
-        await Eventually.True(h.AllCommitted, "committed");
+        await h.WaitFor(() => sink.Stats.DeadLettered == 3, "three dead-lettered");
+        await h.WaitFor(h.AllCommitted, "committed");
 
         // The cause is fixed; replay only rule-a.
         h.Service.ResetMappings();
@@ -35,9 +35,9 @@ public class DlqReplayTests
         var report = await replayer.ReplayAsync(new ReplayFilter(RuleId: "rule-a"), dryRun: false, CancellationToken.None);
         Assert.Equal(["evt-r-a1", "evt-r-a2"], report.Events.Select(e => e.EventId!).Order());
         Assert.All(report.Events, e => Assert.Contains("HTTP 422", e.Error));
-        await Eventually.True(() => h.DeliveredIds().Count == 2, "replayed events delivered");
+        await h.WaitFor(() => h.DeliveredIds().Count == 2, "replayed events delivered");
         Assert.Equal(["evt-r-a1", "evt-r-a2"], h.DeliveredIds().Order());
-        await Eventually.True(h.AllCommitted, "replayed records committed");
+        await h.WaitFor(h.AllCommitted, "replayed records committed");
         var replayed = h.ReadAll(TopicNames.Alerts).Where(r => SinkHarness.Header(r, DlqReplayer.ReplayedFrom) is not null).ToList();
         Assert.Equal(2, replayed.Count);
         Assert.All(replayed, r => Assert.Null(SinkHarness.Header(r, ErrorHeaders.HttpStatus)));

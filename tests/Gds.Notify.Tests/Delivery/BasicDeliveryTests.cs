@@ -14,12 +14,12 @@ public class BasicDeliveryTests
         var sink = h.StartSink(h.Options());
         await h.ProduceAsync(Alerts.Firing("evt-1"));
 
-        await Eventually.True(() => h.DeliveredIds().Count == 1, "one delivery");
+        await h.WaitFor(() => h.DeliveredIds().Count == 1, "one delivery");
         var request = Assert.Single(h.Requests());
         Assert.Equal(NotificationComposerTests.ExpectedJson("evt-1"), request.Body);
         Assert.Equal("Bearer " + SinkHarness.Token, request.Headers["Authorization"]);
         Assert.StartsWith("application/json", request.Headers["Content-Type"]);
-        await Eventually.True(h.AllCommitted, "offset committed after the 2xx");
+        await h.WaitFor(h.AllCommitted, "offset committed after the 2xx");
         Assert.Equal(1, sink.Stats.Delivered);
         Assert.DoesNotContain(h.Logs.Lines, l => l.Contains(SinkHarness.Token));
     }
@@ -34,8 +34,8 @@ public class BasicDeliveryTests
             Alerts.Firing("evt-inhibited", instance: "prod-db-02") with { InhibitedBy = ["pg-down:prod-db-02"] },
             Alerts.Firing("evt-loud", instance: "prod-db-03"));
 
-        await Eventually.True(() => sink.Stats.Skipped == 2 && sink.Stats.Delivered == 1, "two skipped, one delivered");
-        await Eventually.True(h.AllCommitted, "all three committed");
+        await h.WaitFor(() => sink.Stats.Skipped == 2 && sink.Stats.Delivered == 1, "two skipped, one delivered");
+        await h.WaitFor(h.AllCommitted, "all three committed");
         Assert.Equal(["evt-loud"], h.DeliveredIds());
     }
 
@@ -46,13 +46,13 @@ public class BasicDeliveryTests
         var sink = h.StartSink(h.Options());
         await h.ProduceRawAsync("prod-db-01", Encoding.UTF8.GetBytes("{\"event_id\": 42"));
 
-        await Eventually.True(() => sink.Stats.DeadLettered == 1, "dead-lettered");
+        await h.WaitFor(() => sink.Stats.DeadLettered == 1, "dead-lettered");
         var dlq = Assert.Single(h.ReadDlq());
         Assert.Equal("{\"event_id\": 42", Encoding.UTF8.GetString(dlq.Message.Value));
         Assert.Equal("decode", SinkHarness.Header(dlq, ErrorHeaders.ErrorStage));
         Assert.Contains("AlertEvent", SinkHarness.Header(dlq, ErrorHeaders.Error));
         Assert.Equal(TopicNames.Alerts, SinkHarness.Header(dlq, ErrorHeaders.SourceTopic));
-        await Eventually.True(h.AllCommitted, "committed after the DLQ write");
+        await h.WaitFor(h.AllCommitted, "committed after the DLQ write");
         Assert.Empty(h.Requests());
     }
 }

@@ -23,15 +23,15 @@ public class RestartTests
             o.Bulkhead.MaxConcurrencyPerRoute = 4;
         });
         var first = h.StartSink(options);
-        await Eventually.True(() => first.Stats.Delivered >= 40, "part of the batch delivered");
+        await h.WaitFor(() => first.Stats.Delivered >= 40, "part of the batch delivered");
         await first.StopAsync();
         var firstDelivered = first.Stats.Delivered;
         Assert.InRange(firstDelivered, 40, 199);
 
         var second = h.StartSink(options);
         var expected = events.Select(e => e.EventId).ToHashSet();
-        await Eventually.True(() => h.DeliveredIds().ToHashSet().SetEquals(expected), "every event delivered", TimeSpan.FromSeconds(60));
-        await Eventually.True(h.AllCommitted, "everything committed");
+        await h.WaitFor(() => h.DeliveredIds().ToHashSet().SetEquals(expected), "every event delivered", TimeSpan.FromSeconds(60));
+        await h.WaitFor(h.AllCommitted, "everything committed");
         var ids = h.DeliveredIds();
         Assert.All(ids, id => Assert.Contains(id, expected));
         // Re-sends are only of events whose commit the kill cut off, never of the whole first part.

@@ -28,8 +28,8 @@ public class BreakerEmailTests
         }));
         await h.ProduceAsync(critical, warning, otherRoute);
 
-        await Eventually.True(() => sink.Stats.BreakerOpen, "breaker open");
-        await Eventually.True(() => smtp.MessagesContaining(critical.EventId).Count == 1 && smtp.MessagesContaining(otherRoute.EventId).Count == 1,
+        await h.WaitFor(() => sink.Stats.BreakerOpen, "breaker open");
+        await h.WaitFor(() => smtp.MessagesContaining(critical.EventId).Count == 1 && smtp.MessagesContaining(otherRoute.EventId).Count == 1,
             "both CRITICAL events mailed");
         var mail = smtp.MessagesContaining(critical.EventId)[0];
         Assert.Contains("X-Envelope-To: oncall-dba@example.org,dba-lead@example.org", mail);
@@ -43,10 +43,10 @@ public class BreakerEmailTests
         // The service comes back: everything held is delivered, each with its original message_id, exactly once.
         h.Service.ResetMappings();
         h.AnswerAlways(200);
-        await Eventually.True(() => h.DeliveredIds().Count == 3, "all three delivered after recovery");
+        await h.WaitFor(() => h.DeliveredIds().Count == 3, "all three delivered after recovery");
         Assert.Equal(new[] { critical.EventId, warning.EventId, otherRoute.EventId }.Order(), h.DeliveredIds().Order());
-        await Eventually.True(h.AllCommitted, "all committed");
-        await Eventually.True(() => sink.Sink.BreakerState == CircuitState.Closed && !sink.Stats.BreakerOpen, "breaker closed");
+        await h.WaitFor(h.AllCommitted, "all committed");
+        await h.WaitFor(() => sink.Sink.BreakerState == CircuitState.Closed && !sink.Stats.BreakerOpen, "breaker closed");
         Assert.Equal(2, sink.Stats.Emailed);
         Assert.Empty(h.ReadDlq());
         // One mail per event however long the outage lasted.

@@ -21,8 +21,8 @@ public class ServiceFailureTests
         var sink = h.StartSink(h.Options());
         await h.ProduceAsync(events);
 
-        await Eventually.True(() => h.DeliveredIds().Count == 5, "five deliveries");
-        await Eventually.True(h.AllCommitted, "all committed");
+        await h.WaitFor(() => h.DeliveredIds().Count == 5, "five deliveries");
+        await h.WaitFor(h.AllCommitted, "all committed");
         Assert.Equal(events.Select(e => e.EventId).Order(), h.DeliveredIds().Order());
         Assert.Equal(6, h.Requests().Count(r => r.Status == 503));
         Assert.True(sink.Stats.Failed >= 6);
@@ -39,8 +39,8 @@ public class ServiceFailureTests
         var sink = h.StartSink(h.Options());
         await h.ProduceAsync(Alerts.Firing("evt-400"));
 
-        await Eventually.True(() => sink.Stats.DeadLettered == 1, "dead-lettered");
-        await Eventually.True(h.AllCommitted, "committed after the DLQ write");
+        await h.WaitFor(() => sink.Stats.DeadLettered == 1, "dead-lettered");
+        await h.WaitFor(h.AllCommitted, "committed after the DLQ write");
         Assert.Single(h.Requests());
         var dlq = Assert.Single(h.ReadDlq());
         Assert.Equal("400", SinkHarness.Header(dlq, Contracts.Topics.ErrorHeaders.HttpStatus));
@@ -63,12 +63,12 @@ public class ServiceFailureTests
         var sink = h.StartSink(h.Options());
         await h.ProduceAsync(Alerts.Firing("evt-429"));
 
-        await Eventually.True(() => h.DeliveredIds().Count == 1, "delivered after the 429");
+        await h.WaitFor(() => h.DeliveredIds().Count == 1, "delivered after the 429");
         var requests = h.Requests();
         Assert.Equal([429, 200], requests.Select(r => r.Status));
         // Backoff alone would have retried within 20 ms; only Retry-After explains the gap.
         Assert.True(requests[1].At - requests[0].At >= TimeSpan.FromMilliseconds(1900), $"retried after {requests[1].At - requests[0].At}");
-        await Eventually.True(h.AllCommitted, "committed");
+        await h.WaitFor(h.AllCommitted, "committed");
         Assert.Empty(h.ReadDlq());
     }
 
@@ -87,10 +87,10 @@ public class ServiceFailureTests
         var sink = h.StartSink(h.Options(o => o.Retry.AttemptTimeout = TimeSpan.FromMilliseconds(300)));
         await h.ProduceAsync(Alerts.Firing("evt-slow"));
 
-        await Eventually.True(() => sink.Stats.Delivered == 1, "delivered by the second attempt");
+        await h.WaitFor(() => sink.Stats.Delivered == 1, "delivered by the second attempt");
         Assert.True(sink.Stats.Failed >= 1);
         Assert.True(Volatile.Read(ref calls) >= 2);
-        await Eventually.True(h.AllCommitted, "committed");
+        await h.WaitFor(h.AllCommitted, "committed");
     }
 
     [Fact]
@@ -101,11 +101,11 @@ public class ServiceFailureTests
         var sink = h.StartSink(h.Options(o => o.Retry.GiveUpAfter = TimeSpan.FromMilliseconds(600)));
         await h.ProduceAsync(Alerts.Firing("evt-never"));
 
-        await Eventually.True(() => sink.Stats.DeadLettered == 1, "dead-lettered after giving up");
+        await h.WaitFor(() => sink.Stats.DeadLettered == 1, "dead-lettered after giving up");
         var dlq = Assert.Single(h.ReadDlq());
         Assert.Equal("500", SinkHarness.Header(dlq, Contracts.Topics.ErrorHeaders.HttpStatus));
         Assert.Contains("gave up on message_id evt-never", SinkHarness.Header(dlq, Contracts.Topics.ErrorHeaders.Error));
         Assert.True(int.Parse(SinkHarness.Header(dlq, Contracts.Topics.ErrorHeaders.Attempts)!) > 1);
-        await Eventually.True(h.AllCommitted, "committed");
+        await h.WaitFor(h.AllCommitted, "committed");
     }
 }

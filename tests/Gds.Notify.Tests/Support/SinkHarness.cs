@@ -168,6 +168,19 @@ public sealed class SinkHarness : IAsyncDisposable
         return list;
     }
 
+    /// <summary>Waits for a condition; on time-out the failure carries the sink's log, which says why.</summary>
+    public async Task WaitFor(Func<bool> condition, string what, TimeSpan? within = null)
+    {
+        try
+        {
+            await Eventually.True(condition, what, within);
+        }
+        catch (Xunit.Sdk.XunitException ex)
+        {
+            throw new Xunit.Sdk.XunitException(ex.Message + "\n--- sink log (last 80 lines) ---\n" + string.Join("\n", Logs.Lines.TakeLast(80)));
+        }
+    }
+
     public static string? Header(ConsumeResult<byte[], byte[]> r, string key) =>
         r.Message.Headers.TryGetLastBytes(key, out var b) ? Encoding.UTF8.GetString(b) : null;
 
@@ -207,9 +220,6 @@ public sealed class RunningSink : IAsyncDisposable
         _stop.Cancel();
         await Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
-
-    public static string? Header(ConsumeResult<byte[], byte[]> r, string key) =>
-        r.Message.Headers.TryGetLastBytes(key, out var b) ? Encoding.UTF8.GetString(b) : null;
 
     public async ValueTask DisposeAsync()
     {
