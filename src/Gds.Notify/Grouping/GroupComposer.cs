@@ -52,7 +52,8 @@ public static class GroupComposer
 
     private static string Common(IEnumerable<string> values)
     {
-        var distinct = values.Distinct(StringComparer.Ordinal).ToList();
+        // Sorted, so the same events give the same text whatever order their partitions delivered them in.
+        var distinct = values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         return distinct.Count == 1 ? distinct[0] : string.Join(",", distinct);
     }
 

@@ -72,6 +72,7 @@ public sealed class RouteGrouper(GroupingOptions options, Func<Notification, Tas
                     group.LastFlush = now;
                     foreach (var n in batch) group.Notified[n.Record.Alert!.DedupKey] = (n.Record.Alert!.Status, now);
                 }
+                log.LogDebug("group {Group}: {Count} event(s) after waiting {Wait}", group.Key, batch.Count, wait);
                 var request = GroupComposer.Compose(group.Key, group.Route, batch);
                 // Delivery of one group is sequential: a slow group delays only itself.
                 await send(new Notification(request, group.Route, batch.SelectMany(n => n.AllRecords).ToList())).ConfigureAwait(false);
