@@ -37,12 +37,11 @@ public class BulkheadTests
         await h.ProduceAsync(fast);
 
         await h.WaitFor(() => Volatile.Read(ref slowStarted) > 0, "a slow delivery under way");
-        await h.WaitFor(() => h.DeliveredIds().Count(id => id.StartsWith("evt-fast")) == 10, "every fast event delivered");
+        await h.WaitFor(() => h.DeliveredIds().Count(id => id.StartsWith("evt-fast")) == 10 && sink.Stats.Delivered >= 10, "every fast event delivered");
         // Sharing one lane, the fast events would have waited 8 s behind the slow ones; here they are all
         // through while the first slow one is still waiting for its answer.
         Assert.Equal(0, Volatile.Read(ref slowDone));
         Assert.Equal(1, Volatile.Read(ref slowStarted));
-        Assert.Equal(10, sink.Stats.Delivered);
     }
 
     [Fact]
