@@ -14,7 +14,10 @@ public sealed class TopologyOptions
 /// <summary>What the topology has done so far, for progress displays.</summary>
 public sealed class TopologyCounters
 {
-    private long _firing, _resolved, _other, _dlq;
+    private long _firing, _resolved, _other, _dlq, _samples;
+
+    /// <summary>Metric records evaluated (readable ones).</summary>
+    public long Samples => Interlocked.Read(ref _samples);
 
     public long Firing => Interlocked.Read(ref _firing);
     public long Resolved => Interlocked.Read(ref _resolved);
@@ -22,6 +25,7 @@ public sealed class TopologyCounters
     public long DeadLetteredMetrics => Interlocked.Read(ref _dlq);
 
     internal void DeadLettered() => Interlocked.Increment(ref _dlq);
+    internal void Evaluated() => Interlocked.Increment(ref _samples);
 
     internal void Emitted(string status)
     {

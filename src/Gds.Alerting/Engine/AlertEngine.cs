@@ -31,6 +31,7 @@ public sealed class AlertEngine(RuleBook rules)
             var metric = rule.Kind.SeriesMetric(rule, sample);
             var key = rule.DedupKey(sample.InstanceId, metric);
             var state = store.Get(key);
+            var existed = state is not null;
             if (state is null)
             {
                 state = new SeriesState { RuleId = rule.Id, InstanceId = sample.InstanceId, MetricName = metric, RuleVersion = rule.Version };
@@ -55,6 +56,13 @@ public sealed class AlertEngine(RuleBook rules)
 
             var condition = rule.Kind.Observe(rule, state, sample);
             Emit(rule, key, state, AlertLifecycle.Apply(rule, state.Lifecycle, condition, sample.Timestamp), output);
+            if (state.Lifecycle.Phase == AlertPhase.Inactive && state.Kind is null)
+            {
+                // An idle series with nothing to remember is the common case by far: keep it out of the store
+                // (and its changelog) instead of rewriting it on every sample.
+                if (existed) store.Delete(key);
+                continue;
+            }
             store.Put(key, state);
         }
     }

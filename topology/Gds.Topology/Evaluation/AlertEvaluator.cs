@@ -58,6 +58,7 @@ public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed
 
         engine.OnRuleChanges(ref _seenRulesVersion, _state!, metric.Timestamp, _events);
         engine.OnSample(metric, _state!, _events);
+        _options!.Counters.Evaluated();
         Forward();
         return null;
     }

@@ -11,12 +11,20 @@ namespace Gds.Topology.Evaluation;
 internal sealed class KeyValueSeriesStateStore(IKeyValueStore<string, byte[]> store, int cacheCapacity = 200_000) : ISeriesStateStore
 {
     private readonly Dictionary<string, SeriesState> _cache = new(StringComparer.Ordinal);
+    // Most series are idle and never stored: remembering that they are absent saves a RocksDB look-up each.
+    private readonly HashSet<string> _absent = new(StringComparer.Ordinal);
 
     public SeriesState? Get(string key)
     {
         if (_cache.TryGetValue(key, out var cached)) return cached;
+        if (_absent.Contains(key)) return null;
         var bytes = store.Get(key);
-        if (bytes is null) return null;
+        if (bytes is null)
+        {
+            if (_absent.Count >= cacheCapacity) _absent.Clear();
+            _absent.Add(key);
+            return null;
+        }
         var state = SeriesStateCodec.Decode(bytes);
         Remember(key, state);
         return state;
@@ -24,6 +32,7 @@ internal sealed class KeyValueSeriesStateStore(IKeyValueStore<string, byte[]> st
 
     public void Put(string key, SeriesState state)
     {
+        _absent.Remove(key);
         store.Put(key, SeriesStateCodec.Encode(state));
         Remember(key, state);
     }
@@ -32,6 +41,7 @@ internal sealed class KeyValueSeriesStateStore(IKeyValueStore<string, byte[]> st
     {
         store.Delete(key);
         _cache.Remove(key);
+        _absent.Add(key);
     }
 
     public IEnumerable<KeyValuePair<string, SeriesState>> Range(string prefix)
