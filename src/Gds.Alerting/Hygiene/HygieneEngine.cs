@@ -128,9 +128,13 @@ public sealed class HygieneEngine
         if (escalate && s.FirstNotifiedAt is { } notifiedAt && _escalation.For(s.Alert.RuleId) is { } policy
             && policy.Due(s.EscalationStep, notifiedAt, now) is { } level)
         {
+            // Skipped steps still count: the alert lands where the whole ladder up to this step puts it.
+            foreach (var l in policy.Levels.Where(l => l.Number > s.EscalationStep && l.Number <= level.Number))
+            {
+                s.EscalatedSeverity = HygieneEvents.Raise(s.EscalatedSeverity ?? s.Alert.Severity, l.Severity);
+                if (l.RoutingKey is not null) s.EscalatedRoutingKey = l.RoutingKey;
+            }
             s.EscalationStep = level.Number;
-            s.EscalatedSeverity = HygieneEvents.Raise(s.EscalatedSeverity ?? s.Alert.Severity, level.Severity);
-            if (level.RoutingKey is not null) s.EscalatedRoutingKey = level.RoutingKey;
             output.Add(HygieneEvents.Escalated(s, level, now));
             Counters.Escalated++;
             Notified(s, now);
