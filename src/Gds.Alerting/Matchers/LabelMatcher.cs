@@ -31,7 +31,8 @@ public sealed class LabelMatcher
         Value = value;
         if (op is MatchOperator.Regex or MatchOperator.NotRegex)
         {
-            try { _regex = new Regex($@"\A(?:{value})\z", Options); }
+            // Checked on its own first so an error points into what the user wrote, not into the anchored wrapper.
+            try { _ = new Regex(value, Options); _regex = new Regex($@"\A(?:{value})\z", Options); }
             catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
             {
                 throw new MatcherFormatException($"{name}: '{value}' is not a valid regular expression: {ex.Message}");

@@ -28,7 +28,7 @@ public static class ScheduleParser
         }
         catch (ScheduleFormatException ex)
         {
-            throw new ScheduleFormatException($"schedule '{text}': {ex.Message}");
+            throw new ScheduleFormatException($"'{text}': {ex.Message}");
         }
     }
 
