@@ -33,6 +33,7 @@ public sealed class TopologyFixture : IDisposable
         {
             ApplicationId = "gds-test-" + Guid.NewGuid().ToString("N")[..8],
             StateDir = _stateDir,
+            Logger = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
         };
         var driver = new TopologyTestDriver(topology, config);
         Driver = new TopologyDriverHandle(driver);

@@ -16,6 +16,11 @@ public sealed class StreamsHostOptions
     public string StateDir { get; init; } = Path.Combine(Path.GetTempPath(), "gds-streams-state");
     public int StreamThreads { get; init; } = 1;
     public TimeSpan CommitInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// How long the group waits for a silent member before handing its partitions to another; also how long a
+    /// restarted instance may wait for its own previous incarnation when that one did not leave cleanly.
+    /// </summary>
+    public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Metric topics to read; when empty, every gds.metrics.{type}.{env} topic the cluster has at start.</summary>
     public IReadOnlyList<string> MetricTopics { get; init; } = [];
     public TopologyOptions Topology { get; init; } = new();
@@ -68,6 +73,8 @@ public sealed class StreamsHost : IAsyncDisposable
             Guarantee = ProcessingGuarantee.AT_LEAST_ONCE,
             Logger = _logs,
             PollMs = 50,
+            SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds,
+            HeartbeatIntervalMs = (int)Math.Max(500, _options.SessionTimeout.TotalMilliseconds / 4),
             LingerMs = 5,
         };
         foreach (var (k, v) in _options.KafkaProperties) config.AddConfig(k, v);
