@@ -1,16 +1,11 @@
-using System.Reflection;
-
 namespace Gds.Cli.Tests;
 
 /// <summary>
-/// Runs the real `gds` entry point in this process (Program.cs, its exit codes and error handling included) with
+/// Runs `gds` in this process exactly as Program.cs does (GdsApp: exit codes and error handling included) with
 /// stdout and stderr captured. Console is global, so every CLI test is in one non-parallel collection.
 /// </summary>
 internal static class CliRunner
 {
-    private static readonly MethodInfo Main = typeof(Gds.Cli.Commands.CommandRegistry).Assembly.EntryPoint
-        ?? throw new InvalidOperationException("gds has no entry point");
-
     public static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
     {
         var (oldOut, oldErr) = (Console.Out, Console.Error);
@@ -20,13 +15,7 @@ internal static class CliRunner
         Console.SetError(stderr);
         try
         {
-            var result = Main.Invoke(null, [args]);
-            var code = result switch
-            {
-                Task<int> t => await t,
-                int i => i,
-                _ => throw new InvalidOperationException("unexpected entry point result " + result),
-            };
+            var code = await GdsApp.RunAsync(args);
             return (code, stdout.ToString(), stderr.ToString());
         }
         finally
