@@ -51,6 +51,7 @@ public sealed class RuleFileReader(RuleKindRegistry? kinds = null)
         }
 
         YamlSequenceNode? list = null;
+        YamlNode? inhibitNode = null;
         foreach (var (k, v) in root.Children)
         {
             var key = ((YamlScalarNode)k).Value;
@@ -59,16 +60,18 @@ public sealed class RuleFileReader(RuleKindRegistry? kinds = null)
                 if (v is YamlSequenceNode seq) list = seq;
                 else errors.Add(At(path, v, null, "rules", "must be a list of rules"));
             }
-            else errors.Add(At(path, k, null, key ?? "?", "unknown top-level key (expected 'rules')"));
+            else if (key == "inhibit_rules") inhibitNode = v;
+            else errors.Add(At(path, k, null, key ?? "?", "unknown top-level key (expected 'rules' or 'inhibit_rules')"));
         }
-        if (list is null)
+        // A file may hold only inhibition rules; otherwise it must have its rules list.
+        if (list is null && inhibitNode is null)
         {
             if (errors.Count == 0) errors.Add(new RuleFileError(path, 1, 1, null, "rules", "missing: the file must have a 'rules:' list"));
             return new RuleFile(path, rules, errors);
         }
 
         var seen = new Dictionary<string, Mark>(StringComparer.Ordinal);
-        foreach (var node in list.Children)
+        foreach (var node in list?.Children ?? [])
         {
             if (node is not YamlMappingNode map)
             {
@@ -89,7 +92,8 @@ public sealed class RuleFileReader(RuleKindRegistry? kinds = null)
                 ctx.Error(field, message);
             if (errors.Count == before) rules.Add(rule);
         }
-        return new RuleFile(path, rules, errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList());
+        var inhibitRules = inhibitNode is null ? [] : Inhibition.InhibitRuleReader.Read(path, inhibitNode, errors);
+        return new RuleFile(path, rules, errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList()) { InhibitRules = inhibitRules };
     }
 
     private static Rule? ReadRule(RuleContext c)

@@ -34,7 +34,8 @@ internal static class RuleFileReport
             return false;
         }
         var kinds = file.Rules.GroupBy(r => r.Kind).Select(g => $"{g.Count()} {g.Key}");
-        Console.WriteLine($"{file.Path}: {file.Rules.Count} rule(s) valid ({string.Join(", ", kinds)})");
+        Console.WriteLine($"{file.Path}: {file.Rules.Count} rule(s) valid ({string.Join(", ", kinds)})"
+                          + (file.InhibitRules.Count > 0 ? $", {file.InhibitRules.Count} inhibition rule(s)" : ""));
         return true;
     }
 }
