@@ -1,6 +1,9 @@
 using System.Text;
 using Confluent.Kafka;
 using Gds.Alerting.Engine;
+using Gds.Alerting.Hygiene;
+using Gds.Alerting.Silences;
+using Gds.Topology.Hygiene;
 using Gds.Contracts.Alerts;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Topics;
@@ -19,17 +22,23 @@ namespace Gds.Topology.Evaluation;
 public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed>
 {
     private readonly AlertEngine? _engine;
+    private readonly AlertingModels? _models;
     private readonly TopologyOptions? _options;
     private readonly List<AlertEvent> _events = new(8);
+    private readonly List<AlertEvent> _hygieneOut = new(8);
+    private readonly List<SilenceExpiry> _expiries = new();
     private ProcessorContext<string, Routed>? _context;
     private KeyValueSeriesStateStore? _state;
+    private KeyValueHygieneStore? _hygieneStore;
+    private HygieneEngine? _hygiene;
     private long _seenRulesVersion;
 
     public AlertEvaluator() { }
 
-    public AlertEvaluator(AlertEngine engine, TopologyOptions options)
+    public AlertEvaluator(AlertEngine engine, AlertingModels models, TopologyOptions options)
     {
         _engine = engine;
+        _models = models;
         _options = options;
     }
 
@@ -37,6 +46,10 @@ public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed
     {
         _context = context;
         _state = new KeyValueSeriesStateStore((IKeyValueStore<string, byte[]>)context.GetStateStore(AlertingTopology.StateStore));
+        _hygieneStore = new KeyValueHygieneStore(
+            (IKeyValueStore<string, byte[]>)context.GetStateStore(AlertingTopology.HygieneStore),
+            (IKeyValueStore<string, byte[]>)context.GetStateStore(AlertingTopology.SilenceUsageStore));
+        _hygiene = _models!.NewHygieneEngine();
         context.Schedule(_options!.PunctuationInterval, PunctuationType.PROCESSING_TIME, Punctuate);
     }
 
@@ -44,6 +57,11 @@ public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed
     {
         var engine = _engine!;
         _events.Clear();
+        if (record.TopicPartitionOffset?.Topic == TopicNames.AlertAcks)
+        {
+            ProcessAck(record);
+            return null;
+        }
         if (!MetricReader.TryRead(record.Value, out var metric, out var error))
         {
             _options!.Counters.DeadLettered();
@@ -63,6 +81,24 @@ public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed
         return null;
     }
 
+    private void ProcessAck(Record<string, byte[]> record)
+    {
+        if (record.Value is not { Length: > 0 } bytes) return; // a tombstone on the acks topic means nothing
+        Ack ack;
+        try
+        {
+            ack = GdsJson.Deserialize<Ack>(bytes);
+        }
+        catch (RecordFormatException ex)
+        {
+            _options!.Counters.RejectedAck(ex.Message);
+            return;
+        }
+        _hygieneOut.Clear();
+        _hygiene!.OnAck(ack, _hygieneStore!, _hygieneOut);
+        Send(_hygieneOut);
+    }
+
     private void Punctuate(long wallClockMs)
     {
         _events.Clear();
@@ -70,16 +106,34 @@ public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed
         _engine!.OnRuleChanges(ref _seenRulesVersion, _state!, now, _events);
         if (_options!.TickSeries) _engine.OnTick(now, _state!, _events);
         Forward();
+        _hygieneOut.Clear();
+        _expiries.Clear();
+        _hygiene!.OnTick(now, _hygieneStore!, _hygieneOut, _expiries);
+        Send(_hygieneOut);
+        foreach (var x in _expiries)
+            _context!.Forward(x.SilenceId, new Routed(TopicNames.Silences, GdsJson.Serialize(x.Record)));
     }
 
+    /// <summary>Engine events pass through hygiene (silences, inhibition, acks, escalation) on their way out.</summary>
     private void Forward()
     {
         foreach (var e in _events)
         {
+            _hygieneOut.Clear();
+            _hygiene!.OnAlertEvent(e, _hygieneStore!, _hygieneOut);
+            Send(_hygieneOut);
+        }
+        _events.Clear();
+    }
+
+    private void Send(List<AlertEvent> events)
+    {
+        foreach (var e in events)
+        {
             _options!.Counters.Emitted(e.Status);
             _context!.Forward(e.InstanceId, new Routed(TopicNames.Alerts, GdsJson.Serialize(e)));
         }
-        _events.Clear();
+        events.Clear();
     }
 
     private static Headers CopyHeaders(Headers? source)

@@ -41,7 +41,8 @@ public sealed class StreamsHost : IAsyncDisposable
     private readonly TaskCompletionSource _running = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private KafkaStream? _stream;
 
-    public RuleBook Rules { get; } = new();
+    public AlertingModels Models { get; } = new();
+    public RuleBook Rules => Models.Rules;
     public TopologyCounters Counters => _options.Topology.Counters;
     public IReadOnlyList<string> MetricTopics { get; private set; } = [];
     public KafkaStream.State State { get; private set; } = KafkaStream.State.CREATED;
@@ -60,7 +61,10 @@ public sealed class StreamsHost : IAsyncDisposable
         if (MetricTopics.Count == 0)
             throw new InvalidOperationException("no gds.metrics.{type}.{env} topic exists yet: create them (gds kafka does) or start a collector first");
         var partitions = PartitionCount(MetricTopics);
-        await _topics.EnsureAsync(AlertingTopology.InternalTopics(_options.ApplicationId, partitions), ct);
+        // Besides its internal topics, the topology reads and writes these; on a real cluster they may not exist yet.
+        var shared = new[] { TopicNames.Rules, TopicNames.Silences, TopicNames.InhibitRules, TopicNames.AlertAcks, TopicNames.Alerts, TopicNames.MetricsDlq };
+        await _topics.EnsureAsync(TopicCatalog.Standard(partitions).Where(t => shared.Contains(t.Name))
+            .Concat(AlertingTopology.InternalTopics(_options.ApplicationId, partitions)), ct);
 
         var config = new StreamConfig<StringSerDes, ByteArraySerDes>
         {
@@ -79,7 +83,7 @@ public sealed class StreamsHost : IAsyncDisposable
         };
         foreach (var (k, v) in _options.KafkaProperties) config.AddConfig(k, v);
 
-        var topology = AlertingTopology.Build(MetricTopics, Rules, _options.Topology, _logs);
+        var topology = AlertingTopology.Build(MetricTopics, Models, _options.Topology, _logs);
         _stream = new KafkaStream(topology, config);
         _stream.StateChanged += (_, now) =>
         {
