@@ -21,6 +21,9 @@ public sealed class TopologyFixture : IDisposable
     private readonly TestInputTopic<string, byte[]> _metrics;
     private readonly TestOutputTopic<string, byte[]> _alerts;
     private readonly TestOutputTopic<string, byte[]> _dlq;
+    private readonly TestInputTopic<string, byte[]> _silences;
+    private readonly TestInputTopic<string, byte[]> _acks;
+    private readonly TestInputTopic<string, byte[]> _inhibit;
 
     public TopologyDriverHandle Driver { get; }
     public TopologyOptions Options { get; } = new() { PunctuationInterval = TimeSpan.FromSeconds(1) };
@@ -41,11 +44,21 @@ public sealed class TopologyFixture : IDisposable
         _metrics = driver.CreateInputTopic(MetricsTopic, new StringSerDes(), new ByteArraySerDes());
         _alerts = driver.CreateOutputTopic(TopicNames.Alerts, TimeSpan.FromSeconds(1), new StringSerDes(), new ByteArraySerDes());
         _dlq = driver.CreateOutputTopic(TopicNames.MetricsDlq, TimeSpan.FromSeconds(1), new StringSerDes(), new ByteArraySerDes());
+        _silences = driver.CreateInputTopic(TopicNames.Silences, new StringSerDes(), new ByteArraySerDes());
+        _acks = driver.CreateInputTopic(TopicNames.AlertAcks, new StringSerDes(), new ByteArraySerDes());
+        _inhibit = driver.CreateInputTopic(TopicNames.InhibitRules, new StringSerDes(), new ByteArraySerDes());
     }
 
     public void PublishRule(Rule rule) => _rules.PipeInput(rule.Id, GdsJson.Serialize(rule));
 
     public void DeleteRule(string id) => _rules.PipeInput(id, null);
+
+    public void PublishSilence(Gds.Contracts.Silences.Silence s) => _silences.PipeInput(s.Id, GdsJson.Serialize(s));
+
+    public void PublishInhibitRule(InhibitRule r) => _inhibit.PipeInput(r.Name, GdsJson.Serialize(r));
+
+    public void Acknowledge(string dedupKey, string instance, string by, DateTimeOffset at) =>
+        _acks.PipeInput(dedupKey, GdsJson.Serialize(new Gds.Contracts.Alerts.Ack { AlertId = dedupKey, InstanceId = instance, By = by, At = at }));
 
     public void Sample(string instance, double value, DateTimeOffset at, string metric = "pg_connections_used_ratio")
     {
