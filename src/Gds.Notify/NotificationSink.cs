@@ -1,89 +1,130 @@
-// Interim sink used by the walking skeleton until the resilient sink (issue 6) lands; it keeps the same
-// public seam (SinkOptions, SinkStats, NotificationSink.RunAsync) so `gds dev` does not change when it does.
-using System.Net.Http.Json;
-using Confluent.Kafka;
-using Gds.Contracts.Alerts;
-using Gds.Contracts.Notifications;
-using Gds.Contracts.Serialization;
-using Gds.Contracts.Topics;
 using Gds.Kafka.Clients;
+using Gds.Notify.Client;
+using Gds.Notify.Configuration;
+using Gds.Notify.DeadLetter;
+using Gds.Notify.Delivery;
+using Gds.Notify.Email;
+using Gds.Notify.Resilience;
 using Microsoft.Extensions.Logging;
+using Polly.CircuitBreaker;
 
 namespace Gds.Notify;
 
-public sealed class SinkOptions
+/// <summary>
+/// The notification sink: consumes gds.alerts in group <see cref="SinkOptions.ConsumerGroup"/> and delivers every
+/// event to gds_notification (POST {NotifyUrl}/ingest, message_id = event id), committing an offset only after the
+/// service answered 2xx or the event went to gds.alerts.dlq. The composition root of the Notify folders:
+/// <c>Payload → RateLimiting → Grouping → Delivery (bulkhead per route) → Resilience → Client</c>, with
+/// <c>Email</c> as fallback while the breaker is open and <c>DeadLetter</c> for what the service rejects.
+/// </summary>
+public sealed class NotificationSink : IDisposable
 {
-    public string NotifyUrl { get; set; } = "";
-}
+    private readonly SinkOptions _options;
+    private readonly KafkaClientFactory _kafka;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _log;
+    private readonly NotificationClient _client;
+    private readonly ServicePipelines _pipelines;
+    private readonly EmailFallback? _email;
+    private int _started;
 
-public sealed class SinkStats
-{
-    private long _consumed, _delivered, _failed, _dead, _inFlight;
-    public long Consumed => Interlocked.Read(ref _consumed);
-    public long Delivered => Interlocked.Read(ref _delivered);
-    public long Failed => Interlocked.Read(ref _failed);
-    public long DeadLettered => Interlocked.Read(ref _dead);
-    public long InFlight => Interlocked.Read(ref _inFlight);
-    internal void OnConsumed() { Interlocked.Increment(ref _consumed); Interlocked.Increment(ref _inFlight); }
-    internal void OnFinished() => Interlocked.Decrement(ref _inFlight);
-    internal void OnDelivered() => Interlocked.Increment(ref _delivered);
-    internal void OnFailed() => Interlocked.Increment(ref _failed);
-}
+    public NotificationSink(SinkOptions options, string bootstrapServers, ILoggerFactory loggers)
+        : this(options, new KafkaClientFactory(bootstrapServers), loggers)
+    {
+    }
 
-public sealed class NotificationSink(SinkOptions options, KafkaClientFactory clients, ILoggerFactory logs)
-{
-    private readonly ILogger _log = logs.CreateLogger<NotificationSink>();
+    public NotificationSink(SinkOptions options, KafkaClientFactory kafka, ILoggerFactory loggers)
+        : this(options, kafka, loggers, mailSender: null)
+    {
+    }
+
+    /// <summary>As the public constructor, with a mail sender other than SMTP (tests of the bulkhead).</summary>
+    internal NotificationSink(SinkOptions options, KafkaClientFactory kafka, ILoggerFactory loggers, IMailSender? mailSender)
+    {
+        SinkOptionsValidator.ThrowIfInvalid(options);
+        _options = options;
+        _kafka = kafka;
+        _loggers = loggers;
+        _log = loggers.CreateLogger("Gds.Notify.Sink");
+        _client = NotificationClient.Create(options);
+        if (options.SkipTlsVerification)
+            _log.LogWarning("TLS certificate verification of {Url} is OFF (Sink:SkipTlsVerification)", options.NotifyUrl);
+        _pipelines = new ServicePipelines(options.Retry, options.Breaker, Stats, loggers.CreateLogger("Gds.Notify.Resilience"));
+        if (options.Email.Enabled)
+        {
+            _email = new EmailFallback(options.Email, mailSender ?? new SmtpMailer(options.Email), Stats, loggers.CreateLogger("Gds.Notify.Email"));
+            _pipelines.OnHold = (context, outcome, _) =>
+            {
+                if (outcome.BreakerOpen
+                    && context.Properties.TryGetValue(ServiceDelivery.NotificationKey, out var n)
+                    && n.IsCritical && n.ClaimEmail())
+                    _email.Offer(n);
+                return default;
+            };
+        }
+    }
+
+    /// <summary>Live counters, readable from any thread while <see cref="RunAsync"/> runs.</summary>
     public SinkStats Stats { get; } = new();
 
-    public async Task RunAsync(CancellationToken ct)
+    public SinkOptions Options => _options;
+
+    /// <summary>Closed, Open, HalfOpen or Isolated: the breaker around gds_notification.</summary>
+    public CircuitState BreakerState => _pipelines.BreakerState;
+
+    /// <summary>
+    /// Consumes and delivers until <paramref name="cancellationToken"/> is cancelled, then lets deliveries under way
+    /// finish for up to <see cref="SinkOptions.DrainTimeout"/>, commits what is finished and returns. Throws when the
+    /// sink cannot go on (a fatal Kafka error, a bug); what was not finished is re-read by the next run.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(options.NotifyUrl.TrimEnd('/') + "/") };
-        using var consumer = clients.CreateByteConsumer("gds-notification-sink", "gds-sink");
-        consumer.Subscribe(TopicNames.Alerts);
-        await Task.Yield();
+        if (Interlocked.Exchange(ref _started, 1) == 1) throw new InvalidOperationException("a NotificationSink runs once; create a new one");
+        using var fatal = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var deliveries = new CancellationTokenSource();
+        using var emailStop = new CancellationTokenSource();
+        Exception? failure = null;
+        void OnFatal(Exception ex)
+        {
+            _log.LogCritical(ex, "the sink stops: unexpected failure");
+            Interlocked.CompareExchange(ref failure, ex, null);
+            try { fatal.Cancel(); } catch (ObjectDisposedException) { }
+        }
+
+        var tracker = new OffsetTracker();
+        var lanes = new RouteLanes(_options.Bulkhead);
+        using var deadLetters = new DeadLetterWriter(_kafka, _options.DeadLetterTopic, _options.ClientId, _loggers.CreateLogger("Gds.Notify.DeadLetter"));
+        var delivery = new ServiceDelivery(_client, _pipelines, Stats, _loggers.CreateLogger("Gds.Notify.Delivery"));
+        using var dispatcher = new NotificationDispatcher(_options, lanes, delivery, deadLetters, Stats,
+            _loggers.CreateLogger("Gds.Notify.Dispatch"), OnFatal, deliveries.Token);
+        var intake = new RecordIntake(_options, lanes, tracker, dispatcher, Stats);
+        var loop = new AlertConsumerLoop(_options, _kafka, tracker, intake, Stats, _loggers.CreateLogger("Gds.Notify.Consumer"));
+
+        async Task DrainAsync()
+        {
+            dispatcher.Stop();
+            var idle = dispatcher.Work.WhenIdle();
+            if (await Task.WhenAny(idle, Task.Delay(_options.DrainTimeout)).ConfigureAwait(false) != idle)
+                _log.LogInformation("{Count} deliveries still under way after {Timeout}: abandoned, they are re-read on restart",
+                    dispatcher.Work.Count, _options.DrainTimeout);
+            deliveries.Cancel();
+            await Task.WhenAny(idle, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+        }
+
+        var emailWorker = _email?.RunAsync(emailStop.Token) ?? Task.CompletedTask;
         try
         {
-            while (!ct.IsCancellationRequested)
-            {
-                var r = consumer.Consume(TimeSpan.FromMilliseconds(100));
-                if (r is null) continue;
-                Stats.OnConsumed();
-                var e = GdsJson.Deserialize<AlertEvent>(r.Message.Value);
-                if (e.ShouldNotify)
-                {
-                    while (!ct.IsCancellationRequested)
-                    {
-                        var resp = await http.PostAsync("ingest", JsonContent.Create(Map(e), GdsJsonContext.Default.NotificationRequest), ct);
-                        if (resp.IsSuccessStatusCode) { Stats.OnDelivered(); break; }
-                        Stats.OnFailed();
-                        await Task.Delay(500, ct);
-                    }
-                }
-                consumer.StoreOffset(r);
-                consumer.Commit();
-                Stats.OnFinished();
-            }
+            await Task.Factory.StartNew(() => loop.Run(fatal.Token, DrainAsync), CancellationToken.None,
+                TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) { }
-        consumer.Close();
-        _log.LogInformation("sink stopped");
+        finally
+        {
+            emailStop.Cancel();
+            await emailWorker.ConfigureAwait(false);
+            _log.LogInformation("sink stopped: {Stats}", Stats);
+        }
+        if (failure is not null) throw new InvalidOperationException("the notification sink failed: " + failure.Message, failure);
     }
 
-    private static NotificationRequest Map(AlertEvent e)
-    {
-        var message = e.Summary ?? $"{e.RuleId} on {e.InstanceId}";
-        var head = e.Status == AlertStatus.Resolved ? "Resolved: " : "Alert: ";
-        return new NotificationRequest
-        {
-            AlertName = e.RuleId,
-            DbInstanceId = e.InstanceId,
-            Subject = head + (message.Length > 50 ? message[..50] : message),
-            BodyText = $"{message}\nobserved {e.Value} expected {e.Expected}\nsince {e.StartsAt:O}",
-            MessageId = e.EventId,
-            Severity = e.Severity,
-            RunbookUrl = e.RunbookUrl,
-            Labels = e.Labels,
-            RoutingKey = e.RoutingKey,
-        };
-    }
+    public void Dispose() => _client.Dispose();
 }
