@@ -58,6 +58,7 @@ public sealed class AbsenceKind : IRuleKind
         var wasNeverSeen = st.NeverSeen;
         if (st.LastSeenAt is not { } l || sample.Timestamp > l) st.LastSeenAt = sample.Timestamp;
         st.NeverSeen = false;
+        if (state.Lifecycle.Phase == AlertPhase.Inactive) return Condition.Quiet(gap.TotalSeconds);
         return Condition.Clear(gap.TotalSeconds, plan.Expected,
             wasNeverSeen ? $"First {plan.What} from {state.InstanceId} at {KindText.Time(sample.Timestamp)}."
                          : $"{Capitalized(plan.What)} received again at {KindText.Time(sample.Timestamp)} after {KindText.Duration(gap)}.");

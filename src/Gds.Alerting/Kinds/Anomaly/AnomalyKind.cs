@@ -56,7 +56,7 @@ public sealed class AnomalyKind : IRuleKind
         if (st.Count[slot] < AnomalyPlan.MinSamples || at - st.FirstAt.Value < plan.Warmup)
         {
             Learn(st, slot, x);
-            return Condition.Unknown($"warming up ({st.Count[slot]} samples in {plan.SlotName(slot)}, {KindText.Duration(at - st.FirstAt.Value)} of {KindText.Duration(plan.Warmup)})");
+            return Condition.Unknown("warming up");
         }
 
         var mean = st.Mean[slot];
@@ -64,7 +64,6 @@ public sealed class AnomalyKind : IRuleKind
         var residual = x - mean;
         var z = residual / sigma;
         var band = plan.Sensitivity * sigma;
-        var expected = $"within {KindText.Num(mean)} ± {KindText.Num(band)}";
 
         if (st.RunCount > 0)
         {
@@ -73,11 +72,11 @@ public sealed class AnomalyKind : IRuleKind
                 AddToRun(st, residual);
                 if (at - st.RunStart!.Value >= plan.Warmup && st.RunCount >= AnomalyPlan.MinSamples)
                     return Rebaseline(plan, st, slot, x, at);
-                return Condition.Breach(x, expected, Explain(plan, st, slot, x, z, mean, band));
+                return Condition.Breach(x, Expected(mean, band), Explain(plan, st, slot, x, z, mean, band));
             }
             EndRun(st);
             Learn(st, slot, x);
-            return Condition.Clear(x, expected, $"{KindText.Num(x)} is back within {plan.SlotName(slot)} ({KindText.Num(mean)} ± {KindText.Num(band)}).");
+            return Condition.Clear(x, Expected(mean, band), $"{KindText.Num(x)} is back within {plan.SlotName(slot)} ({KindText.Num(mean)} ± {KindText.Num(band)}).");
         }
 
         if (Beyond(plan, z, plan.Sensitivity))
@@ -86,11 +85,13 @@ public sealed class AnomalyKind : IRuleKind
             st.RunCount = 1;
             st.RunMean = residual;
             st.RunVariance = 0;
-            return Condition.Breach(x, expected, Explain(plan, st, slot, x, z, mean, band));
+            return Condition.Breach(x, Expected(mean, band), Explain(plan, st, slot, x, z, mean, band));
         }
         Learn(st, slot, x);
-        return Condition.Clear(x, expected);
+        return state.Lifecycle.Phase == AlertPhase.Inactive ? Condition.Quiet(x) : Condition.Clear(x, Expected(mean, band));
     }
+
+    private static string Expected(double mean, double band) => $"within {KindText.Num(mean)} ± {KindText.Num(band)}";
 
     public Condition? Tick(CompiledRule rule, SeriesState state, DateTimeOffset now) => null;
 
@@ -151,7 +152,7 @@ public sealed class AnomalyKind : IRuleKind
         EndRun(st);
         var mean = st.Mean[slot];
         var band = plan.Sensitivity * Sigma(mean, st.Variance[slot]);
-        return Condition.Clear(x, $"within {KindText.Num(mean)} ± {KindText.Num(band)}",
+        return Condition.Clear(x, Expected(mean, band),
             $"Level shift accepted as the new normal after {KindText.Duration(lasted)} ({samples} samples): " +
             $"{plan.SlotName(slot)} moved from {KindText.Num(before)} to {KindText.Num(mean)}.");
     }

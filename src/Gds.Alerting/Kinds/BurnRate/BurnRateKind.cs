@@ -79,13 +79,15 @@ public sealed class BurnRateKind : IRuleKind
         var plan = BurnRatePlan.For(rule);
         var st = StateFor(plan, state);
         var at = sample.Timestamp;
+        var quiet = state.Lifecycle.Phase == AlertPhase.Inactive;
+        st.FirstAt ??= at;
         if (!double.IsFinite(sample.Value)) return Condition.Unknown("sample value is not a finite number");
 
         if (!plan.FromCounters)
         {
             var bad = Comparison.Holds(rule.Rule.Op!, sample.Value, rule.Rule.Value!.Value) ? 1.0 : 0.0;
             Add(plan, st, at, bad, 1);
-            return Evaluate(plan, st, at);
+            return Evaluate(plan, st, at, quiet);
         }
 
         if (sample.MetricName == rule.Rule.BadMetric)
@@ -97,7 +99,7 @@ public sealed class BurnRateKind : IRuleKind
             // Judge only once the total of the same moment is in: a bad count without its total would read as a
             // spike of errors. Counters published together at one timestamp are judged on whichever comes second.
             return st.LastTotalAt is { } lt && lt >= at && st.PreviousTotal is not null && delta is not null
-                ? Evaluate(plan, st, at)
+                ? Evaluate(plan, st, at, quiet)
                 : Condition.Unknown("waiting for the total counter of this moment");
         }
         else
@@ -107,7 +109,7 @@ public sealed class BurnRateKind : IRuleKind
             st.LastTotalAt = at;
             if (delta is not { } d) return Condition.Unknown("first sample of the total counter");
             Add(plan, st, at, 0, d);
-            return Evaluate(plan, st, at);
+            return Evaluate(plan, st, at, quiet);
         }
     }
 
@@ -120,7 +122,7 @@ public sealed class BurnRateKind : IRuleKind
         if (state.Lifecycle.Phase == AlertPhase.Inactive || state.Kind is not BurnRateState st) return null;
         var plan = BurnRatePlan.For(rule);
         if (st.Rings.Count != plan.Rings.Count || now - state.NewestSeenAt < plan.ShortestShort) return null;
-        var c = Evaluate(plan, st, now);
+        var c = Evaluate(plan, st, now, quiet: false);
         return c.State == ConditionState.Clear ? c : null;
     }
 
@@ -130,7 +132,7 @@ public sealed class BurnRateKind : IRuleKind
 
     private static BurnRateState StateFor(BurnRatePlan plan, SeriesState state)
     {
-        if (state.Kind is BurnRateState s && s.Rings.Count == plan.Rings.Count && s.Rings.All(r => r.Index.Length == BurnRatePlan.BucketsPerWindow + 1))
+        if (state.Kind is BurnRateState s && s.Rings.Count == plan.Rings.Count && s.Rings[0].Index.Length == BurnRatePlan.BucketsPerWindow + 1)
             return s;
         var fresh = new BurnRateState();
         for (var i = 0; i < plan.Rings.Count; i++) fresh.Rings.Add(BucketRing.Create(BurnRatePlan.BucketsPerWindow + 1));
@@ -155,7 +157,7 @@ public sealed class BurnRateKind : IRuleKind
         return burns;
     }
 
-    private static Condition Evaluate(BurnRatePlan plan, BurnRateState st, DateTimeOffset at)
+    private static Condition Evaluate(BurnRatePlan plan, BurnRateState st, DateTimeOffset at, bool quiet)
     {
         var burns = BurnRates(plan, st, at);
         BurnRatePair? worst = null;
@@ -167,7 +169,11 @@ public sealed class BurnRateKind : IRuleKind
             double bl = burns[p.LongRing], bs = burns[p.ShortRing];
             var score = Math.Min(bl, bs) / p.Factor;
             if (score > closestScore) { closestScore = score; closest = p; }
-            if (bl > p.Factor && bs > p.Factor)
+            // A pair fires once its short window of history exists (a new series' first minutes say nothing
+            // about three days), and only when both windows burn faster than the factor: a ratio exactly on the
+            // budget is not a burn, whatever the rounding of the sums.
+            var limit = p.Factor * (1 + 1e-9);
+            if (bl > limit && bs > limit && st.FirstAt is { } first && at - first >= p.Short)
             {
                 firing.Add(p);
                 if (worst is null || Severities.Rank(p.Severity) > Severities.Rank(worst.Severity)) worst = p;
@@ -177,6 +183,7 @@ public sealed class BurnRateKind : IRuleKind
         if (worst is null)
         {
             var cl = burns[closest.LongRing];
+            if (quiet) return Condition.Quiet(cl);
             return Condition.Clear(cl, Expected(closest),
                 $"No window pair burns too fast: {Describe(plan, closest, burns)}.");
         }
@@ -190,8 +197,7 @@ public sealed class BurnRateKind : IRuleKind
         return Condition.Breach(burns[worst.LongRing], Expected(worst), detail.ToString(), worst.Severity);
     }
 
-    private static string Expected(BurnRatePair p) =>
-        $"burn rate ≤ {KindText.Num(p.Factor)}× over {KindText.Duration(p.Long)} and {KindText.Duration(p.Short)}";
+    private static string Expected(BurnRatePair p) => p.Expected;
 
     private static string Describe(BurnRatePlan plan, BurnRatePair p, double[] burns) =>
         $"burn rate {KindText.Num(burns[p.LongRing])}× over {KindText.Duration(p.Long)} " +

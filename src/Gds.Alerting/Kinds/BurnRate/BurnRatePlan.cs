@@ -7,7 +7,8 @@ namespace Gds.Alerting.Kinds.BurnRate;
 /// <summary>One multi-window pair: fires when both windows burn the error budget faster than Factor.</summary>
 public sealed record BurnRatePair(TimeSpan Long, TimeSpan Short, double Factor, string Severity, int LongRing, int ShortRing)
 {
-    public string Name => $"{KindText.Duration(Long)}/{KindText.Duration(Short)}";
+    public string Name { get; } = $"{KindText.Duration(Long)}/{KindText.Duration(Short)}";
+    public string Expected { get; } = $"burn rate ≤ {KindText.Num(Factor)}× over {KindText.Duration(Long)} and {KindText.Duration(Short)}";
 }
 
 /// <summary>

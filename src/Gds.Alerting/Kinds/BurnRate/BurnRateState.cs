@@ -9,6 +9,8 @@ namespace Gds.Alerting.Kinds.BurnRate;
 /// </summary>
 public sealed class BurnRateState : KindState
 {
+    /// <summary>Event time of the first sample: a pair may fire only once its short window of history exists.</summary>
+    [JsonPropertyName("first_at")] public DateTimeOffset? FirstAt { get; set; }
     [JsonPropertyName("prev_bad")] public double? PreviousBad { get; set; }
     [JsonPropertyName("prev_total")] public double? PreviousTotal { get; set; }
     [JsonPropertyName("last_bad_at")] public DateTimeOffset? LastBadAt { get; set; }

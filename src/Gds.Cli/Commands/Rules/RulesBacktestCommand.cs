@@ -108,7 +108,7 @@ public sealed class RulesBacktestCommand : Command<RulesBacktestSettings>
         BacktestSummary summary;
         try
         {
-            summary = runner.Run(WithCancellation(samples, cancellationToken), e =>
+            summary = runner.Run(WithCancellation(ReadAhead.Of(samples), cancellationToken), e =>
             {
                 buffered.Write(GdsJson.Serialize(e));
                 buffered.WriteByte((byte)'\n');
