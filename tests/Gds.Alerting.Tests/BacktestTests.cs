@@ -123,3 +123,34 @@ public sealed class BacktestTests : IDisposable
         Assert.StartsWith("line 2:", ex.Message);
     }
 }
+
+public sealed class MetricLineParserTests
+{
+    [Theory]
+    [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"prod-db-01","metric_name":"cpu_usage_percent","value":85.5,"tags":{"environment":"production","region":"us-east-1"},"metadata":{"collection_duration_ms":150,"version":"1.0","correlation_id":"7f9c"}}""")]
+    [InlineData("""{"metric_name":"m","value":"12.5","instance_id":"db-\u00e9","database_type":"mongodb","timestamp":"2025-01-15T10:30:00.123+02:00","extra":[1,2,{"a":null}]}""")]
+    [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"mssql","instance_id":"a","metric_name":"m","value":-1e-3,"tags":{}}""")]
+    public void Reads_what_GdsJson_reads(string line)
+    {
+        var read = GdsJson.Deserialize<Gds.Contracts.Metrics.Metric>(line);
+        // GdsJson leaves Tags null when a line has none (its Environment then throws): compare against empty tags.
+        var expected = read.Tags is null ? read with { Tags = new Dictionary<string, string>() } : read;
+        var parser = new MetricLineParser();
+        var actual = parser.Parse(Encoding.UTF8.GetBytes(line));
+        Assert.Equal(
+            (expected.Timestamp, expected.DatabaseType, expected.InstanceId, expected.MetricName, expected.Value, expected.Environment),
+            (actual.Timestamp, actual.DatabaseType, actual.InstanceId, actual.MetricName, actual.Value, actual.Environment));
+        Assert.Equal(expected.Tags.OrderBy(t => t.Key), actual.Tags.OrderBy(t => t.Key));
+        // A second line with the same identity reuses the same strings and tag map, and still reads right.
+        var again = parser.Parse(Encoding.UTF8.GetBytes(line));
+        Assert.Equal(actual.InstanceId, again.InstanceId);
+        Assert.Equal(actual.Tags.OrderBy(t => t.Key), again.Tags.OrderBy(t => t.Key));
+    }
+
+    [Fact]
+    public void Names_a_missing_field()
+    {
+        var ex = Assert.Throws<FormatException>(() => new MetricLineParser().Parse("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"x","instance_id":"a","value":1}"""u8));
+        Assert.Contains("metric_name", ex.Message);
+    }
+}

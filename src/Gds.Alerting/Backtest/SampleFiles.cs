@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Gds.Contracts.Metrics;
-using Gds.Contracts.Serialization;
+using System.Text.Json;
 
 namespace Gds.Alerting.Backtest;
 
@@ -41,6 +41,7 @@ public static class SampleFiles
     /// <summary>JSON lines, one Metric per line; blank lines are skipped, a bad line stops with its number.</summary>
     public static IEnumerable<Metric> ReadJsonLines(Stream stream)
     {
+        var parser = new MetricLineParser();
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
         try
         {
@@ -70,12 +71,12 @@ public static class SampleFiles
                     if (end > start)
                     {
                         line++;
-                        if (ParseJson(buffer, start, end - start, line) is { } last) yield return last;
+                        if (ParseJson(parser, buffer, start, end - start, line) is { } last) yield return last;
                     }
                     yield break;
                 }
                 line++;
-                var metric = ParseJson(buffer, start, nl - start, line);
+                var metric = ParseJson(parser, buffer, start, nl - start, line);
                 start = nl + 1;
                 if (metric is not null) yield return metric;
             }
@@ -144,17 +145,17 @@ public static class SampleFiles
         return i < 0 ? -1 : start + i;
     }
 
-    private static Metric? ParseJson(byte[] buffer, int offset, int length, long line)
+    private static Metric? ParseJson(MetricLineParser parser, byte[] buffer, int offset, int length, long line)
     {
         var span = buffer.AsSpan(offset, length).Trim((byte)'\r').Trim(" \t"u8);
         if (span.IsEmpty) return null;
         try
         {
-            return GdsJson.Deserialize<Metric>(span);
+            return parser.Parse(span);
         }
-        catch (RecordFormatException ex)
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
         {
-            throw new SampleFileException($"line {line}: {ex.Message}", ex);
+            throw new SampleFileException($"line {line}: Metric: {ex.Message}", ex);
         }
     }
 }

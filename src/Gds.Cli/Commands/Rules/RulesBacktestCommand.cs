@@ -18,7 +18,7 @@ public sealed class RulesBacktestSettings : CommandSettings
     public string? Rules { get; init; }
 
     [CommandOption("--input <FILE>")]
-    [Description("Recorded samples: JSON lines in the Metric shape, or a CSV of timestamp,value for one series ('-' reads JSON lines from stdin).")]
+    [Description("Recorded samples: JSON lines in the Metric shape, or a CSV of timestamp,value for one series (--input=- or /dev/stdin reads JSON lines from stdin).")]
     public string? Input { get; init; }
 
     [CommandOption("--metric <NAME>")]
