@@ -7,7 +7,7 @@ namespace Gds.Alerting.Kinds;
 internal static class KindText
 {
     public static string Num(double v) =>
-        double.IsFinite(v) ? Math.Round(v, Math.Abs(v) >= 100 ? 0 : Math.Abs(v) >= 1 ? 2 : 4).ToString("0.####", CultureInfo.InvariantCulture) : v.ToString(CultureInfo.InvariantCulture);
+        double.IsFinite(v) ? Math.Round(v, Math.Abs(v) >= 1000 ? 0 : Math.Abs(v) >= 1 ? 2 : 4).ToString("0.####", CultureInfo.InvariantCulture) : v.ToString(CultureInfo.InvariantCulture);
 
     public static string Percent(double share) => (share * 100).ToString(share * 100 >= 10 ? "0.#" : "0.##", CultureInfo.InvariantCulture) + "%";
 
