@@ -33,6 +33,7 @@ public sealed class AlertEngine(RuleBook rules, AlertEngineOptions? options = nu
             var metric = rule.Kind.SeriesMetric(rule, sample);
             var key = rule.DedupKey(sample.InstanceId, metric);
             var state = store.Get(key);
+            var existed = state is not null;
             if (state is null)
             {
                 state = new SeriesState { RuleId = rule.Id, InstanceId = sample.InstanceId, MetricName = metric, RuleVersion = rule.Version };
@@ -63,6 +64,13 @@ public sealed class AlertEngine(RuleBook rules, AlertEngineOptions? options = nu
             {
                 ReorderBuffer.Insert(state, sample);
                 ReleaseDue(rule, key, state, state.NewestSeenAt - Options.Grace, output);
+            }
+            if (state.Lifecycle.Phase == AlertPhase.Inactive && state.Kind is null && state.Reorder is null)
+            {
+                // An idle series with nothing to remember is the common case by far: keep it out of the store
+                // (and its changelog) instead of rewriting it on every sample.
+                if (existed) store.Delete(key);
+                continue;
             }
             store.Put(key, state);
         }

@@ -69,10 +69,7 @@ public static class AlertEventFactory
         return labels;
     }
 
-    /// <summary>Default rule_id + environment; with group_by, the named labels in the order given.</summary>
-    public static string GroupKey(CompiledRule rule, IReadOnlyDictionary<string, string> labels)
-    {
-        var by = rule.Rule.GroupBy is { Count: > 0 } g ? g : ["rule_id", "environment"];
-        return string.Join(",", by.Select(k => $"{k}={labels.GetValueOrDefault(k, "")}"));
-    }
+    /// <summary>Default rule_id + environment; with group_by, the named labels in the order given (see <see cref="Grouping.GroupKeys"/>).</summary>
+    public static string GroupKey(CompiledRule rule, IReadOnlyDictionary<string, string> labels) =>
+        Grouping.GroupKeys.For(rule.Rule.GroupBy, labels);
 }

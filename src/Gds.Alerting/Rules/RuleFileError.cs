@@ -10,4 +10,7 @@ public sealed record RuleFileError(string File, int Line, int Column, string? Ru
 public sealed record RuleFile(string Path, IReadOnlyList<Gds.Contracts.Rules.Rule> Rules, IReadOnlyList<RuleFileError> Errors)
 {
     public bool IsValid => Errors.Count == 0;
+
+    /// <summary>The file's top-level <c>inhibit_rules:</c> (valid ones only; see <see cref="Errors"/>).</summary>
+    public IReadOnlyList<Gds.Contracts.Rules.InhibitRule> InhibitRules { get; init; } = [];
 }

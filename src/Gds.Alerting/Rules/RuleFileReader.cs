@@ -51,6 +51,7 @@ public sealed class RuleFileReader(RuleKindRegistry? kinds = null)
         }
 
         YamlSequenceNode? list = null;
+        YamlNode? inhibitNode = null;
         foreach (var (k, v) in root.Children)
         {
             var key = ((YamlScalarNode)k).Value;
@@ -59,16 +60,18 @@ public sealed class RuleFileReader(RuleKindRegistry? kinds = null)
                 if (v is YamlSequenceNode seq) list = seq;
                 else errors.Add(At(path, v, null, "rules", "must be a list of rules"));
             }
-            else errors.Add(At(path, k, null, key ?? "?", "unknown top-level key (expected 'rules')"));
+            else if (key == "inhibit_rules") inhibitNode = v;
+            else errors.Add(At(path, k, null, key ?? "?", "unknown top-level key (expected 'rules' or 'inhibit_rules')"));
         }
-        if (list is null)
+        // A file may hold only inhibition rules; otherwise it must have its rules list.
+        if (list is null && inhibitNode is null)
         {
             if (errors.Count == 0) errors.Add(new RuleFileError(path, 1, 1, null, "rules", "missing: the file must have a 'rules:' list"));
             return new RuleFile(path, rules, errors);
         }
 
         var seen = new Dictionary<string, Mark>(StringComparer.Ordinal);
-        foreach (var node in list.Children)
+        foreach (var node in list?.Children ?? [])
         {
             if (node is not YamlMappingNode map)
             {
@@ -89,19 +92,20 @@ public sealed class RuleFileReader(RuleKindRegistry? kinds = null)
                 ctx.Error(field, message);
             if (errors.Count == before) rules.Add(rule);
         }
-        return new RuleFile(path, rules, errors);
+        var inhibitRules = inhibitNode is null ? [] : Inhibition.InhibitRuleReader.Read(path, inhibitNode, errors);
+        return new RuleFile(path, rules, errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList()) { InhibitRules = inhibitRules };
     }
 
     private static Rule? ReadRule(RuleContext c)
     {
+        var id = c.String("id");
+        c.RuleId = id;
         foreach (var (k, _) in c.Mapping.Children)
         {
             var key = ((YamlScalarNode)k).Value!;
             c.Positions[key] = k.Start;
-            if (!RuleKeys.Contains(key)) c.ErrorAt(k, key, "unknown field");
+            if (!RuleKeys.Contains(key)) c.ErrorAt(k, key, "unknown field" + Suggest(key));
         }
-        var id = c.String("id");
-        c.RuleId = id;
         var kind = c.String("kind");
         if (id is null) c.Error("id", "is required");
         if (kind is null) c.Error("kind", "is required (threshold, burn_rate, anomaly or absence)");
@@ -176,6 +180,23 @@ public sealed class RuleFileReader(RuleKindRegistry? kinds = null)
         };
     }
 
+    private static string Suggest(string key)
+    {
+        var best = RuleKeys.Select(k => (k, d: Distance(k, key))).MinBy(x => x.d);
+        return best.d <= 2 ? $" (did you mean '{best.k}'?)" : "";
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (var i = 1; i <= a.Length; i++)
+        for (var j = 1; j <= b.Length; j++)
+            d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+        return d[a.Length, b.Length];
+    }
+
     private static RuleFileError At(string path, YamlNode node, string? ruleId, string field, string message) =>
         new(path, (int)node.Start.Line, (int)node.Start.Column, ruleId, field, message);
 
@@ -192,15 +213,21 @@ public sealed class RuleFileReader(RuleKindRegistry? kinds = null)
         public YamlNode? Node(string key) =>
             Mapping.Children.TryGetValue(new YamlScalarNode(key), out var v) ? v : null;
 
+        public HashSet<string> Failed { get; } = new(StringComparer.Ordinal);
+
         public void Error(string field, string message)
         {
+            if (!Failed.Add(field) && message.StartsWith("is required", StringComparison.Ordinal)) return;
             var mark = Positions.TryGetValue(field, out var m) ? m
                 : Positions.TryGetValue(field.Split('[', '.')[0], out var m2) ? m2 : Mapping.Start;
             Errors.Add(new RuleFileError(Path, (int)mark.Line, (int)mark.Column, RuleId, Prefix + field, message));
         }
 
-        public void ErrorAt(YamlNode node, string field, string message) =>
+        public void ErrorAt(YamlNode node, string field, string message)
+        {
+            Failed.Add(field);
             Errors.Add(new RuleFileError(Path, (int)node.Start.Line, (int)node.Start.Column, RuleId, Prefix + field, message));
+        }
 
         public string? String(string key)
         {

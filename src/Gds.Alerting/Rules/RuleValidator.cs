@@ -25,6 +25,7 @@ public static class RuleValidator
                 if (steps[i].Severity is { } s && !Severities.All.Contains(s))
                     errors.Add(($"escalation[{i}].severity", $"'{s}' is not one of {string.Join(", ", Severities.All)}"));
             }
+        errors.AddRange(Escalation.EscalationPolicy.Validate(rule.Escalation));
         if (!kinds.TryGet(rule.Kind, out var kind))
         {
             errors.Add(("kind", $"'{rule.Kind}' is not one of {string.Join(", ", kinds.Names)}"));
