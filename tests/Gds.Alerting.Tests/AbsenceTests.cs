@@ -56,6 +56,28 @@ public sealed class AbsenceTests
     }
 
     [Fact]
+    public void Only_the_store_that_owns_the_instance_seeds_it()
+    {
+        const string rule = """
+            rules:
+              - id: db9-missing
+                kind: absence
+                selector: { metric: cpu, instance: db-9 }
+                timeout: 5m
+            """;
+        var owner = new Harness(rule);
+        var other = new Harness(rule);
+        for (var s = 0; s <= 600; s += 30)
+        {
+            owner.Engine.OnTick(Sec(s), owner.Store, owner.Events, id => id == "db-9");
+            other.Engine.OnTick(Sec(s), other.Store, other.Events, id => id != "db-9");
+        }
+        Assert.Single(owner.Events);
+        Assert.Empty(other.Events);
+        Assert.Equal(0, other.Store.Count);
+    }
+
+    [Fact]
     public void A_glob_selector_watches_only_series_it_has_seen()
     {
         var h = new Harness("""
