@@ -154,3 +154,28 @@ public sealed class MetricLineParserTests
         Assert.Contains("metric_name", ex.Message);
     }
 }
+
+public sealed class ReadAheadTests
+{
+    private static IEnumerable<int> FailsAfter(int n)
+    {
+        for (var i = 0; i < n; i++) yield return i;
+        throw new SampleFileException($"line {n + 1}: broken");
+    }
+
+    [Fact]
+    public void Keeps_the_order_and_rethrows_the_source_failure_after_the_items_before_it()
+    {
+        var seen = new List<int>();
+        var ex = Assert.Throws<SampleFileException>(() => { foreach (var i in ReadAhead.Of(FailsAfter(10_000), batchSize: 64)) seen.Add(i); });
+        Assert.Equal("line 10001: broken", ex.Message);
+        Assert.Equal(Enumerable.Range(0, 10_000), seen);
+    }
+
+    [Fact]
+    public void Stopping_early_releases_the_reader_thread()
+    {
+        var first = ReadAhead.Of(Enumerable.Range(0, 1_000_000), batchSize: 16, batches: 2).Take(5).ToList();
+        Assert.Equal([0, 1, 2, 3, 4], first);
+    }
+}

@@ -17,9 +17,9 @@ public static class ReadAhead
         ExceptionDispatchInfo? failure = null;
         var producer = Task.Run(() =>
         {
+            var batch = new List<T>(batchSize);
             try
             {
-                var batch = new List<T>(batchSize);
                 foreach (var item in source)
                 {
                     batch.Add(item);
@@ -30,7 +30,12 @@ public static class ReadAhead
                 if (batch.Count > 0) queue.Add(batch, stop.Token);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
-            catch (Exception ex) { failure = ExceptionDispatchInfo.Capture(ex); }
+            catch (Exception ex)
+            {
+                // What was read before the failure is still delivered, then the failure itself.
+                failure = ExceptionDispatchInfo.Capture(ex);
+                try { if (batch.Count > 0) queue.Add(batch, stop.Token); } catch (OperationCanceledException) { }
+            }
             finally { queue.CompleteAdding(); }
         });
         try
