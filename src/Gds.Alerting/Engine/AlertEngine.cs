@@ -11,13 +11,15 @@ namespace Gds.Alerting.Engine;
 /// <summary>
 /// Evaluates samples against the rules in force and emits alert events on transitions. Pure: the caller owns
 /// the state store (RocksDB in the topology, a dictionary in backtests) and where events go, so the topology
-/// and `gds rules backtest` run the very same code.
+/// and `gds rules backtest` run the very same code. With a grace period (<see cref="AlertEngineOptions.Grace"/>)
+/// each series folds its samples in event-time order, whatever order they arrived in within that period.
 /// </summary>
-public sealed class AlertEngine(RuleBook rules)
+public sealed class AlertEngine(RuleBook rules, AlertEngineOptions? options = null)
 {
     [ThreadStatic] private static List<CompiledRule>? _matched;
 
     public RuleBook Rules { get; } = rules;
+    public AlertEngineOptions Options { get; } = options ?? AlertEngineOptions.Default;
     public EngineCounters Counters { get; } = new();
 
     public void OnSample(Metric sample, ISeriesStateStore store, ICollection<AlertEvent> output)
@@ -45,18 +47,25 @@ public sealed class AlertEngine(RuleBook rules)
             }
             else if (sample.Timestamp < state.LastSampleAt)
             {
+                // Older than a sample already folded in: later than the grace period allows.
                 Interlocked.Increment(ref Counters.LateSamples);
                 continue;
             }
 
-            state.LastSampleAt = sample.Timestamp;
             state.DatabaseType = sample.DatabaseType;
             state.Environment = sample.Environment;
             state.Tags = sample.Tags as Dictionary<string, string> ?? new Dictionary<string, string>(sample.Tags);
 
-            var condition = rule.Kind.Observe(rule, state, sample);
-            Emit(rule, key, state, AlertLifecycle.Apply(rule, state.Lifecycle, condition, sample.Timestamp), output);
-            if (state.Lifecycle.Phase == AlertPhase.Inactive && state.Kind is null)
+            if (Options.Grace <= TimeSpan.Zero && state.Reorder is null)
+            {
+                Fold(rule, key, state, sample, output);
+            }
+            else
+            {
+                ReorderBuffer.Insert(state, sample);
+                ReleaseDue(rule, key, state, state.NewestSeenAt - Options.Grace, output);
+            }
+            if (state.Lifecycle.Phase == AlertPhase.Inactive && state.Kind is null && state.Reorder is null)
             {
                 // An idle series with nothing to remember is the common case by far: keep it out of the store
                 // (and its changelog) instead of rewriting it on every sample.
@@ -81,8 +90,18 @@ public sealed class AlertEngine(RuleBook rules)
     }
 
     /// <summary>Lets time act without samples (absence, expiring windows) for every series in the store.</summary>
-    public void OnTick(DateTimeOffset now, ISeriesStateStore store, ICollection<AlertEvent> output)
+    public void OnTick(DateTimeOffset now, ISeriesStateStore store, ICollection<AlertEvent> output) =>
+        OnTick(now, store, output, ownsInstance: null);
+
+    /// <summary>
+    /// Lets time act without samples: creates the series that rules expect but have never seen (absence of an
+    /// exact instance), folds held samples whose grace period has passed by <paramref name="now"/>, and asks each
+    /// kind whether time alone changed its condition. <paramref name="ownsInstance"/> limits the series created
+    /// to the instances this store is responsible for (its partitions); null creates them all.
+    /// </summary>
+    public void OnTick(DateTimeOffset now, ISeriesStateStore store, ICollection<AlertEvent> output, Func<string, bool>? ownsInstance)
     {
+        SeedExpected(now, store, ownsInstance);
         foreach (var (key, state) in store.All())
         {
             if (!Rules.TryGet(state.RuleId, out var rule))
@@ -91,12 +110,77 @@ public sealed class AlertEngine(RuleBook rules)
                 ForgetSeries(key, state, null, now, store, output);
                 continue;
             }
-            if (rule.Kind.Tick(rule, state, now) is not { } condition) continue;
-            var before = state.Lifecycle.Phase;
-            var t = AlertLifecycle.Apply(rule, state.Lifecycle, condition, now);
-            Emit(rule, key, state, t, output);
-            if (t.Kind != TransitionKind.None || before != state.Lifecycle.Phase) store.Put(key, state);
+            var changed = false;
+            if (state.RuleVersion != rule.Version)
+            {
+                state.RuleVersion = rule.Version;
+                state.Kind = null;
+                changed = true;
+            }
+            if (state.Reorder is not null)
+            {
+                ReleaseDue(rule, key, state, now - Options.Grace, output);
+                changed = true;
+            }
+            if (rule.Kind.Tick(rule, state, now) is { } condition)
+            {
+                var before = state.Lifecycle.Phase;
+                var t = AlertLifecycle.Apply(rule, state.Lifecycle, condition, now);
+                Emit(rule, key, state, t, output);
+                changed |= t.Kind != TransitionKind.None || before != state.Lifecycle.Phase;
+            }
+            if (changed) store.Put(key, state);
         }
+    }
+
+    /// <summary>
+    /// Folds every held sample now, whatever its grace period (end of a backtest's input, orderly shutdown of a
+    /// store that will not come back).
+    /// </summary>
+    public void Drain(ISeriesStateStore store, ICollection<AlertEvent> output)
+    {
+        foreach (var (key, state) in store.All())
+        {
+            if (state.Reorder is null || !Rules.TryGet(state.RuleId, out var rule)) continue;
+            ReleaseDue(rule, key, state, DateTimeOffset.MaxValue, output);
+            store.Put(key, state);
+        }
+    }
+
+    private void SeedExpected(DateTimeOffset now, ISeriesStateStore store, Func<string, bool>? ownsInstance)
+    {
+        foreach (var rule in Rules.Rules)
+        {
+            foreach (var expected in rule.Kind.Expected(rule, now))
+            {
+                if (ownsInstance is not null && !ownsInstance(expected.InstanceId)) continue;
+                var key = rule.DedupKey(expected.InstanceId, expected.MetricName);
+                if (store.Get(key) is not null) continue;
+                store.Put(key, new SeriesState
+                {
+                    RuleId = rule.Id,
+                    InstanceId = expected.InstanceId,
+                    MetricName = expected.MetricName,
+                    RuleVersion = rule.Version,
+                    DatabaseType = string.IsNullOrWhiteSpace(rule.Rule.Selector.DatabaseType) ? null : rule.Rule.Selector.DatabaseType,
+                    Environment = string.IsNullOrWhiteSpace(rule.Rule.Selector.Environment) ? null : rule.Rule.Selector.Environment,
+                    Kind = expected.InitialState,
+                });
+            }
+        }
+    }
+
+    private void ReleaseDue(CompiledRule rule, string key, SeriesState state, DateTimeOffset watermark, ICollection<AlertEvent> output)
+    {
+        while (ReorderBuffer.TryTakeDue(state, watermark, Options.MaxBufferedPerSeries, out var held))
+            Fold(rule, key, state, ReorderBuffer.ToMetric(state, held), output);
+    }
+
+    private void Fold(CompiledRule rule, string key, SeriesState state, Metric sample, ICollection<AlertEvent> output)
+    {
+        state.LastSampleAt = sample.Timestamp;
+        var condition = rule.Kind.Observe(rule, state, sample);
+        Emit(rule, key, state, AlertLifecycle.Apply(rule, state.Lifecycle, condition, sample.Timestamp), output);
     }
 
     private void ForgetRule(CompiledRule removed, ISeriesStateStore store, DateTimeOffset now, ICollection<AlertEvent> output)

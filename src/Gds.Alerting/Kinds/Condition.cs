@@ -17,4 +17,10 @@ public readonly record struct Condition(ConditionState State, double? Observed, 
     public static Condition Unknown(string? detail = null) => new(ConditionState.Unknown, null, null, detail);
     public static Condition Breach(double? observed, string expected, string? detail = null, string? severity = null) => new(ConditionState.Breach, observed, expected, detail, severity);
     public static Condition Clear(double? observed, string expected, string? detail = null) => new(ConditionState.Clear, observed, expected, detail);
+
+    /// <summary>
+    /// Clear, without the words: for an inactive alert a clear verdict moves nothing and its text is never read,
+    /// so kinds skip formatting it on the hot path (the texts of the last breach stay in the lifecycle).
+    /// </summary>
+    public static Condition Quiet(double? observed) => new(ConditionState.Clear, observed, null);
 }

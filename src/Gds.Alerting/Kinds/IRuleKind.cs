@@ -31,4 +31,14 @@ public interface IRuleKind
     /// kind (most kinds), a condition when it does (absence, expiring windows).
     /// </summary>
     Condition? Tick(CompiledRule rule, SeriesState state, DateTimeOffset now);
+
+    /// <summary>
+    /// Series the rule watches before any sample of theirs has arrived (an absence rule naming an exact
+    /// instance): the engine creates their state on a tick, with the kind state given here, so that a series that
+    /// never reports can still alert. Most kinds expect nothing.
+    /// </summary>
+    IEnumerable<ExpectedSeries> Expected(CompiledRule rule, DateTimeOffset now) => [];
 }
+
+/// <summary>A series a rule expects to exist, with the kind state it starts from.</summary>
+public readonly record struct ExpectedSeries(string InstanceId, string MetricName, KindState InitialState);

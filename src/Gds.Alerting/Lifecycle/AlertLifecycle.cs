@@ -1,6 +1,7 @@
 using Gds.Alerting.Kinds;
 using Gds.Alerting.Rules;
 using Gds.Alerting.State;
+using Gds.Contracts.Rules;
 
 namespace Gds.Alerting.Lifecycle;
 
@@ -42,6 +43,15 @@ public static class AlertLifecycle
                     if (c.Severity is not null) s.Severity = c.Severity;
                     return at - s.ActiveAt!.Value >= rule.For ? Fire(s, at) : Transition.None;
                 case AlertPhase.Firing:
+                    if (c.Severity is { } raised && Severities.Rank(raised) > Severities.Rank(s.Severity ?? rule.Rule.Severity))
+                    {
+                        // A kind raised the stakes mid-episode (a burn-rate ticket became a page): say so now
+                        // rather than at the next repeat. Severity never drops within an episode.
+                        s.Severity = raised;
+                        s.Sequence++;
+                        s.LastNotifiedAt = at;
+                        return new Transition(TransitionKind.Repeated, s.ActiveAt!.Value, at, s.Sequence, s.Severity, s.EpisodeId);
+                    }
                     if (rule.RepeatInterval > TimeSpan.Zero && s.LastNotifiedAt is { } last && at - last >= rule.RepeatInterval)
                     {
                         s.Sequence++;

@@ -19,6 +19,25 @@ public sealed class SeriesState
     [JsonPropertyName("last_sample_at")] public DateTimeOffset LastSampleAt { get; set; }
     [JsonPropertyName("lifecycle")] public LifecycleState Lifecycle { get; set; } = new();
     [JsonPropertyName("kind")] public KindState? Kind { get; set; }
+    /// <summary>
+    /// Samples held back for the engine's grace period, oldest first (null when empty, so a store without
+    /// grace never pays for it). Released in event-time order once the series' newest sample or a tick has
+    /// moved the grace period past them.
+    /// </summary>
+    [JsonPropertyName("reorder")] public List<BufferedSample>? Reorder { get; set; }
+
+    /// <summary>Event time of the newest sample seen, folded in or still held in the reorder buffer.</summary>
+    [JsonIgnore]
+    public DateTimeOffset NewestSeenAt =>
+        Reorder is { Count: > 0 } r && r[^1].At > LastSampleAt ? r[^1].At : LastSampleAt;
+}
+
+/// <summary>One sample waiting in a series' reorder buffer; the rest of its identity is the series'.</summary>
+public sealed class BufferedSample
+{
+    [JsonPropertyName("at")] public DateTimeOffset At { get; set; }
+    [JsonPropertyName("metric")] public string Metric { get; set; } = "";
+    [JsonPropertyName("value")] public double Value { get; set; }
 }
 
 public enum AlertPhase { Inactive, Pending, Firing }
@@ -46,4 +65,7 @@ public sealed class LifecycleState
 /// <summary>A rule kind's own memory of a series; one subclass per kind, tagged by kind name in JSON.</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "$kind")]
 [JsonDerivedType(typeof(Kinds.Threshold.ThresholdState), "threshold")]
+[JsonDerivedType(typeof(Kinds.BurnRate.BurnRateState), "burn_rate")]
+[JsonDerivedType(typeof(Kinds.Anomaly.AnomalyState), "anomaly")]
+[JsonDerivedType(typeof(Kinds.Absence.AbsenceState), "absence")]
 public abstract class KindState;
