@@ -35,6 +35,16 @@ public class MetricJsonTests
     }
 
     [Theory]
+    [InlineData("")]
+    [InlineData(",\"tags\":null")]
+    public void A_metric_without_tags_reads_as_empty_tags_and_the_unknown_environment(string tags)
+    {
+        var m = GdsJson.Deserialize<Metric>("{\"timestamp\":\"2025-01-15T10:30:00Z\",\"database_type\":\"postgresql\",\"instance_id\":\"x\",\"metric_name\":\"m\",\"value\":1" + tags + "}");
+        Assert.Empty(m.Tags);
+        Assert.Equal("unknown", m.Environment);
+    }
+
+    [Theory]
     [InlineData("30s", 30)]
     [InlineData("2m", 120)]
     [InlineData("1h30m", 5400)]

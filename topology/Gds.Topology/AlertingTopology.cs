@@ -70,7 +70,8 @@ public static class AlertingTopology
 
         // Acks ride with the metrics: gds ack writes each to the partition of its instance, so the task that owns
         // an alert's state sees its ack without a repartition.
-        IKStream<string, byte[]>? metrics = builder.Stream(TopicNames.AlertAcks, new StringSerDes(), new ByteArraySerDes());
+        IKStream<string, byte[]>? metrics = builder.Stream(TopicNames.AlertAcks, new StringSerDes(), new ByteArraySerDes())
+            .Merge(builder.Stream(TopicNames.Heartbeats, new StringSerDes(), new ByteArraySerDes()));
         foreach (var topic in topics)
         {
             var s = builder.Stream(topic, new StringSerDes(), new ByteArraySerDes());
@@ -85,7 +86,7 @@ public static class AlertingTopology
         metrics
             .Transform(
                 TransformerBuilder.New<string, byte[], string, Routed>()
-                    .Transformer<AlertEvaluator>(new AlertEngine(book), models, options)
+                    .Transformer<AlertEvaluator>(new AlertEngine(book, new AlertEngineOptions { Grace = options.Grace }), models, options)
                     .Build(),
                 "evaluate", StateStore, HygieneStore, SilenceUsageStore)
             .To((_, v, _) => v.Topic, new StringSerDes(), new RoutedSerDes(), "route");

@@ -8,6 +8,13 @@ public sealed class TopologyOptions
     public TimeSpan PunctuationInterval { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>Walk every series on each punctuation (needed by absence rules); off saves work when none exist.</summary>
     public bool TickSeries { get; set; } = true;
+    /// <summary>Late samples within this much event time are placed in order (adds up to this much alert latency).</summary>
+    public TimeSpan Grace { get; set; } = TimeSpan.Zero;
+    /// <summary>
+    /// Partitions of the metric topics: a task seeds absence series only for instances whose key hashes to its own
+    /// partition, so a never-seen instance alerts once, not once per task. 0 = one task sees everything.
+    /// </summary>
+    public int Partitions { get; set; }
     public TopologyCounters Counters { get; } = new();
 }
 

@@ -2,6 +2,9 @@ using System.Text;
 using Confluent.Kafka;
 using Gds.Alerting.Engine;
 using Gds.Alerting.Hygiene;
+using Gds.Alerting.Kinds.Absence;
+using Gds.Contracts.Heartbeats;
+using Gds.Kafka.Clients;
 using Gds.Alerting.Silences;
 using Gds.Topology.Hygiene;
 using Gds.Contracts.Alerts;
@@ -32,6 +35,7 @@ public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed
     private KeyValueHygieneStore? _hygieneStore;
     private HygieneEngine? _hygiene;
     private long _seenRulesVersion;
+    private Func<string, bool>? _ownsInstance;
 
     public AlertEvaluator() { }
 
@@ -50,6 +54,9 @@ public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed
             (IKeyValueStore<string, byte[]>)context.GetStateStore(AlertingTopology.HygieneStore),
             (IKeyValueStore<string, byte[]>)context.GetStateStore(AlertingTopology.SilenceUsageStore));
         _hygiene = _models!.NewHygieneEngine();
+        var partitions = _options!.Partitions;
+        var mine = context.Id.Partition;
+        _ownsInstance = partitions <= 1 ? null : instance => KeyPartitioner.PartitionFor(instance, partitions) == mine;
         context.Schedule(_options!.PunctuationInterval, PunctuationType.PROCESSING_TIME, Punctuate);
     }
 
@@ -57,9 +64,15 @@ public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed
     {
         var engine = _engine!;
         _events.Clear();
-        if (record.TopicPartitionOffset?.Topic == TopicNames.AlertAcks)
+        var topic = record.TopicPartitionOffset?.Topic;
+        if (topic == TopicNames.AlertAcks)
         {
             ProcessAck(record);
+            return null;
+        }
+        if (topic == TopicNames.Heartbeats)
+        {
+            ProcessHeartbeat(record);
             return null;
         }
         if (!MetricReader.TryRead(record.Value, out var metric, out var error))
@@ -79,6 +92,24 @@ public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed
         _options!.Counters.Evaluated();
         Forward();
         return null;
+    }
+
+    /// <summary>A collector's heartbeat is a sample of gds_collector_up for the collector, so absence rules can watch it.</summary>
+    private void ProcessHeartbeat(Record<string, byte[]> record)
+    {
+        if (record.Value is not { Length: > 0 } bytes) return;
+        Heartbeat hb;
+        try
+        {
+            hb = GdsJson.Deserialize<Heartbeat>(bytes);
+        }
+        catch (RecordFormatException)
+        {
+            _options!.Counters.DeadLettered();
+            return;
+        }
+        _engine!.OnSample(HeartbeatSamples.ToMetric(hb), _state!, _events);
+        Forward();
     }
 
     private void ProcessAck(Record<string, byte[]> record)
@@ -104,7 +135,7 @@ public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed
         _events.Clear();
         var now = DateTimeOffset.FromUnixTimeMilliseconds(wallClockMs);
         _engine!.OnRuleChanges(ref _seenRulesVersion, _state!, now, _events);
-        if (_options!.TickSeries) _engine.OnTick(now, _state!, _events);
+        if (_options!.TickSeries) _engine.OnTick(now, _state!, _events, _ownsInstance);
         Forward();
         _hygieneOut.Clear();
         _expiries.Clear();

@@ -62,7 +62,7 @@ public sealed class StreamsHost : IAsyncDisposable
             throw new InvalidOperationException("no gds.metrics.{type}.{env} topic exists yet: create them (gds kafka does) or start a collector first");
         var partitions = PartitionCount(MetricTopics);
         // Besides its internal topics, the topology reads and writes these; on a real cluster they may not exist yet.
-        var shared = new[] { TopicNames.Rules, TopicNames.Silences, TopicNames.InhibitRules, TopicNames.AlertAcks, TopicNames.Alerts, TopicNames.MetricsDlq };
+        var shared = new[] { TopicNames.Rules, TopicNames.Silences, TopicNames.InhibitRules, TopicNames.AlertAcks, TopicNames.Heartbeats, TopicNames.Alerts, TopicNames.MetricsDlq };
         await _topics.EnsureAsync(TopicCatalog.Standard(partitions).Where(t => shared.Contains(t.Name))
             .Concat(AlertingTopology.InternalTopics(_options.ApplicationId, partitions)), ct);
 
@@ -83,6 +83,7 @@ public sealed class StreamsHost : IAsyncDisposable
         };
         foreach (var (k, v) in _options.KafkaProperties) config.AddConfig(k, v);
 
+        _options.Topology.Partitions = partitions;
         var topology = AlertingTopology.Build(MetricTopics, Models, _options.Topology, _logs);
         _stream = new KafkaStream(topology, config);
         _stream.StateChanged += (_, now) =>

@@ -19,6 +19,14 @@ public sealed class StreamsSettings : KafkaSettings
     [Description("Where RocksDB state lives (default ./.gds/state).")]
     public string? StateDir { get; init; }
 
+    [CommandOption("--grace <TIME>")]
+    [Description("Late samples within this much event time are placed in order; adds up to this much alert latency (default 5s).")]
+    [DefaultValue("5s")]
+    public string Grace { get; init; } = "5s";
+
+    public override Spectre.Console.ValidationResult Validate() =>
+        Gds.Contracts.Rules.DurationText.TryParse(Grace, out _) ? base.Validate() : Spectre.Console.ValidationResult.Error($"--grace: '{Grace}' is not a duration (use e.g. 5s)");
+
     [CommandOption("--threads <N>")]
     [Description("Stream threads (default 1).")]
     [DefaultValue(1)]
@@ -40,6 +48,7 @@ public sealed class StreamsCommand : AsyncCommand<StreamsSettings>
             ApplicationId = settings.ApplicationId,
             StateDir = settings.StateDir ?? Path.Combine(".gds", "state"),
             StreamThreads = settings.Threads,
+            Topology = new TopologyOptions { Grace = Gds.Contracts.Rules.DurationText.Parse(settings.Grace, "--grace") },
         }, new KafkaTopicCreator(bootstrap), logs);
         await host.StartAsync(cts.Token);
         await host.WaitUntilRunningAsync(TimeSpan.FromMinutes(2), cts.Token);
