@@ -9,7 +9,8 @@ namespace Gds.Warehouse.Schema;
 /// </summary>
 public sealed record Migration(int Version, string Name, IReadOnlyList<string> Statements)
 {
-    public string Checksum { get; } = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n;\n", Statements))))[..16];
+    // Computed on access, not stored: a `with` copy must not inherit the original's checksum.
+    public string Checksum => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n;\n", Statements))))[..16];
 }
 
 /// <summary>A migration the warehouse says it applied.</summary>
