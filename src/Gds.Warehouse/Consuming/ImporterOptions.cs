@@ -16,6 +16,13 @@ public sealed class ImporterOptions
     /// <summary>Which topics are metric topics: gds.metrics.{database_type}.{environment}, not the DLQ.</summary>
     public string TopicPattern { get; set; } = @"^gds\.metrics\.[^.]+\.[^.]+$";
 
+    /// <summary>
+    /// Kafka's session timeout: how soon the group notices a crashed importer and hands its partitions to
+    /// another (or to the restarted one). Shorter than Kafka's 45 s default because a restarted importer waits
+    /// this long, and the embedded broker makes even a clean restart wait it (it ignores LeaveGroup).
+    /// </summary>
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     public BatchOptions Batch { get; set; } = new();
 
     public RetentionOptions Retention { get; set; } = new();
@@ -44,6 +51,8 @@ public sealed class ImporterOptionsValidator : IValidateOptions<ImporterOptions>
         if (o.Batch.MaxDelay <= TimeSpan.Zero) errors.Add($"Warehouse:Batch:MaxDelay must be positive (got {o.Batch.MaxDelay})");
         if (o.Retention.Days is < 1) errors.Add($"Warehouse:Retention:Days must be at least 1 (got {o.Retention.Days})");
         if (o.Retention.Interval <= TimeSpan.Zero) errors.Add($"Warehouse:Retention:Interval must be positive (got {o.Retention.Interval})");
+        if (o.SessionTimeout < TimeSpan.FromSeconds(1) || o.SessionTimeout > TimeSpan.FromMinutes(30))
+            errors.Add($"Warehouse:SessionTimeout must be between 1 s and 30 min (got {o.SessionTimeout})");
         if (o.ProgressInterval <= TimeSpan.Zero) errors.Add($"Warehouse:ProgressInterval must be positive (got {o.ProgressInterval})");
         if (o.LoadRetry.MaxAttempts < 0) errors.Add($"Warehouse:LoadRetry:MaxAttempts must not be negative (got {o.LoadRetry.MaxAttempts})");
         try

@@ -66,6 +66,8 @@ public sealed class WarehouseImporter : IDisposable
         config.EnablePartitionEof = true;
         // New environments and database types get topics while the importer runs; see them within 30 s.
         config.TopicMetadataRefreshIntervalMs = 30_000;
+        config.SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds;
+        config.HeartbeatIntervalMs = Math.Max(100, config.SessionTimeoutMs.Value / 5);
         config.FetchMaxBytes = 64 * 1024 * 1024;
         config.MaxPartitionFetchBytes = 8 * 1024 * 1024;
         using var consumer = new ConsumerBuilder<byte[], byte[]>(config)
@@ -144,7 +146,7 @@ public sealed class WarehouseImporter : IDisposable
             if (drain && DrainDone(started))
             {
                 await FlushAllAsync();
-                if (CaughtUp())
+                if (_assigned.Count == 0 || CaughtUp())
                 {
                     Metrics.Lag(Lag(consumer));
                     var t = Metrics.Totals;
