@@ -6,7 +6,6 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
 using Polly;
-using Polly.Retry;
 
 namespace Gds.Warehouse.PostgreSql;
 
@@ -30,23 +29,7 @@ public sealed class PostgreSqlLoader : IWarehouseLoader
     {
         _dataSource = dataSource;
         _logger = logger;
-        var r = retry ?? new LoadRetryOptions();
-        _retry = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsRetryable),
-                MaxRetryAttempts = r.MaxAttempts,
-                Delay = r.BaseDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                OnRetry = args =>
-                {
-                    _logger.LogWarning("Loading a batch into PostgreSQL failed (attempt {Attempt}): {Error}; retrying in {Delay}",
-                        args.AttemptNumber + 1, args.Outcome.Exception?.Message, args.RetryDelay);
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
+        _retry = LoadRetry.Create(retry ?? new LoadRetryOptions(), IsRetryable, logger, "PostgreSQL");
     }
 
     public Task<LoadResult> LoadAsync(ImportBatch batch, CancellationToken ct) =>
