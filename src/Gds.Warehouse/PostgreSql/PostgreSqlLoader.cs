@@ -55,7 +55,7 @@ public sealed class PostgreSqlLoader : IWarehouseLoader
                          (sample_time, date_key, instance_key, metric_key, value, collection_duration_ms, correlation_id)
                      SELECT sample_time, date_key, instance_key, metric_key, value, collection_duration_ms, correlation_id
                      FROM {Stage}
-                     ON CONFLICT (instance_key, metric_key, sample_time) DO NOTHING
+                     ON CONFLICT (sample_time, instance_key, metric_key) DO NOTHING
                      """, conn, tx);
                 merge.CommandTimeout = 0;
                 inserted = await merge.ExecuteNonQueryAsync(ct);
@@ -162,11 +162,20 @@ public sealed class PostgreSqlLoader : IWarehouseLoader
 
     private static async Task CopyToStageAsync(NpgsqlConnection conn, IReadOnlyList<SampleRow> rows, CancellationToken ct)
     {
+        // In primary-key order, so the merge walks the index's right edge page by page instead of hopping.
+        var ordered = rows.ToArray();
+        Array.Sort(ordered, static (a, b) =>
+        {
+            var c = a.Time.UtcTicks.CompareTo(b.Time.UtcTicks);
+            if (c != 0) return c;
+            c = a.InstanceKey.CompareTo(b.InstanceKey);
+            return c != 0 ? c : a.MetricKey.CompareTo(b.MetricKey);
+        });
         await using var writer = await conn.BeginBinaryImportAsync(
             $"COPY {Stage} (sample_time, date_key, instance_key, metric_key, value, collection_duration_ms, correlation_id) FROM STDIN (FORMAT BINARY)", ct);
         // The synchronous writes only fill Npgsql's buffer (it flushes as it goes); per-value async calls cost
         // more than they save here.
-        foreach (var row in rows)
+        foreach (var row in ordered)
         {
             writer.StartRow();
             writer.Write(row.Time.UtcDateTime, NpgsqlDbType.TimestampTz);

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
@@ -17,9 +15,8 @@ public static class SnowflakeClientFactory
     public static (ServiceProvider Services, SnowflakeStatementClient Client) Create(SnowflakeConnection connection, TimeProvider? time = null)
     {
         var jwt = new KeyPairJwt(connection.Account, connection.User, connection.PrivateKey, time);
-        var json = new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
         var services = new ServiceCollection();
-        var http = services.AddRefitClient<ISnowflakeSqlApi>(new RefitSettings(new SystemTextJsonContentSerializer(json)))
+        var http = services.AddRefitGeneratedClient<ISnowflakeSqlApi>(SnowflakeJsonContext.Default)
             .ConfigureHttpClient(c =>
             {
                 c.BaseAddress = connection.BaseAddress;

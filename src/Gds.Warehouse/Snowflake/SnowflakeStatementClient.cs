@@ -98,7 +98,7 @@ public sealed class SnowflakeStatementClient(ISnowflakeSqlApi api, SnowflakeConn
     private static StatementResponse? Parse(string? json)
     {
         if (string.IsNullOrWhiteSpace(json)) return null;
-        try { return JsonSerializer.Deserialize<StatementResponse>(json); }
+        try { return JsonSerializer.Deserialize(json, SnowflakeJsonContext.Default.StatementResponse); }
         catch (JsonException) { return null; }
     }
 

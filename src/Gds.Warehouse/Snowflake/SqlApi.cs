@@ -20,6 +20,15 @@ public interface ISnowflakeSqlApi
     Task<IApiResponse<StatementResponse>> CancelAsync(string handle, CancellationToken ct);
 }
 
+/// <summary>Source-generated JSON for the SQL API's bodies, which Refit's generated client requires.</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(StatementRequest))]
+[JsonSerializable(typeof(StatementResponse))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(long))]
+[JsonSerializable(typeof(IReadOnlyList<string?>))]
+public sealed partial class SnowflakeJsonContext : JsonSerializerContext;
+
 public sealed class StatementRequest
 {
     [JsonPropertyName("statement")] public required string Statement { get; init; }
@@ -41,9 +50,9 @@ public sealed class Binding
     [JsonPropertyName("type")] public required string Type { get; init; }
     [JsonPropertyName("value")] public required JsonElement Value { get; init; }
 
-    public static Binding Text(string? value) => new() { Type = "TEXT", Value = JsonSerializer.SerializeToElement(value) };
-    public static Binding Fixed(long value) => new() { Type = "FIXED", Value = JsonSerializer.SerializeToElement(value.ToString(System.Globalization.CultureInfo.InvariantCulture)) };
-    public static Binding Array(string type, IReadOnlyList<string?> values) => new() { Type = type, Value = JsonSerializer.SerializeToElement(values) };
+    public static Binding Text(string? value) => new() { Type = "TEXT", Value = JsonSerializer.SerializeToElement(value, SnowflakeJsonContext.Default.String) };
+    public static Binding Fixed(long value) => new() { Type = "FIXED", Value = JsonSerializer.SerializeToElement(value.ToString(System.Globalization.CultureInfo.InvariantCulture), SnowflakeJsonContext.Default.String) };
+    public static Binding Array(string type, IReadOnlyList<string?> values) => new() { Type = type, Value = JsonSerializer.SerializeToElement(values, SnowflakeJsonContext.Default.IReadOnlyListString) };
 }
 
 /// <summary>Every reply of the SQL API has this shape; which fields are set depends on the status.</summary>
