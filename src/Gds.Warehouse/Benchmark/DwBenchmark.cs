@@ -56,6 +56,10 @@ public static class DwBenchmark
             log.LogInformation("Producing {Rows} metric records to the embedded broker ({Partitions} partitions per topic)", options.Rows, options.Partitions);
             var produceTime = Produce(clients, options, ct);
             log.LogInformation("Produced in {Seconds:0.0} s ({Rate:0}/s)", produceTime.TotalSeconds, options.Rows / produceTime.TotalSeconds);
+            var retained = Retained(clients);
+            if (retained < options.Rows)
+                throw new InvalidOperationException(
+                    $"the embedded broker kept only {retained} of {options.Rows} records (it keeps about 5 MB per partition and drops the oldest): use more --partitions or fewer --rows");
 
             await using var dataSource = NpgsqlDataSource.Create(target.ConnectionString);
             await new SchemaMigrator(new PostgreSqlMigrationTarget(dataSource), PostgreSqlSchema.Migrations, loggers.CreateLogger<SchemaMigrator>()).MigrateAsync(ct);
@@ -121,6 +125,21 @@ public static class DwBenchmark
         }
         producer.Flush(ct);
         return sw.Elapsed;
+    }
+
+    /// <summary>Records still in the metric topics: the embedded broker silently drops the oldest past its size cap.</summary>
+    private static long Retained(KafkaClientFactory clients)
+    {
+        using var consumer = clients.CreateByteConsumer("gds-bench-dw-probe", "gds-bench-dw-probe");
+        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+        long total = 0;
+        foreach (var topic in admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.Where(t => TopicNames.IsMetricsTopic(t.Topic)))
+        foreach (var p in topic.Partitions)
+        {
+            var w = consumer.QueryWatermarkOffsets(new TopicPartition(topic.Topic, p.PartitionId), TimeSpan.FromSeconds(10));
+            total += w.High.Value - w.Low.Value;
+        }
+        return total;
     }
 
     private static readonly string[] MetricNames =

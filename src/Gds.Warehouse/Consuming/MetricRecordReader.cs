@@ -25,6 +25,9 @@ public sealed class MetricRecordReader(TimeProvider time, TimeSpan maxFutureSkew
         {
             return MetricRead.Bad(ex.Message);
         }
+        // "tags": null, or a tag whose value is null, is read as no tags / no such tag rather than crashing later.
+        if (metric.Tags is null || metric.Tags.Values.Any(v => v is null))
+            metric = metric with { Tags = (metric.Tags ?? NoTags).Where(t => t.Value is not null).ToDictionary() };
         if (string.IsNullOrWhiteSpace(metric.InstanceId)) return MetricRead.Bad("Metric: instance_id is empty");
         if (string.IsNullOrWhiteSpace(metric.MetricName)) return MetricRead.Bad("Metric: metric_name is empty");
         if (string.IsNullOrWhiteSpace(metric.DatabaseType)) return MetricRead.Bad("Metric: database_type is empty");
@@ -35,6 +38,8 @@ public sealed class MetricRecordReader(TimeProvider time, TimeSpan maxFutureSkew
             return MetricRead.Bad($"Metric: timestamp {metric.Timestamp:O} is more than {maxFutureSkew} in the future; the collector's clock is wrong");
         return MetricRead.Good(metric, EnvironmentOf(metric, record.Topic));
     }
+
+    private static readonly IReadOnlyDictionary<string, string> NoTags = new Dictionary<string, string>();
 
     /// <summary>The environment tag; when a producer left it out, the environment the topic is named after.</summary>
     private static string EnvironmentOf(Metric metric, string topic)
