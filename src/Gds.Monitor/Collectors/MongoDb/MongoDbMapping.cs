@@ -109,8 +109,8 @@ public static class MongoDbMapping
             if (health < 1) unhealthy++;
             // The reply has no ping to itself.
             if (Number(member, "pingMs") is { } ping) s.Add("mongodb_replset_member_ping_seconds", ping / 1000, labels);
-            // Arbiters (7) carry no data and no optime worth comparing.
-            if (primaryOptime is { } p && state != 7 && OptimeDate(member) is { } optime)
+            // Only a secondary (2) has a lag; arbiters carry no data and an unreachable member's optime is stale or zero.
+            if (primaryOptime is { } p && state is 1 or 2 && OptimeDate(member) is { } optime)
             {
                 var lag = Math.Max(0, (p - optime).TotalSeconds);
                 s.Add("mongodb_replset_member_lag_seconds", lag, labels);
