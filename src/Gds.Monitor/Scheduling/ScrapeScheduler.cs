@@ -59,15 +59,21 @@ public sealed class ScrapeScheduler : IAsyncDisposable
         // Slots follow each other at a fixed rate from the first one; jitter moves a scrape around its slot without
         // moving the slots, so it never accumulates into drift.
         var slot = _time.GetUtcNow() + InitialOffset(scraper.Target.Id, interval);
+        var lastStart = DateTimeOffset.MinValue;
         while (!stopping.IsCancellationRequested)
         {
             var jitter = TimeSpan.FromTicks((long)((random.NextDouble() * 2 - 1) * _options.JitterRatio * interval.Ticks));
-            var wait = slot + jitter - _time.GetUtcNow();
+            var due = slot + jitter;
+            // After a late scrape the next slot may already be near: keep at least half an interval between two
+            // scrapes of a target so a hiccup never turns into a burst.
+            if (lastStart != DateTimeOffset.MinValue && due < lastStart + interval / 2) due = lastStart + interval / 2;
+            var wait = due - _time.GetUtcNow();
             if (wait > TimeSpan.Zero)
             {
                 try { await Task.Delay(wait, _time, stopping).ConfigureAwait(false); }
                 catch (OperationCanceledException) { return; }
             }
+            lastStart = _time.GetUtcNow();
             try
             {
                 await ScrapeWithSlotAsync(scraper, stopping).ConfigureAwait(false);
