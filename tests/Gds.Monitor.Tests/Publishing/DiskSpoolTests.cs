@@ -102,6 +102,21 @@ public sealed class DiskSpoolTests : IDisposable
     }
 
     [Fact]
+    public void A_spool_closed_with_everything_delivered_leaves_nothing_to_send_again()
+    {
+        using (var spool = new DiskSpool(_dir, 64 * 1024, 4096))
+        {
+            for (var i = 0; i < 5; i++) spool.Append(Record("a", i));
+            spool.Commit();
+            foreach (var e in Drain(spool)) spool.Ack(e);
+        }
+        Assert.Equal(0, SegmentFiles());
+        using var reopened = new DiskSpool(_dir, 64 * 1024, 4096);
+        Assert.Equal(0, reopened.Pending);
+        Assert.False(reopened.TryRead(out _));
+    }
+
+    [Fact]
     public void Rewind_hands_out_again_only_what_was_not_acknowledged()
     {
         using var spool = new DiskSpool(_dir, 64 * 1024, 4096);

@@ -103,7 +103,8 @@ public sealed class CollectCommand : AsyncCommand<CollectSettings>
             return ExitCodes.Failed;
         }
 
-        await EnsureTopicsAsync(bootstrap, targets, settings.TopicPartitions, log);
+        // In the background: scraping does not wait for the cluster, samples wait in the spool if they must.
+        var topicCheck = EnsureTopicsAsync(bootstrap, targets, settings.TopicPartitions, log);
         await using var publisher = new KafkaMetricPublisher(new KafkaClientFactory(bootstrap), Options.Create(publisherOptions), logs.CreateLogger<KafkaMetricPublisher>());
         await using var host = new CollectorHost(targets, new CollectorFactory(Options.Create(snowflake)), publisher, publisher, collector, logs);
         log.LogInformation("collector {Id}: {Targets} targets from {File}, Kafka {Bootstrap}, spool {Spool}",
@@ -112,6 +113,7 @@ public sealed class CollectCommand : AsyncCommand<CollectSettings>
         if (!settings.Once)
         {
             await host.RunAsync(cts.Token);
+            await topicCheck;
             return ExitCodes.Ok;
         }
 
@@ -123,6 +125,7 @@ public sealed class CollectCommand : AsyncCommand<CollectSettings>
         var up = result.Outcomes.Count(o => o.Up);
         Console.WriteLine($"{result.Outcomes.Count} targets, {up} up, {result.Outcomes.Count - up} down; "
                           + (result.Flushed ? "every sample acknowledged by Kafka" : $"{result.Pending} samples NOT acknowledged (kept in {publisherOptions.SpoolDirectory})"));
+        // A topic check still waiting on a cluster that cannot create topics (the embedded broker) is not waited for.
         return result.Flushed ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
@@ -139,11 +142,11 @@ public sealed class CollectCommand : AsyncCommand<CollectSettings>
             .ToList();
         try
         {
-            await new KafkaTopicCreator(bootstrap).EnsureAsync(topics).WaitAsync(TimeSpan.FromSeconds(20));
+            await Task.Run(() => new KafkaTopicCreator(bootstrap).EnsureAsync(topics)).WaitAsync(TimeSpan.FromSeconds(15));
         }
         catch (Exception ex)
         {
-            log.LogWarning("could not check or create the topics ({Topics}): {Error}; they must exist for samples to leave the spool",
+            log.LogWarning("could not check or create the topics ({Topics}): {Error}; they must exist for samples to leave the spool (the embedded broker of `gds kafka` creates them itself)",
                 string.Join(", ", topics.Select(t => t.Name)), ex.Message);
         }
     }

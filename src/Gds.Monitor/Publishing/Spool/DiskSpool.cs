@@ -141,6 +141,7 @@ public sealed class DiskSpool : IDisposable
     {
         lock (_gate)
         {
+            if (_disposed) return;
             var segment = Find(entry.Segment);
             // Its segment was dropped while the record was in flight: it still counted as pending until now.
             if (segment is null)
@@ -279,9 +280,12 @@ public sealed class DiskSpool : IDisposable
             if (_disposed) return;
             _disposed = true;
             CommitActive();
-            foreach (var s in _segments) s.Close();
-            // An empty active segment is just noise for the next start.
-            if (_active.WrittenCount == 0) _active.Delete(_directory);
+            foreach (var s in _segments)
+            {
+                // Fully delivered segments (the active one included) must not be sent again by the next process.
+                if (s.AckedCount == s.WrittenCount) s.Delete(_directory);
+                else s.Close();
+            }
         }
         _lock.Dispose();
     }
