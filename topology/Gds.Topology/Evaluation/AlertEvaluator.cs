@@ -1,6 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
 using Gds.Alerting.Engine;
+using Gds.Alerting.Backtest;
 using Gds.Alerting.Hygiene;
 using Gds.Alerting.Kinds.Absence;
 using Gds.Contracts.Heartbeats;
@@ -36,6 +37,7 @@ public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed
     private HygieneEngine? _hygiene;
     private long _seenRulesVersion;
     private Func<string, bool>? _ownsInstance;
+    private readonly MetricLineParser _parser = new();
 
     public AlertEvaluator() { }
 
@@ -75,7 +77,7 @@ public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed
             ProcessHeartbeat(record);
             return null;
         }
-        if (!MetricReader.TryRead(record.Value, out var metric, out var error))
+        if (!MetricReader.TryRead(_parser, record.Value, out var metric, out var error))
         {
             _options!.Counters.DeadLettered();
             var headers = CopyHeaders(record.Headers);

@@ -141,10 +141,11 @@ public sealed class BenchStreamsCommand : AsyncCommand<BenchStreamsSettings>
         var engine = new Gds.Alerting.Engine.AlertEngine(book);
         var store = new Gds.Alerting.State.InMemorySeriesStateStore();
         var events = new List<AlertEvent>();
+        var parser = new Gds.Alerting.Backtest.MetricLineParser();
         var sw = Stopwatch.StartNew();
         foreach (var (_, v) in payloads)
         {
-            Gds.Topology.Evaluation.MetricReader.TryRead(v, out var m, out _);
+            Gds.Topology.Evaluation.MetricReader.TryRead(parser, v, out var m, out _);
             engine.OnSample(m, store, events);
             events.Clear();
         }
