@@ -6,4 +6,15 @@ cd "$(dirname "$0")"
 eval "$(scripts/services.sh start)"
 trap 'scripts/services.sh stop "$GDS_TEST_SERVICES_DIR"' EXIT
 dotnet build GdsStreams.sln -c Release -nologo -clp:ErrorsOnly
-dotnet test GdsStreams.sln -c Release --no-build -nologo --logger "console;verbosity=normal" "$@"
+log=$(mktemp)
+set +e
+dotnet test GdsStreams.sln -c Release --no-build -nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+# One closing line for the whole solution, in the plain form CI reads.
+passed=$(awk '/^[[:space:]]+Passed: [0-9]+/ {s += $2} END {print s + 0}' "$log")
+failed=$(awk '/^[[:space:]]+Failed: [0-9]+/ {s += $2} END {print s + 0}' "$log")
+skipped=$(awk '/^[[:space:]]+Skipped: [0-9]+/ {s += $2} END {print s + 0}' "$log")
+rm -f "$log"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit "$rc"

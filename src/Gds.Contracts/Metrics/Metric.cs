@@ -10,7 +10,10 @@ public sealed record Metric
     [JsonPropertyName("instance_id")] public required string InstanceId { get; init; }
     [JsonPropertyName("metric_name")] public required string MetricName { get; init; }
     [JsonPropertyName("value")] public required double Value { get; init; }
-    [JsonPropertyName("tags")] public IReadOnlyDictionary<string, string> Tags { get; init; } = EmptyTags;
+    /// <summary>Never null: a record with no tags, or "tags": null, reads as empty tags.</summary>
+    [JsonPropertyName("tags")]
+    public IReadOnlyDictionary<string, string> Tags { get => _tags; init => _tags = value ?? EmptyTags; }
+    private readonly IReadOnlyDictionary<string, string> _tags = EmptyTags;
     [JsonPropertyName("metadata")] public MetricMetadata? Metadata { get; init; }
 
     /// <summary>The environment tag, which also names the topic; "unknown" when a producer left it out.</summary>

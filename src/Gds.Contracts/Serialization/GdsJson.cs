@@ -25,6 +25,7 @@ namespace Gds.Contracts.Serialization;
 [JsonSerializable(typeof(NotificationRequest))]
 [JsonSerializable(typeof(Heartbeat))]
 [JsonSerializable(typeof(Silence))]
+[JsonSerializable(typeof(InhibitRule))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 public sealed partial class GdsJsonContext : JsonSerializerContext;
 

@@ -6,6 +6,8 @@ public static class TopicNames
     public const string MetricsPrefix = "gds.metrics.";
     public const string Rules = "gds.rules";
     public const string Silences = "gds.silences";
+    /// <summary>Inhibition rules of the rules file (key = rule name; compacted), published with the rules.</summary>
+    public const string InhibitRules = "gds.inhibit_rules";
     public const string Alerts = "gds.alerts";
     public const string AlertAcks = "gds.alerts.acks";
     public const string AlertsDlq = "gds.alerts.dlq";
@@ -23,5 +25,5 @@ public static class TopicNames
         && topic.AsSpan(MetricsPrefix.Length).IndexOf('.') > 0;
 
     /// <summary>Topics that hold the latest value per key (rules, silences, acks, heartbeats).</summary>
-    public static readonly IReadOnlySet<string> Compacted = new HashSet<string> { Rules, Silences, AlertAcks, Heartbeats };
+    public static readonly IReadOnlySet<string> Compacted = new HashSet<string> { Rules, Silences, InhibitRules, AlertAcks, Heartbeats };
 }

@@ -14,6 +14,7 @@ public static class TopicCatalog
             list.Add(new TopicSpec(TopicNames.Metrics(type, env), partitions, Retention: TimeSpan.FromDays(7)));
         list.Add(new TopicSpec(TopicNames.Rules, 1, Compacted: true));
         list.Add(new TopicSpec(TopicNames.Silences, 1, Compacted: true));
+        list.Add(new TopicSpec(TopicNames.InhibitRules, 1, Compacted: true));
         list.Add(new TopicSpec(TopicNames.AlertAcks, partitions, Compacted: true));
         list.Add(new TopicSpec(TopicNames.Heartbeats, partitions, Compacted: true));
         list.Add(new TopicSpec(TopicNames.Alerts, partitions, Retention: TimeSpan.FromDays(30)));

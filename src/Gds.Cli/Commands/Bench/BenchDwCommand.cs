@@ -1,3 +1,108 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Gds.Cli.Infrastructure;
+using Gds.Warehouse.Benchmark;
+using Microsoft.Extensions.Logging;
+using Spectre.Console.Cli;
+
 namespace Gds.Cli.Commands.Bench;
 
-public sealed class BenchDwCommand() : NotBuiltYet<EmptySettings>("issue 7: warehouse benchmark");
+/// <summary>
+/// `gds bench dw`: rows/s from the embedded broker into PostgreSQL. Without --connection it starts a throw-away
+/// PostgreSQL through scripts/services.sh (the one the tests use) and stops it afterwards.
+/// </summary>
+public sealed partial class BenchDwCommand : AsyncCommand<BenchDwCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--rows <ROWS>")]
+        [Description("Metric records to produce and import (default 2000000).")]
+        public int Rows { get; init; } = 2_000_000;
+
+        [CommandOption("--partitions <N>")]
+        [Description("Partitions per metric topic (default 4).")]
+        public int Partitions { get; init; } = 4;
+
+        [CommandOption("--batch-rows <ROWS>")]
+        [Description("Rows per load (default 100000).")]
+        public int BatchRows { get; init; } = 100_000;
+
+        [CommandOption("--connection <CONNECTION>")]
+        [Description("A PostgreSQL server to use (a database gds_bench_* is created and dropped on it). Default: start one with scripts/services.sh.")]
+        public string? Connection { get; init; }
+
+        [CommandOption("--keep")]
+        [Description("Keep the benchmark database afterwards.")]
+        public bool Keep { get; init; }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Rows < 1 || settings.Partitions < 1 || settings.BatchRows < 1)
+            throw new UsageException("--rows, --partitions and --batch-rows must be at least 1");
+        using var loggers = Logging.Create();
+        using var stop = Shutdown.OnSignals(cancellationToken);
+        string? servicesDir = null;
+        var connection = settings.Connection;
+        try
+        {
+            if (connection is null) (connection, servicesDir) = StartPostgres();
+            var result = await DwBenchmark.RunAsync(connection, new DwBenchmarkOptions
+            {
+                Rows = settings.Rows,
+                Partitions = settings.Partitions,
+                BatchRows = settings.BatchRows,
+                KeepDatabase = settings.Keep,
+            }, loggers, stop.Token);
+            Console.WriteLine($"bench dw: {result.Totals.Rows:N0} rows imported in {result.ImportTime.TotalSeconds:0.00} s = {result.RowsPerSecond:N0} rows/s " +
+                              $"({result.Totals.Batches} batches of up to {settings.BatchRows:N0}; {result.Totals.LoadTime.TotalSeconds:0.00} s inside loads; " +
+                              $"producing took {result.ProduceTime.TotalSeconds:0.00} s){(settings.Keep ? $"; database {result.Database} kept" : "")}");
+            if (result.Totals.Rows != result.Produced)
+            {
+                Console.Error.WriteLine($"bench dw: imported {result.Totals.Rows} rows but produced {result.Produced}");
+                return ExitCodes.Failed;
+            }
+            return ExitCodes.Ok;
+        }
+        finally
+        {
+            if (servicesDir is not null) RunServices($"stop {servicesDir}");
+        }
+    }
+
+    private static (string Connection, string Dir) StartPostgres()
+    {
+        var output = RunServices("start");
+        string? Var(string name) => ExportLine().Matches(output).FirstOrDefault(m => m.Groups[1].Value == name)?.Groups[2].Value;
+        return (Var("GDS_TEST_PG_CONNECTION") ?? throw new InvalidOperationException("scripts/services.sh start printed no GDS_TEST_PG_CONNECTION"),
+            Var("GDS_TEST_SERVICES_DIR") ?? throw new InvalidOperationException("scripts/services.sh start printed no GDS_TEST_SERVICES_DIR"));
+    }
+
+    private static string RunServices(string arguments)
+    {
+        var script = FindScript() ?? throw new UsageException("scripts/services.sh not found (run from the repository, or pass --connection)");
+        var psi = new ProcessStartInfo("bash", $"{script} {arguments}") { RedirectStandardOutput = true, UseShellExecute = false };
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"scripts/services.sh {arguments} failed with exit code {p.ExitCode}");
+        return stdout;
+    }
+
+    private static string? FindScript()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "scripts", "services.sh");
+                if (File.Exists(candidate)) return candidate;
+            }
+        }
+        return null;
+    }
+
+    [GeneratedRegex(@"^export (\w+)='([^']*)'$", RegexOptions.Multiline)]
+    private static partial Regex ExportLine();
+}

@@ -1,3 +1,218 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using Confluent.Kafka;
+using Gds.Cli.Commands.KafkaBroker;
+using Gds.Cli.Commands.Rules;
+using Gds.Cli.Infrastructure;
+using Gds.Contracts.Alerts;
+using Gds.Contracts.Metrics;
+using Gds.Contracts.Rules;
+using Gds.Contracts.Serialization;
+using Gds.Contracts.Topics;
+using Gds.Kafka.Admin;
+using Gds.Kafka.Clients;
+using Gds.Kafka.Embedded;
+using Gds.Topology;
+using Gds.Topology.Hosting;
+using Spectre.Console.Cli;
+
 namespace Gds.Cli.Commands.Bench;
 
-public sealed class BenchStreamsCommand() : NotBuiltYet<EmptySettings>("issue 4: topology benchmark");
+public sealed class BenchStreamsSettings : CommandSettings
+{
+    [CommandOption("--metrics <N>")] [Description("Metric records pushed through the topology (default 1,000,000).")] [DefaultValue(1_000_000)]
+    public int Metrics { get; init; } = 1_000_000;
+
+    [CommandOption("--rules <N>")] [Description("Threshold rules in force (default 1,000).")] [DefaultValue(1000)]
+    public int Rules { get; init; } = 1000;
+
+    [CommandOption("--instances <N>")] [Description("Distinct instances (default 10,000).")] [DefaultValue(10_000)]
+    public int Instances { get; init; } = 10_000;
+
+    [CommandOption("--partitions <N>")] [Description("Partitions of the metric topic (default 3).")] [DefaultValue(3)]
+    public int Partitions { get; init; } = 3;
+
+    [CommandOption("--threads <N>")] [Description("Stream threads (default 1).")] [DefaultValue(1)]
+    public int Threads { get; init; } = 1;
+
+    [CommandOption("--latency-samples <N>")] [Description("Breaching metrics sent one by one to time produce → alert (default 500).")] [DefaultValue(500)]
+    public int LatencySamples { get; init; } = 500;
+}
+
+/// <summary>
+/// `gds bench streams`: metrics/s through the whole topology next to the raw producer rate on the same embedded
+/// broker, produce→alert latency percentiles and peak RSS. Figures, not a test: quote ratios from one run.
+/// </summary>
+public sealed class BenchStreamsCommand : AsyncCommand<BenchStreamsSettings>
+{
+    private const string MetricTopic = "gds.metrics.postgresql.production";
+    private static readonly int MetricNames = 100;
+
+    public override async Task<int> ExecuteAsync(CommandContext context, BenchStreamsSettings s, CancellationToken cancellationToken)
+    {
+        using var broker = EmbeddedBroker.Start();
+        var topics = new EmbeddedTopicCreator(broker);
+        await topics.EnsureAsync(DevTopics.All(s.Partitions).Append(new TopicSpec("bench.raw", s.Partitions)), cancellationToken);
+        var clients = new KafkaClientFactory(broker.BootstrapServers);
+        Console.WriteLine($"bench streams: {s.Metrics:N0} metrics, {s.Rules:N0} rules, {s.Instances:N0} instances, {s.Partitions} partitions, {s.Threads} thread(s), {Environment.ProcessorCount} cores");
+
+        var payloads = BuildPayloads(s);
+        var raw = ProduceAll(clients, "bench.raw", payloads);
+        Console.WriteLine($"raw producer:        {raw:N0} records/s");
+
+        var rules = BuildRules(s.Rules).ToList();
+        Console.WriteLine($"engine alone:        {EngineOnly(rules, payloads):N0} metrics/s (read + evaluate, in-memory state, no Kafka)");
+        await RulePublisher.PublishAsync(clients, rules, prune: false, cancellationToken);
+        ProduceAll(clients, MetricTopic, payloads);
+
+        var stateDir = Path.Combine(Path.GetTempPath(), "gds-bench-" + Guid.NewGuid().ToString("N"));
+        var options = new TopologyOptions { TickSeries = false };
+        await using var host = new StreamsHost(new StreamsHostOptions
+        {
+            BootstrapServers = broker.BootstrapServers, StateDir = stateDir, MetricTopics = [MetricTopic],
+            StreamThreads = s.Threads, Topology = options, CommitInterval = TimeSpan.FromSeconds(1),
+        }, topics);
+        await host.StartAsync(cancellationToken);
+        await host.WaitUntilRunningAsync(TimeSpan.FromSeconds(120), cancellationToken);
+        var sw = Stopwatch.StartNew();
+        while (host.Counters.Samples < s.Metrics && sw.Elapsed < TimeSpan.FromMinutes(10))
+            await Task.Delay(50, cancellationToken);
+        var pipeline = host.Counters.Samples / sw.Elapsed.TotalSeconds;
+        Console.WriteLine($"topology:            {pipeline:N0} metrics/s ({host.Counters.Samples:N0} in {sw.Elapsed.TotalSeconds:F1} s, {host.Counters.Firing:N0} alerts fired)");
+        Console.WriteLine($"ratio:               {pipeline / raw:P1} of the raw producer rate");
+
+        var latencies = await MeasureLatency(clients, host, s.LatencySamples, cancellationToken);
+        if (latencies.Count > 0)
+            Console.WriteLine($"produce→alert:       p50 {Percentile(latencies, 0.50):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms over {latencies.Count} alerts");
+        using var self = Process.GetCurrentProcess();
+        Console.WriteLine($"peak RSS:            {self.PeakWorkingSet64 / (1024 * 1024):N0} MiB (broker, producer and topology in one process)");
+        try { Directory.Delete(stateDir, true); } catch (IOException) { }
+        return ExitCodes.Ok;
+    }
+
+    private static List<(string Key, byte[] Value)> BuildPayloads(BenchStreamsSettings s)
+    {
+        var rng = new Random(1);
+        var t0 = DateTimeOffset.UtcNow.AddHours(-1);
+        var list = new List<(string, byte[])>(s.Metrics);
+        var tags = new Dictionary<string, string> { ["environment"] = "production", ["region"] = "us-east-1" };
+        for (var i = 0; i < s.Metrics; i++)
+        {
+            var instance = $"db-{i % s.Instances:00000}";
+            var m = new Metric
+            {
+                Timestamp = t0.AddMilliseconds(i / s.Instances * 1000.0),
+                DatabaseType = "postgresql",
+                InstanceId = instance,
+                MetricName = $"bench_metric_{(i / s.Instances) % MetricNames:000}",
+                Value = rng.NextDouble() * 100,
+                Tags = tags,
+            };
+            list.Add((instance, GdsJson.Serialize(m)));
+        }
+        return list;
+    }
+
+    /// <summary>Rules spread over the metric names and instance ranges: each sample meets about rules/names rules' index entries.</summary>
+    private static IEnumerable<Rule> BuildRules(int count)
+    {
+        yield return new Rule
+        {
+            Id = "bench-latency", Kind = RuleKinds.Threshold, Op = ">", Value = 99.5, Severity = Severities.Warning,
+            Selector = new RuleSelector { Metric = "bench_metric_000", Instance = "lat-*" },
+        };
+        for (var i = 0; i < count; i++)
+            yield return new Rule
+            {
+                Id = $"bench-{i:0000}",
+                Kind = RuleKinds.Threshold,
+                Selector = new RuleSelector { Metric = $"bench_metric_{i % MetricNames:000}", DatabaseType = "postgresql", Instance = $"db-0{i / MetricNames % 10}*" },
+                Op = ">",
+                Value = 99.5,
+                Severity = Severities.Warning,
+            };
+    }
+
+    /// <summary>The same work without Kafka or Streamiz, to tell our cost from the framework's.</summary>
+    private static double EngineOnly(List<Rule> rules, List<(string Key, byte[] Value)> payloads)
+    {
+        var book = new Gds.Alerting.Rules.RuleBook();
+        foreach (var r in rules) book.Upsert(Gds.Alerting.Rules.CompiledRule.Compile(r));
+        var engine = new Gds.Alerting.Engine.AlertEngine(book);
+        var store = new Gds.Alerting.State.InMemorySeriesStateStore();
+        var events = new List<AlertEvent>();
+        var parser = new Gds.Alerting.Backtest.MetricLineParser();
+        var sw = Stopwatch.StartNew();
+        foreach (var (_, v) in payloads)
+        {
+            Gds.Topology.Evaluation.MetricReader.TryRead(parser, v, out var m, out _);
+            engine.OnSample(m, store, events);
+            events.Clear();
+        }
+        return payloads.Count / sw.Elapsed.TotalSeconds;
+    }
+
+    private static double ProduceAll(KafkaClientFactory clients, string topic, List<(string Key, byte[] Value)> payloads)
+    {
+        var config = clients.ProducerConfig("bench");
+        config.LingerMs = 20;
+        config.BatchNumMessages = 10_000;
+        config.QueueBufferingMaxMessages = 1_000_000;
+        using var producer = new ProducerBuilder<string, byte[]>(config).Build();
+        var sw = Stopwatch.StartNew();
+        foreach (var (k, v) in payloads)
+        {
+            while (true)
+            {
+                try { producer.Produce(topic, new Message<string, byte[]> { Key = k, Value = v }); break; }
+                catch (ProduceException<string, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull) { producer.Poll(TimeSpan.FromMilliseconds(5)); }
+            }
+        }
+        producer.Flush(TimeSpan.FromMinutes(5));
+        return payloads.Count / sw.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<List<double>> MeasureLatency(KafkaClientFactory clients, StreamsHost host, int samples, CancellationToken ct)
+    {
+        using var consumer = clients.CreateByteConsumer("bench-latency", "bench");
+        consumer.Subscribe(TopicNames.Alerts);
+        var sent = new Dictionary<string, long>();
+        var latencies = new List<double>();
+        using var producer = new ProducerBuilder<string, byte[]>(clients.ProducerConfig("bench-latency")).Build();
+                // Wait for the group assignment so the first alerts are not missed.
+        var warm = Stopwatch.StartNew();
+        while (consumer.Assignment.Count == 0 && warm.Elapsed < TimeSpan.FromSeconds(30)) consumer.Consume(TimeSpan.FromMilliseconds(100));
+        while (consumer.Consume(TimeSpan.FromMilliseconds(200)) is not null) { }
+        for (var i = 0; i < samples; i++)
+        {
+            var instance = $"lat-{i:00000}";
+            var m = new Metric
+            {
+                Timestamp = DateTimeOffset.UtcNow, DatabaseType = "postgresql", InstanceId = instance, MetricName = "bench_metric_000",
+                Value = 100, Tags = new Dictionary<string, string> { ["environment"] = "production" },
+            };
+            sent[instance] = Stopwatch.GetTimestamp();
+            producer.Produce(MetricTopic, new Message<string, byte[]> { Key = instance, Value = GdsJson.Serialize(m) });
+            producer.Flush(ct);
+            var deadline = Stopwatch.StartNew();
+            while (deadline.Elapsed < TimeSpan.FromSeconds(5))
+            {
+                var r = consumer.Consume(TimeSpan.FromMilliseconds(50));
+                if (r is null) continue;
+                var e = GdsJson.Deserialize<AlertEvent>(r.Message.Value);
+                if (e.InstanceId == instance)
+                {
+                    latencies.Add(Stopwatch.GetElapsedTime(sent[instance]).TotalMilliseconds);
+                    break;
+                }
+            }
+        }
+        return latencies;
+    }
+
+    private static double Percentile(List<double> values, double p)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
+    }
+}

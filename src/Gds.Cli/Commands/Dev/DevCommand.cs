@@ -1,3 +1,137 @@
+using System.ComponentModel;
+using System.Text.Json;
+using Gds.Alerting.Rules;
+using Gds.Cli.Commands.KafkaBroker;
+using Gds.Cli.Commands.Rules;
+using Gds.Cli.Dev;
+using Gds.Cli.Infrastructure;
+using Gds.Contracts.Rules;
+using Gds.Kafka.Admin;
+using Gds.Kafka.Clients;
+using Gds.Kafka.Embedded;
+using Gds.Notify;
+using Gds.Topology;
+using Gds.Topology.Hosting;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
 namespace Gds.Cli.Commands.Dev;
 
-public sealed class DevCommand() : NotBuiltYet<EmptySettings>("issue 2");
+public sealed class DevSettings : CommandSettings
+{
+    [CommandOption("--duration <TIME>")]
+    [Description("Stop after this long (e.g. 60s, 5m); default: run until Ctrl-C.")]
+    public string? Duration { get; init; }
+
+    [CommandOption("--summary <FILE>")]
+    [Description("Write a JSON summary here on exit.")]
+    public string? Summary { get; init; }
+
+    [CommandOption("--notify-url <URL>")]
+    [Description("A real gds_notification base URL; default: an in-process receiver that prints each notification.")]
+    public string? NotifyUrl { get; init; }
+
+    [CommandOption("--partitions <N>")]
+    [Description("Partitions of the metric and alert topics (default 3).")]
+    [DefaultValue(3)]
+    public int Partitions { get; init; } = 3;
+
+    [CommandOption("--instances <N>")]
+    [Description("Synthetic instances per database type (default 3).")]
+    [DefaultValue(3)]
+    public int Instances { get; init; } = 3;
+
+    [CommandOption("--rules <FILE>")]
+    [Description("Rules to publish (default examples/rules.yaml).")]
+    public string? Rules { get; init; }
+
+    public TimeSpan? DurationValue => Duration is null ? null : DurationText.Parse(Duration, "--duration");
+
+    public override ValidationResult Validate()
+    {
+        if (Duration is not null && !DurationText.TryParse(Duration, out _)) return ValidationResult.Error($"--duration: '{Duration}' is not a duration (use e.g. 60s, 5m)");
+        if (Partitions < 1) return ValidationResult.Error("--partitions must be at least 1");
+        if (Instances < 1) return ValidationResult.Error("--instances must be at least 1");
+        if (NotifyUrl is not null && !Uri.TryCreate(NotifyUrl, UriKind.Absolute, out _)) return ValidationResult.Error($"--notify-url: '{NotifyUrl}' is not an absolute URL");
+        return ValidationResult.Success();
+    }
+}
+
+/// <summary>
+/// `gds dev`: the whole system in one process on the embedded broker — synthetic fleet → metric topics →
+/// alerting topology → gds.alerts → sink → a notification receiver — with live progress.
+/// </summary>
+public sealed class DevCommand : AsyncCommand<DevSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, DevSettings settings, CancellationToken cancellationToken)
+    {
+        using var cts = Shutdown.OnSignals(cancellationToken);
+        if (settings.DurationValue is { } d) cts.CancelAfter(d);
+        using var logs = Logging.Create(LogLevel.Warning);
+        var rulesFile = new RuleFileReader().ReadFile(settings.Rules ?? DefaultRulesPath());
+        if (!rulesFile.IsValid)
+        {
+            foreach (var e in rulesFile.Errors) Console.Error.WriteLine(e);
+            return ExitCodes.Failed;
+        }
+
+        using var broker = EmbeddedBroker.Start();
+        var topics = new EmbeddedTopicCreator(broker);
+        await topics.EnsureAsync(DevTopics.All(settings.Partitions), CancellationToken.None);
+        var clients = new KafkaClientFactory(broker.BootstrapServers);
+        await RulePublisher.PublishAsync(clients, rulesFile.Rules, prune: false, CancellationToken.None);
+
+        var stateDir = Path.Combine(Path.GetTempPath(), "gds-dev-" + Environment.ProcessId);
+        var streams = new StreamsHost(new StreamsHostOptions { BootstrapServers = broker.BootstrapServers, StateDir = stateDir }, topics, logs);
+        await using var receiver = settings.NotifyUrl is null ? await LocalNotificationReceiver.StartAsync(CancellationToken.None) : null;
+        var view = new DevView(settings.NotifyUrl ?? receiver!.BaseUrl, broker.BootstrapServers, rulesFile.Rules.Count);
+        if (receiver is not null) receiver.Received += view.OnNotification;
+
+        await streams.StartAsync(CancellationToken.None);
+        await streams.WaitUntilRunningAsync(TimeSpan.FromSeconds(60));
+
+        var sink = new NotificationSink(new SinkOptions { NotifyUrl = settings.NotifyUrl ?? receiver!.BaseUrl }, clients, logs);
+        using var sinkStop = new CancellationTokenSource();
+        var sinkRun = sink.RunAsync(sinkStop.Token);
+
+        var fleet = new FleetPublisher(new SyntheticFleet(settings.Instances), clients, TimeSpan.FromSeconds(1));
+        var fleetRun = fleet.RunAsync(cts.Token);
+
+        var progress = new DevProgress(fleet, streams, sink.Stats);
+        await view.RunAsync(progress, cts.Token);
+
+        await fleetRun;
+        await DrainAsync(streams, sink.Stats, TimeSpan.FromSeconds(15));
+        await sinkStop.CancelAsync();
+        await sinkRun;
+        var summary = progress.Read();
+        await streams.DisposeAsync();
+        try { Directory.Delete(stateDir, true); } catch (IOException) { }
+
+        view.PrintFinal(summary);
+        if (settings.Summary is { } path)
+            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(summary.ToJson(), new JsonSerializerOptions { WriteIndented = true }));
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>After the fleet stops, give in-flight alerts time to reach the receiver before shutting down.</summary>
+    private static async Task DrainAsync(StreamsHost streams, SinkStats sink, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        long lastEmitted = -1;
+        while (DateTime.UtcNow < deadline)
+        {
+            var emitted = streams.Counters.Firing + streams.Counters.Resolved + streams.Counters.OtherEvents;
+            if (emitted == lastEmitted && sink.Consumed >= emitted && sink.InFlight == 0) return;
+            lastEmitted = emitted;
+            await Task.Delay(500);
+        }
+    }
+
+    private static string DefaultRulesPath()
+    {
+        var local = Path.Combine("examples", "rules.yaml");
+        return File.Exists(local) ? local : Path.Combine(AppContext.BaseDirectory, "examples", "rules.yaml");
+    }
+}

@@ -1,3 +1,69 @@
+using System.ComponentModel;
+using Gds.Cli.Infrastructure;
+using Gds.Kafka.Admin;
+using Gds.Kafka.Embedded;
+using Gds.Topology;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
 namespace Gds.Cli.Commands.KafkaBroker;
 
-public sealed class KafkaCommand() : NotBuiltYet<EmptySettings>("issue 2");
+public sealed class KafkaSettingsForBroker : CommandSettings
+{
+    [CommandOption("--bootstrap-file <FILE>")]
+    [Description("Write the bootstrap string here once the broker is ready (other processes read it).")]
+    public string? BootstrapFile { get; init; }
+
+    [CommandOption("--partitions <N>")]
+    [Description("Partitions of the metric, alert and ack topics (default 3).")]
+    [DefaultValue(3)]
+    public int Partitions { get; init; } = 3;
+
+    [CommandOption("--brokers <N>")]
+    [Description("Brokers in the embedded cluster (default 1).")]
+    [DefaultValue(1)]
+    public int Brokers { get; init; } = 1;
+
+    [CommandOption("--environments <LIST>")]
+    [Description("Comma-separated environments to create metric topics for (default production,staging,development).")]
+    public string? Environments { get; init; }
+
+    public override ValidationResult Validate() =>
+        Partitions < 1 ? ValidationResult.Error("--partitions must be at least 1")
+        : Brokers < 1 ? ValidationResult.Error("--brokers must be at least 1")
+        : ValidationResult.Success();
+
+    public IReadOnlyList<string>? EnvironmentList =>
+        Environments?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
+
+/// <summary>`gds kafka`: the embedded broker as its own process, every gds topic created, until SIGTERM.</summary>
+public sealed class KafkaCommand : AsyncCommand<KafkaSettingsForBroker>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, KafkaSettingsForBroker settings, CancellationToken cancellationToken)
+    {
+        using var cts = Shutdown.OnSignals(cancellationToken);
+        using var broker = EmbeddedBroker.Start(settings.Brokers);
+        var topics = DevTopics.All(settings.Partitions, settings.EnvironmentList);
+        await new EmbeddedTopicCreator(broker).EnsureAsync(topics, cts.Token);
+        if (settings.BootstrapFile is { } f)
+        {
+            var tmp = f + ".tmp";
+            await File.WriteAllTextAsync(tmp, broker.BootstrapServers + "\n", cts.Token);
+            File.Move(tmp, f, overwrite: true);
+        }
+        AnsiConsole.MarkupLineInterpolated($"[green]embedded Kafka ready[/] at [bold]{broker.BootstrapServers}[/] ({settings.Brokers} broker(s), {topics.Count} topics)");
+        Console.WriteLine(broker.BootstrapServers);
+        try { await Task.Delay(Timeout.Infinite, cts.Token); }
+        catch (OperationCanceledException) { }
+        if (settings.BootstrapFile is { } file) File.Delete(file);
+        return ExitCodes.Ok;
+    }
+}
+
+/// <summary>The topics a self-contained deployment needs: the standard set plus the topology's internal ones.</summary>
+public static class DevTopics
+{
+    public static IReadOnlyList<TopicSpec> All(int partitions, IReadOnlyList<string>? environments = null, string applicationId = "gds-streams") =>
+        TopicCatalog.Standard(partitions, environments).Concat(AlertingTopology.InternalTopics(applicationId, partitions)).ToList();
+}

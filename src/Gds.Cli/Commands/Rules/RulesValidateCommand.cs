@@ -1,3 +1,41 @@
+using System.ComponentModel;
+using Gds.Alerting.Rules;
+using Gds.Cli.Infrastructure;
+using Spectre.Console.Cli;
+
 namespace Gds.Cli.Commands.Rules;
 
-public sealed class RulesValidateCommand() : NotBuiltYet<EmptySettings>("issue 2");
+public sealed class RulesValidateSettings : CommandSettings
+{
+    [CommandArgument(0, "<FILE>")]
+    [Description("The rules YAML file.")]
+    public string File { get; init; } = "";
+}
+
+/// <summary>`gds rules validate FILE`: every error with file, line and field; exit 1 when any.</summary>
+public sealed class RulesValidateCommand : Command<RulesValidateSettings>
+{
+    public override int Execute(CommandContext context, RulesValidateSettings settings, CancellationToken cancellationToken)
+    {
+        var file = new RuleFileReader().ReadFile(settings.File);
+        return RuleFileReport.Print(file) ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+}
+
+internal static class RuleFileReport
+{
+    /// <summary>Prints errors to stderr, or a one-line summary to stdout; true when the file is valid.</summary>
+    public static bool Print(RuleFile file)
+    {
+        if (!file.IsValid)
+        {
+            foreach (var e in file.Errors) Console.Error.WriteLine(e.ToString());
+            Console.Error.WriteLine($"{file.Path}: {file.Errors.Count} error(s); nothing was published.");
+            return false;
+        }
+        var kinds = file.Rules.GroupBy(r => r.Kind).Select(g => $"{g.Count()} {g.Key}");
+        Console.WriteLine($"{file.Path}: {file.Rules.Count} rule(s) valid ({string.Join(", ", kinds)})"
+                          + (file.InhibitRules.Count > 0 ? $", {file.InhibitRules.Count} inhibition rule(s)" : ""));
+        return true;
+    }
+}

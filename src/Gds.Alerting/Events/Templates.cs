@@ -1,0 +1,35 @@
+using System.Globalization;
+using System.Text;
+
+namespace Gds.Alerting.Events;
+
+/// <summary>
+/// Fills {{name}} placeholders in annotations: instance_id, metric_name, rule_id, database_type, environment,
+/// value, expected, severity, and any label or tag by its name. Unknown names are left as written so a typo shows.
+/// </summary>
+public static class Templates
+{
+    public static string? Render(string? template, IReadOnlyDictionary<string, string> values)
+    {
+        if (template is null || !template.Contains("{{", StringComparison.Ordinal)) return template;
+        var sb = new StringBuilder(template.Length + 32);
+        var i = 0;
+        while (i < template.Length)
+        {
+            var open = template.IndexOf("{{", i, StringComparison.Ordinal);
+            if (open < 0) { sb.Append(template, i, template.Length - i); break; }
+            var close = template.IndexOf("}}", open + 2, StringComparison.Ordinal);
+            if (close < 0) { sb.Append(template, i, template.Length - i); break; }
+            sb.Append(template, i, open - i);
+            var name = template.AsSpan(open + 2, close - open - 2).Trim().ToString();
+            if (name.StartsWith('.')) name = name[1..];
+            if (name.StartsWith("labels.", StringComparison.Ordinal)) name = name[7..];
+            if (values.TryGetValue(name, out var v)) sb.Append(v);
+            else sb.Append(template, open, close + 2 - open);
+            i = close + 2;
+        }
+        return sb.ToString();
+    }
+
+    public static string Number(double? v) => v is null ? "" : v.Value.ToString("G6", CultureInfo.InvariantCulture);
+}

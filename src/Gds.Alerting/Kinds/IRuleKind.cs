@@ -1,0 +1,44 @@
+using Gds.Alerting.Rules;
+using Gds.Alerting.State;
+using Gds.Contracts.Metrics;
+using Gds.Contracts.Rules;
+
+namespace Gds.Alerting.Kinds;
+
+/// <summary>
+/// One kind of rule (threshold, burn_rate, anomaly, absence): how it is validated, which samples it reads,
+/// and how it turns samples and the passing of time into a <see cref="Condition"/>. The alert lifecycle
+/// (pending, firing, resolved, repeats) is shared by all kinds and lives elsewhere.
+/// </summary>
+public interface IRuleKind
+{
+    string Name { get; }
+
+    /// <summary>Kind-specific checks; each error names its field (e.g. ("op", "must be one of > >= ...")).</summary>
+    IEnumerable<(string Field, string Message)> Validate(Rule rule);
+
+    /// <summary>The metric names whose samples this rule reads; empty means "whatever the selector matches".</summary>
+    IReadOnlyList<string> InputMetrics(Rule rule);
+
+    /// <summary>The metric_name part of the dedup key for a sample (burn-rate pairs two metrics into one series).</summary>
+    string SeriesMetric(CompiledRule rule, Metric sample);
+
+    /// <summary>Folds a sample into the series' kind state and says whether the condition holds now.</summary>
+    Condition Observe(CompiledRule rule, SeriesState state, Metric sample);
+
+    /// <summary>
+    /// Called as wall-clock or stream time passes without samples; null when time alone changes nothing for this
+    /// kind (most kinds), a condition when it does (absence, expiring windows).
+    /// </summary>
+    Condition? Tick(CompiledRule rule, SeriesState state, DateTimeOffset now);
+
+    /// <summary>
+    /// Series the rule watches before any sample of theirs has arrived (an absence rule naming an exact
+    /// instance): the engine creates their state on a tick, with the kind state given here, so that a series that
+    /// never reports can still alert. Most kinds expect nothing.
+    /// </summary>
+    IEnumerable<ExpectedSeries> Expected(CompiledRule rule, DateTimeOffset now) => [];
+}
+
+/// <summary>A series a rule expects to exist, with the kind state it starts from.</summary>
+public readonly record struct ExpectedSeries(string InstanceId, string MetricName, KindState InitialState);

@@ -1,0 +1,42 @@
+using Gds.Cli.Commands;
+using Gds.Cli.Infrastructure;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Gds.Cli;
+
+/// <summary>The `gds` command line, callable in-process (tests run verbs exactly as a user types them).</summary>
+public static class GdsApp
+{
+    public static async Task<int> RunAsync(string[] args, CancellationToken ct = default, IAnsiConsole? console = null)
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("gds");
+            if (console is not null) config.ConfigureConsole(console);
+            config.PropagateExceptions();
+            config.UseStrictParsing();
+            CommandRegistry.Register(config);
+        });
+        try
+        {
+            return await app.RunAsync(args, ct);
+        }
+        catch (Exception ex) when (ex is CommandParseException or CommandAppException or UsageException)
+        {
+            await Console.Error.WriteLineAsync($"gds: {ex.Message}");
+            await Console.Error.WriteLineAsync("Run 'gds --help' (or 'gds VERB --help') for usage.");
+            return ExitCodes.Usage;
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitCodes.Ok;
+        }
+        catch (Exception ex)
+        {
+            await Console.Error.WriteLineAsync($"gds: {ex.GetType().Name}: {ex.Message}");
+            return ExitCodes.Failed;
+        }
+    }
+}

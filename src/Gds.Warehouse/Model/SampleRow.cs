@@ -1,0 +1,14 @@
+namespace Gds.Warehouse.Model;
+
+/// <summary>
+/// One row of the fact table, its dimensions already reduced to keys. A struct because a batch holds tens of
+/// thousands of them and the loader streams them straight into COPY or bind arrays.
+/// </summary>
+public readonly record struct SampleRow(
+    DateTimeOffset Time,
+    int DateKey,
+    long InstanceKey,
+    long MetricKey,
+    double Value,
+    double? CollectionDurationMs,
+    string? CorrelationId);

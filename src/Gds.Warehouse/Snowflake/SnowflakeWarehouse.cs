@@ -1,0 +1,34 @@
+using Gds.Warehouse.Connections;
+using Gds.Warehouse.Loading;
+using Gds.Warehouse.Retention;
+using Gds.Warehouse.Schema;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Gds.Warehouse.Snowflake;
+
+/// <summary>The Snowflake warehouse: one SQL API client shared by the migrator, the loader and retention.</summary>
+public sealed class SnowflakeWarehouse : IWarehouse
+{
+    private readonly ServiceProvider _services;
+
+    public SnowflakeWarehouse(SnowflakeConnection connection, LoadRetryOptions retry, ILoggerFactory loggers, TimeProvider? time = null)
+    {
+        Description = connection.Description;
+        (_services, var sql) = SnowflakeClientFactory.Create(connection, time);
+        Migrator = new SchemaMigrator(new SnowflakeMigrationTarget(sql), SnowflakeSchema.Migrations, loggers.CreateLogger<SchemaMigrator>());
+        Loader = new SnowflakeLoader(sql, connection.RowsPerInsert, loggers.CreateLogger<SnowflakeLoader>(), retry);
+        Retention = new SnowflakeRetention(sql, loggers.CreateLogger<SnowflakeRetention>());
+    }
+
+    public string Description { get; }
+    public SchemaMigrator Migrator { get; }
+    public IWarehouseLoader Loader { get; }
+    public IRetentionEnforcer Retention { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Loader.DisposeAsync();
+        await _services.DisposeAsync();
+    }
+}

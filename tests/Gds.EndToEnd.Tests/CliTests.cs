@@ -1,0 +1,110 @@
+using Gds.Cli;
+using Gds.Cli.Commands.KafkaBroker;
+using Gds.Contracts.Topics;
+using Gds.Kafka.Admin;
+using Gds.Kafka.Clients;
+using Gds.Kafka.Embedded;
+
+namespace Gds.EndToEnd.Tests;
+
+/// <summary>Runs `gds` verbs in-process, as typed, and checks what a user sees and what reaches Kafka.</summary>
+[Collection("console")]
+public class CliTests
+{
+    private static async Task<(int Code, string Out, string Err)> Gds(params string[] args)
+    {
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        var (o, e) = (new StringWriter(), new StringWriter());
+        Console.SetOut(o);
+        Console.SetError(e);
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(o) });
+        try { return (await GdsApp.RunAsync(args, console: console), o.ToString(), e.ToString()); }
+        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
+    }
+
+    private const string Broken = """
+        rules:
+          - id: ok-rule
+            kind: threshold
+            selector: {metric: cpu_usage_percent}
+            op: ">"
+            value: 90
+          - id: broken-rule
+            kind: threshold
+            selector: {metric: cpu_usage_percent}
+            op: ">"
+            value: ninety
+            for: 2 minutes
+        """;
+
+    [Fact]
+    public async Task Validate_reports_each_error_with_file_line_and_field()
+    {
+        var file = Path.GetTempFileName();
+        await File.WriteAllTextAsync(file, Broken);
+        var (code, _, err) = await Gds("rules", "validate", file);
+        Assert.Equal(1, code);
+        Assert.Contains($"{file}:11:", err);
+        Assert.Contains("rule 'broken-rule': value: 'ninety' is not a number", err);
+        Assert.Contains($"{file}:12:", err);
+        Assert.Contains("for: '2 minutes' is not a duration", err);
+    }
+
+    [Fact]
+    public async Task Publishing_a_broken_file_publishes_nothing_and_a_valid_one_publishes_every_rule()
+    {
+        using var broker = EmbeddedBroker.Start();
+        await new EmbeddedTopicCreator(broker).EnsureAsync(DevTopics.All(1));
+        var clients = new KafkaClientFactory(broker.BootstrapServers);
+        var file = Path.GetTempFileName();
+        await File.WriteAllTextAsync(file, Broken);
+
+        var (code, _, err) = await Gds("rules", "publish", file, "--bootstrap", broker.BootstrapServers);
+        Assert.Equal(1, code);
+        Assert.Contains("nothing was published", err);
+        Assert.Empty(CompactedTopicReader.ReadLatest(clients, TopicNames.Rules, TimeSpan.FromSeconds(10)));
+
+        (code, _, _) = await Gds("rules", "publish", RepoPaths.Examples("rules.yaml"), "--bootstrap", broker.BootstrapServers);
+        Assert.Equal(0, code);
+        var published = CompactedTopicReader.ReadLatest(clients, TopicNames.Rules, TimeSpan.FromSeconds(10));
+        Assert.Equal(6, published.Count);
+        Assert.Contains("pg-connections-high", published.Keys);
+    }
+
+    [Fact]
+    public async Task Prune_deletes_rules_that_are_no_longer_in_the_file()
+    {
+        using var broker = EmbeddedBroker.Start();
+        await new EmbeddedTopicCreator(broker).EnsureAsync(DevTopics.All(1));
+        var clients = new KafkaClientFactory(broker.BootstrapServers);
+        Assert.Equal(0, (await Gds("rules", "publish", RepoPaths.Examples("rules.yaml"), "--bootstrap", broker.BootstrapServers)).Code);
+        var one = Path.GetTempFileName();
+        await File.WriteAllTextAsync(one, "rules:\n  - id: cpu-high\n    kind: threshold\n    selector: {metric: cpu_usage_percent}\n    op: \">\"\n    value: 95\n");
+        var (code, output, _) = await Gds("rules", "publish", one, "--bootstrap", broker.BootstrapServers, "--prune");
+        Assert.Equal(0, code);
+        Assert.Contains("deleted 5", output);
+        Assert.Equal(["cpu-high"], CompactedTopicReader.ReadLatest(clients, TopicNames.Rules, TimeSpan.FromSeconds(10)).Keys);
+    }
+
+    [Theory]
+    [InlineData("no-such-verb")]
+    [InlineData("dev", "--no-such-option")]
+    [InlineData("rules", "publish")]
+    public async Task Unknown_verbs_options_and_missing_arguments_fail_with_exit_code_2(params string[] args)
+    {
+        var (code, _, err) = await Gds(args);
+        Assert.Equal(2, code);
+        Assert.StartsWith("gds: ", err);
+    }
+
+    [Fact]
+    public async Task Every_verb_has_help()
+    {
+        foreach (var verb in new[] { "dev", "kafka", "collect", "streams", "sink", "dw-import", "ack" })
+        {
+            var (code, output, _) = await Gds(verb, "--help");
+            Assert.Equal(0, code);
+            Assert.Contains("USAGE", output);
+        }
+    }
+}

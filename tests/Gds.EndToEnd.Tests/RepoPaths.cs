@@ -1,0 +1,29 @@
+namespace Gds.EndToEnd.Tests;
+
+internal static class RepoPaths
+{
+    public static string Root { get; } = Find();
+
+    public static string Examples(string file) => Path.Combine(Root, "examples", file);
+
+    private static string Find()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "GdsStreams.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("GdsStreams.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+internal static class Eventually
+{
+    /// <summary>Polls until the condition holds; fails with the description when the deadline passes.</summary>
+    public static async Task Until(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out after {timeout} waiting for {what}");
+            await Task.Delay(100);
+        }
+    }
+}

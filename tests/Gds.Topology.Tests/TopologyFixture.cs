@@ -1,0 +1,118 @@
+using Gds.Alerting.Rules;
+using Gds.Contracts.Alerts;
+using Gds.Contracts.Metrics;
+using Gds.Contracts.Rules;
+using Gds.Contracts.Serialization;
+using Gds.Contracts.Topics;
+using Streamiz.Kafka.Net;
+using Streamiz.Kafka.Net.Mock;
+using Streamiz.Kafka.Net.SerDes;
+
+namespace Gds.Topology.Tests;
+
+/// <summary>The alerting topology in a TopologyTestDriver, with typed helpers to feed rules and metrics.</summary>
+public sealed class TopologyFixture : IDisposable
+{
+    public const string MetricsTopic = "gds.metrics.postgresql.production";
+    public static readonly DateTimeOffset T0 = new(2025, 1, 15, 10, 0, 0, TimeSpan.Zero);
+
+    private readonly string _stateDir = Path.Combine(Path.GetTempPath(), "gds-ttd-" + Guid.NewGuid().ToString("N"));
+    private readonly TestInputTopic<string, byte[]> _rules;
+    private readonly TestInputTopic<string, byte[]> _metrics;
+    private readonly TestOutputTopic<string, byte[]> _alerts;
+    private readonly TestOutputTopic<string, byte[]> _dlq;
+    private readonly TestInputTopic<string, byte[]> _silences;
+    private readonly TestInputTopic<string, byte[]> _acks;
+    private readonly TestInputTopic<string, byte[]> _inhibit;
+
+    public TopologyDriverHandle Driver { get; }
+    public TopologyOptions Options { get; } = new() { PunctuationInterval = TimeSpan.FromSeconds(1) };
+
+    public TopologyFixture()
+    {
+        var book = new RuleBook();
+        var topology = AlertingTopology.Build([MetricsTopic], book, Options);
+        var config = new StreamConfig<StringSerDes, ByteArraySerDes>
+        {
+            ApplicationId = "gds-test-" + Guid.NewGuid().ToString("N")[..8],
+            StateDir = _stateDir,
+            Logger = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
+        };
+        var driver = new TopologyTestDriver(topology, config);
+        Driver = new TopologyDriverHandle(driver);
+        _rules = driver.CreateInputTopic(TopicNames.Rules, new StringSerDes(), new ByteArraySerDes());
+        _metrics = driver.CreateInputTopic(MetricsTopic, new StringSerDes(), new ByteArraySerDes());
+        _alerts = driver.CreateOutputTopic(TopicNames.Alerts, TimeSpan.FromSeconds(1), new StringSerDes(), new ByteArraySerDes());
+        _dlq = driver.CreateOutputTopic(TopicNames.MetricsDlq, TimeSpan.FromSeconds(1), new StringSerDes(), new ByteArraySerDes());
+        _silences = driver.CreateInputTopic(TopicNames.Silences, new StringSerDes(), new ByteArraySerDes());
+        _acks = driver.CreateInputTopic(TopicNames.AlertAcks, new StringSerDes(), new ByteArraySerDes());
+        _inhibit = driver.CreateInputTopic(TopicNames.InhibitRules, new StringSerDes(), new ByteArraySerDes());
+    }
+
+    public void PublishRule(Rule rule) => _rules.PipeInput(rule.Id, GdsJson.Serialize(rule));
+
+    public void DeleteRule(string id) => _rules.PipeInput(id, null);
+
+    public void PublishSilence(Gds.Contracts.Silences.Silence s) => _silences.PipeInput(s.Id, GdsJson.Serialize(s));
+
+    public void PublishInhibitRule(InhibitRule r) => _inhibit.PipeInput(r.Name, GdsJson.Serialize(r));
+
+    public void Acknowledge(string dedupKey, string instance, string by, DateTimeOffset at) =>
+        _acks.PipeInput(dedupKey, GdsJson.Serialize(new Gds.Contracts.Alerts.Ack { AlertId = dedupKey, InstanceId = instance, By = by, At = at }));
+
+    public void Sample(string instance, double value, DateTimeOffset at, string metric = "pg_connections_used_ratio")
+    {
+        var m = new Metric
+        {
+            Timestamp = at,
+            DatabaseType = DatabaseTypes.PostgreSql,
+            InstanceId = instance,
+            MetricName = metric,
+            Value = value,
+            Tags = new Dictionary<string, string> { ["environment"] = "production", ["region"] = "us-east-1" },
+        };
+        _metrics.PipeInput(instance, GdsJson.Serialize(m), at.UtcDateTime, new Confluent.Kafka.Headers());
+    }
+
+    public void Raw(string key, byte[] value) => _metrics.PipeInput(key, value);
+
+    public List<AlertEvent> ReadAlerts() =>
+        _alerts.ReadKeyValueList().Select(r =>
+        {
+            var e = GdsJson.Deserialize<AlertEvent>(r.Message.Value);
+            Assert.Equal(e.InstanceId, r.Message.Key);
+            return e;
+        }).ToList();
+
+    public List<Confluent.Kafka.ConsumeResult<string, byte[]>> ReadDlq() => _dlq.ReadKeyValueList().ToList();
+
+    public static Rule ConnectionsRule(string id = "pg-connections-high", string? @for = null, double value = 0.9) => new()
+    {
+        Id = id,
+        Kind = RuleKinds.Threshold,
+        Selector = new RuleSelector { Metric = "pg_connections_used_ratio", DatabaseType = "postgresql", Environment = "production" },
+        Op = ">",
+        Value = value,
+        For = @for,
+        Severity = Severities.Warning,
+        Labels = new Dictionary<string, string> { ["team"] = "dba" },
+        Annotations = new Dictionary<string, string>
+        {
+            ["summary"] = "Connections above 90% on {{instance_id}}",
+            ["runbook_url"] = "https://runbooks/pg-connections",
+        },
+        RoutingKey = "dba-oncall",
+    };
+
+    public void Dispose()
+    {
+        Driver.Dispose();
+        try { Directory.Delete(_stateDir, true); } catch (IOException) { }
+    }
+}
+
+public sealed class TopologyDriverHandle(TopologyTestDriver driver) : IDisposable
+{
+    public void AdvanceWallClock(TimeSpan by) => driver.AdvanceWallClockTime(by);
+    public void Dispose() => driver.Dispose();
+}

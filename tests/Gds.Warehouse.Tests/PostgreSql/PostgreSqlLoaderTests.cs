@@ -1,0 +1,121 @@
+using Gds.Warehouse.Dimensions;
+using Gds.Warehouse.PostgreSql;
+using Gds.Warehouse.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Gds.Warehouse.Tests.PostgreSql;
+
+public sealed class PostgreSqlLoaderTests(PostgresServer pg) : IClassFixture<PostgresServer>
+{
+    private static readonly DateTimeOffset Day = new(2025, 1, 15, 10, 30, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task A_batch_lands_as_facts_with_their_dimensions_each_day_in_its_own_partition()
+    {
+        await using var ds = await pg.CreateWarehouseAsync();
+        await using var loader = new PostgreSqlLoader(ds, NullLogger.Instance);
+        var batch = Samples.Batch([
+            Samples.Metric("prod-db-01", "cpu_usage_percent", Day, 85.5, correlation: "7f9c1c7e-8b61-4d9d-9a10-9b3a6a7b1234"),
+            Samples.Metric("prod-db-01", "xact_commit_total", Day, 1200),
+            Samples.Metric("prod-db-02", "replication_lag_seconds", Day.AddSeconds(30), 2.5, region: "eu-west-1"),
+            // Two days late: must go to the 13th's partition, not today's.
+            Samples.Metric("prod-db-01", "cpu_usage_percent", Day.AddDays(-2), 40),
+        ]);
+
+        var result = await loader.LoadAsync(batch, CancellationToken.None);
+
+        Assert.Equal(4, result.Inserted);
+        var rows = await ds.RowsAsync(
+            """
+            SELECT f.tableoid::regclass::text, s.instance_id, s.metric_name, s.unit, s.kind, s.value, s.region, s.day, s.collection_duration_ms
+            FROM dw.sample s JOIN dw.fact_sample f ON f.sample_time = s.sample_time AND f.value = s.value
+            ORDER BY s.sample_time, s.metric_name
+            """);
+        Assert.Equal(4, rows.Count);
+        Assert.Equal(["dw.fact_sample_20250113", "prod-db-01", "cpu_usage_percent", "percent", "gauge", 40.0, "us-east-1", new DateOnly(2025, 1, 13), 150.0], rows[0]);
+        Assert.Equal(["dw.fact_sample_20250115", "prod-db-01", "cpu_usage_percent", "percent", "gauge", 85.5, "us-east-1", new DateOnly(2025, 1, 15), 150.0], rows[1]);
+        Assert.Equal(["dw.fact_sample_20250115", "prod-db-01", "xact_commit_total", "count", "counter", 1200.0, "us-east-1", new DateOnly(2025, 1, 15), 150.0], rows[2]);
+        Assert.Equal(["dw.fact_sample_20250115", "prod-db-02", "replication_lag_seconds", "seconds", "gauge", 2.5, "eu-west-1", new DateOnly(2025, 1, 15), 150.0], rows[3]);
+        Assert.Equal("7f9c1c7e-8b61-4d9d-9a10-9b3a6a7b1234",
+            await ds.ScalarAsync<string>("SELECT correlation_id FROM dw.sample WHERE value = 85.5"));
+        Assert.Equal(3, await ds.ScalarAsync<int>("SELECT day_of_week FROM dw.dim_date WHERE date_key = 20250115")); // a Wednesday
+        Assert.Equal("production", await ds.ScalarAsync<string>("SELECT tags->>'environment' FROM dw.dim_instance WHERE instance_id = 'prod-db-02'"));
+    }
+
+    [Fact]
+    public async Task Reloading_the_same_batch_adds_no_rows()
+    {
+        await using var ds = await pg.CreateWarehouseAsync();
+        await using var loader = new PostgreSqlLoader(ds, NullLogger.Instance);
+        var batch = Samples.Batch(Enumerable.Range(0, 500).Select(i =>
+            Samples.Metric($"db-{i % 10}", $"m{i % 7}_bytes", Day.AddSeconds(i), i)));
+
+        var first = await loader.LoadAsync(batch, CancellationToken.None);
+        var second = await loader.LoadAsync(batch, CancellationToken.None);
+        // A fresh loader (a restarted importer) reloading it too.
+        await using var restarted = new PostgreSqlLoader(ds, NullLogger.Instance);
+        var third = await restarted.LoadAsync(Samples.Batch(batch.Rows.Count == 500
+            ? Enumerable.Range(0, 500).Select(i => Samples.Metric($"db-{i % 10}", $"m{i % 7}_bytes", Day.AddSeconds(i), i))
+            : []), CancellationToken.None);
+
+        Assert.Equal((500, 0), (first.Inserted, first.Duplicates));
+        Assert.Equal((0, 500), (second.Inserted, second.Duplicates));
+        Assert.Equal((0, 500), (third.Inserted, third.Duplicates));
+        Assert.Equal(500, await ds.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sample"));
+        Assert.Equal(10, await ds.ScalarAsync<long>("SELECT count(*) FROM dw.dim_instance"));
+        Assert.Equal(7, await ds.ScalarAsync<long>("SELECT count(*) FROM dw.dim_metric"));
+    }
+
+    [Fact]
+    public async Task The_same_sample_twice_in_one_batch_is_one_row()
+    {
+        await using var ds = await pg.CreateWarehouseAsync();
+        await using var loader = new PostgreSqlLoader(ds, NullLogger.Instance);
+        var m = Samples.Metric("db-1", "cpu_usage_percent", Day, 10);
+
+        var result = await loader.LoadAsync(Samples.Batch([m, m with { }]), CancellationToken.None);
+
+        Assert.Equal((1, 1), (result.Inserted, result.Duplicates));
+    }
+
+    [Fact]
+    public async Task New_tags_of_an_instance_replace_the_old_ones_in_its_dimension_row()
+    {
+        await using var ds = await pg.CreateWarehouseAsync();
+        await using var loader = new PostgreSqlLoader(ds, NullLogger.Instance);
+        var registry = new DimensionRegistry();
+        await loader.LoadAsync(Samples.Batch([Samples.Metric("db-1", "cpu_usage_percent", Day, 1, region: "us-east-1")], registry), CancellationToken.None);
+
+        await loader.LoadAsync(Samples.Batch([Samples.Metric("db-1", "cpu_usage_percent", Day.AddMinutes(1), 2, region: "us-west-2")], registry), CancellationToken.None);
+
+        Assert.Equal("us-west-2", await ds.ScalarAsync<string>("SELECT region FROM dw.dim_instance WHERE instance_id = 'db-1'"));
+        Assert.Equal(1, await ds.ScalarAsync<long>("SELECT count(*) FROM dw.dim_instance"));
+        Assert.Equal(2, await ds.ScalarAsync<long>("SELECT count(*) FROM dw.sample WHERE region = 'us-west-2'"));
+    }
+
+    [Fact]
+    public async Task Retention_drops_whole_day_partitions_older_than_the_horizon()
+    {
+        await using var ds = await pg.CreateWarehouseAsync();
+        await using var loader = new PostgreSqlLoader(ds, NullLogger.Instance);
+        var now = new DateTimeOffset(2025, 3, 20, 12, 0, 0, TimeSpan.Zero);
+        await loader.LoadAsync(Samples.Batch(new[] { -10, -5, -3, -1, 0 }.SelectMany(d =>
+            Enumerable.Range(0, 24).Select(h => Samples.Metric("db-1", "cpu_usage_percent", now.Date.AddDays(d).AddHours(h), h)))), CancellationToken.None);
+
+        // 3 days: the horizon is 17 March 12:00, so the 17th (partly newer) stays and the 15th and 10th go.
+        var dropped = await new PostgreSqlRetention(ds, NullLogger.Instance).DropOlderThanAsync(now.AddDays(-3), CancellationToken.None);
+
+        Assert.Equal([new DateOnly(2025, 3, 10), new DateOnly(2025, 3, 15)], dropped);
+        var partitions = (await ds.RowsAsync(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'dw.fact_sample'::regclass ORDER BY 1"))
+            .Select(r => (string)r[0]!).ToList();
+        Assert.Equal(["fact_sample_20250317", "fact_sample_20250319", "fact_sample_20250320"], partitions);
+        Assert.Equal(72, await ds.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sample"));
+        Assert.Empty(await new PostgreSqlRetention(ds, NullLogger.Instance).DropOlderThanAsync(now.AddDays(-3), CancellationToken.None));
+
+        // The loader notices the dropped partitions and recreates one for a late sample of that day.
+        var late = await loader.LoadAsync(Samples.Batch([Samples.Metric("db-1", "cpu_usage_percent", now.AddDays(-5), 99)]), CancellationToken.None);
+        Assert.Equal(1, late.Inserted);
+        Assert.Equal("dw.fact_sample_20250315", await ds.ScalarAsync<string>("SELECT tableoid::regclass::text FROM dw.fact_sample WHERE value = 99"));
+    }
+}

@@ -1,0 +1,61 @@
+using Confluent.Kafka;
+using Gds.Contracts.Metrics;
+using Gds.Contracts.Serialization;
+using Gds.Contracts.Topics;
+using Gds.Kafka.Admin;
+using Gds.Kafka.Clients;
+using Gds.Kafka.Embedded;
+
+namespace Gds.Warehouse.Tests.Support;
+
+/// <summary>An embedded broker with the standard topics, and helpers to produce metrics and read the DLQ.</summary>
+public sealed class KafkaRig : IDisposable
+{
+    public EmbeddedBroker Broker { get; } = EmbeddedBroker.Start();
+    public KafkaClientFactory Clients { get; }
+    private readonly IProducer<byte[], byte[]> _producer;
+
+    public KafkaRig(int partitions = 2)
+    {
+        new EmbeddedTopicCreator(Broker).EnsureAsync(TopicCatalog.Standard(partitions)).GetAwaiter().GetResult();
+        Clients = new KafkaClientFactory(Broker.BootstrapServers);
+        _producer = Clients.CreateByteProducer("test-producer");
+    }
+
+    /// <summary>Produces all at once and waits for every delivery (one at a time would wait out linger.ms each).</summary>
+    public Task ProduceAsync(IEnumerable<Metric> metrics) =>
+        Task.WhenAll(metrics.Select(m => ProduceRawAsync(TopicNames.Metrics(m.DatabaseType, m.Environment), m.InstanceId, GdsJson.Serialize(m))).ToList());
+
+    public Task ProduceRawAsync(string topic, string key, byte[]? value) =>
+        _producer.ProduceAsync(topic, new Message<byte[], byte[]> { Key = System.Text.Encoding.UTF8.GetBytes(key), Value = value! });
+
+    /// <summary>Reads the DLQ until <paramref name="count"/> records arrived or the deadline passed.</summary>
+    public List<ConsumeResult<byte[], byte[]>> ReadDlq(int count, TimeSpan timeout)
+    {
+        using var consumer = Clients.CreateByteConsumer("dlq-reader-" + Guid.NewGuid(), "test");
+        consumer.Assign(new TopicPartitionOffset(TopicNames.MetricsDlq, 0, Offset.Beginning));
+        var got = new List<ConsumeResult<byte[], byte[]>>();
+        var deadline = DateTime.UtcNow + timeout;
+        while (got.Count < count && DateTime.UtcNow < deadline)
+        {
+            var r = consumer.Consume(TimeSpan.FromMilliseconds(100));
+            if (r is { IsPartitionEOF: false }) got.Add(r);
+        }
+        return got;
+    }
+
+    /// <summary>The offsets group <paramref name="group"/> committed for every partition of the given topics.</summary>
+    public long CommittedTotal(string group, IEnumerable<string> topics, int partitions)
+    {
+        using var consumer = Clients.CreateByteConsumer(group, "committed-probe");
+        var tps = topics.SelectMany(t => Enumerable.Range(0, partitions).Select(p => new TopicPartition(t, p))).ToList();
+        return consumer.Committed(tps, TimeSpan.FromSeconds(10)).Sum(o => o.Offset == Offset.Unset ? 0 : o.Offset.Value);
+    }
+
+    public void Dispose()
+    {
+        _producer.Flush(TimeSpan.FromSeconds(5));
+        _producer.Dispose();
+        Broker.Dispose();
+    }
+}

@@ -1,0 +1,181 @@
+using System.Text;
+using Confluent.Kafka;
+using Gds.Alerting.Engine;
+using Gds.Alerting.Backtest;
+using Gds.Alerting.Hygiene;
+using Gds.Alerting.Kinds.Absence;
+using Gds.Contracts.Heartbeats;
+using Gds.Kafka.Clients;
+using Gds.Alerting.Silences;
+using Gds.Topology.Hygiene;
+using Gds.Contracts.Alerts;
+using Gds.Contracts.Serialization;
+using Gds.Contracts.Topics;
+using Gds.Topology.Serdes;
+using Streamiz.Kafka.Net.Processors.Public;
+using Streamiz.Kafka.Net.State;
+
+namespace Gds.Topology.Evaluation;
+
+/// <summary>
+/// The stream task's processor: reads each metric record, runs the alert engine against this task's RocksDB
+/// state, and forwards alert events (keyed by instance_id) or, for a record it cannot read, the original bytes
+/// to gds.metrics.dlq with the reason in headers. A wall-clock punctuation lets time act on its own (absence,
+/// rule deletions) even when no metric arrives.
+/// </summary>
+public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed>
+{
+    private readonly AlertEngine? _engine;
+    private readonly AlertingModels? _models;
+    private readonly TopologyOptions? _options;
+    private readonly List<AlertEvent> _events = new(8);
+    private readonly List<AlertEvent> _hygieneOut = new(8);
+    private readonly List<SilenceExpiry> _expiries = new();
+    private ProcessorContext<string, Routed>? _context;
+    private KeyValueSeriesStateStore? _state;
+    private KeyValueHygieneStore? _hygieneStore;
+    private HygieneEngine? _hygiene;
+    private long _seenRulesVersion;
+    private Func<string, bool>? _ownsInstance;
+    private readonly MetricLineParser _parser = new();
+
+    public AlertEvaluator() { }
+
+    public AlertEvaluator(AlertEngine engine, AlertingModels models, TopologyOptions options)
+    {
+        _engine = engine;
+        _models = models;
+        _options = options;
+    }
+
+    public void Init(ProcessorContext<string, Routed> context)
+    {
+        _context = context;
+        _state = new KeyValueSeriesStateStore((IKeyValueStore<string, byte[]>)context.GetStateStore(AlertingTopology.StateStore));
+        _hygieneStore = new KeyValueHygieneStore(
+            (IKeyValueStore<string, byte[]>)context.GetStateStore(AlertingTopology.HygieneStore),
+            (IKeyValueStore<string, byte[]>)context.GetStateStore(AlertingTopology.SilenceUsageStore));
+        _hygiene = _models!.NewHygieneEngine();
+        var partitions = _options!.Partitions;
+        var mine = context.Id.Partition;
+        _ownsInstance = partitions <= 1 ? null : instance => KeyPartitioner.PartitionFor(instance, partitions) == mine;
+        context.Schedule(_options!.PunctuationInterval, PunctuationType.PROCESSING_TIME, Punctuate);
+    }
+
+    public Record<string, Routed>? Process(Record<string, byte[]> record)
+    {
+        var engine = _engine!;
+        _events.Clear();
+        var topic = record.TopicPartitionOffset?.Topic;
+        if (topic == TopicNames.AlertAcks)
+        {
+            ProcessAck(record);
+            return null;
+        }
+        if (topic == TopicNames.Heartbeats)
+        {
+            ProcessHeartbeat(record);
+            return null;
+        }
+        if (!MetricReader.TryRead(_parser, record.Value, out var metric, out var error))
+        {
+            _options!.Counters.DeadLettered();
+            var headers = CopyHeaders(record.Headers);
+            headers.Add(ErrorHeaders.Error, Encoding.UTF8.GetBytes(error));
+            headers.Add(ErrorHeaders.ErrorStage, "streams:read-metric"u8.ToArray());
+            headers.Add(ErrorHeaders.SourceTopic, Encoding.UTF8.GetBytes(record.TopicPartitionOffset?.Topic ?? ""));
+            headers.Add(ErrorHeaders.SourcePartition, Encoding.UTF8.GetBytes((record.TopicPartitionOffset?.Partition.Value ?? -1).ToString()));
+            headers.Add(ErrorHeaders.SourceOffset, Encoding.UTF8.GetBytes((record.TopicPartitionOffset?.Offset.Value ?? -1).ToString()));
+            return Record<string, Routed>.Create(record.Key, new Routed(TopicNames.MetricsDlq, record.Value ?? []), headers);
+        }
+
+        engine.OnRuleChanges(ref _seenRulesVersion, _state!, metric.Timestamp, _events);
+        engine.OnSample(metric, _state!, _events);
+        _options!.Counters.Evaluated();
+        Forward();
+        return null;
+    }
+
+    /// <summary>A collector's heartbeat is a sample of gds_collector_up for the collector, so absence rules can watch it.</summary>
+    private void ProcessHeartbeat(Record<string, byte[]> record)
+    {
+        if (record.Value is not { Length: > 0 } bytes) return;
+        Heartbeat hb;
+        try
+        {
+            hb = GdsJson.Deserialize<Heartbeat>(bytes);
+        }
+        catch (RecordFormatException)
+        {
+            _options!.Counters.DeadLettered();
+            return;
+        }
+        _engine!.OnSample(HeartbeatSamples.ToMetric(hb), _state!, _events);
+        Forward();
+    }
+
+    private void ProcessAck(Record<string, byte[]> record)
+    {
+        if (record.Value is not { Length: > 0 } bytes) return; // a tombstone on the acks topic means nothing
+        Ack ack;
+        try
+        {
+            ack = GdsJson.Deserialize<Ack>(bytes);
+        }
+        catch (RecordFormatException ex)
+        {
+            _options!.Counters.RejectedAck(ex.Message);
+            return;
+        }
+        _hygieneOut.Clear();
+        _hygiene!.OnAck(ack, _hygieneStore!, _hygieneOut);
+        Send(_hygieneOut);
+    }
+
+    private void Punctuate(long wallClockMs)
+    {
+        _events.Clear();
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(wallClockMs);
+        _engine!.OnRuleChanges(ref _seenRulesVersion, _state!, now, _events);
+        if (_options!.TickSeries) _engine.OnTick(now, _state!, _events, _ownsInstance);
+        Forward();
+        _hygieneOut.Clear();
+        _expiries.Clear();
+        _hygiene!.OnTick(now, _hygieneStore!, _hygieneOut, _expiries);
+        Send(_hygieneOut);
+        foreach (var x in _expiries)
+            _context!.Forward(x.SilenceId, new Routed(TopicNames.Silences, GdsJson.Serialize(x.Record)));
+    }
+
+    /// <summary>Engine events pass through hygiene (silences, inhibition, acks, escalation) on their way out.</summary>
+    private void Forward()
+    {
+        foreach (var e in _events)
+        {
+            _hygieneOut.Clear();
+            _hygiene!.OnAlertEvent(e, _hygieneStore!, _hygieneOut);
+            Send(_hygieneOut);
+        }
+        _events.Clear();
+    }
+
+    private void Send(List<AlertEvent> events)
+    {
+        foreach (var e in events)
+        {
+            _options!.Counters.Emitted(e.Status);
+            _context!.Forward(e.InstanceId, new Routed(TopicNames.Alerts, GdsJson.Serialize(e)));
+        }
+        events.Clear();
+    }
+
+    private static Headers CopyHeaders(Headers? source)
+    {
+        var h = new Headers();
+        if (source is null) return h;
+        foreach (var x in source) h.Add(x.Key, x.GetValueBytes());
+        return h;
+    }
+
+    public void Close() { }
+}

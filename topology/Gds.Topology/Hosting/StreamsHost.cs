@@ -1,0 +1,126 @@
+using Confluent.Kafka;
+using Gds.Alerting.Rules;
+using Gds.Contracts.Topics;
+using Gds.Kafka.Admin;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Streamiz.Kafka.Net;
+using Streamiz.Kafka.Net.SerDes;
+
+namespace Gds.Topology.Hosting;
+
+public sealed class StreamsHostOptions
+{
+    public required string BootstrapServers { get; init; }
+    public string ApplicationId { get; init; } = "gds-streams";
+    public string StateDir { get; init; } = Path.Combine(Path.GetTempPath(), "gds-streams-state");
+    public int StreamThreads { get; init; } = 1;
+    public TimeSpan CommitInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// How long the group waits for a silent member before handing its partitions to another; also how long a
+    /// restarted instance may wait for its own previous incarnation when that one did not leave cleanly.
+    /// </summary>
+    public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>Metric topics to read; when empty, every gds.metrics.{type}.{env} topic the cluster has at start.</summary>
+    public IReadOnlyList<string> MetricTopics { get; init; } = [];
+    public TopologyOptions Topology { get; init; } = new();
+    /// <summary>librdkafka properties for security etc., passed through to every client.</summary>
+    public IReadOnlyDictionary<string, string> KafkaProperties { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>
+/// Runs the alerting topology as a Streamiz KafkaStream: finds the metric topics, makes sure the internal topics
+/// exist (the embedded broker cannot create them), starts, and reports when it is running.
+/// </summary>
+public sealed class StreamsHost : IAsyncDisposable
+{
+    private readonly StreamsHostOptions _options;
+    private readonly ITopicCreator _topics;
+    private readonly ILoggerFactory _logs;
+    private readonly ILogger _log;
+    private readonly TaskCompletionSource _running = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private KafkaStream? _stream;
+
+    public AlertingModels Models { get; } = new();
+    public RuleBook Rules => Models.Rules;
+    public TopologyCounters Counters => _options.Topology.Counters;
+    public IReadOnlyList<string> MetricTopics { get; private set; } = [];
+    public KafkaStream.State State { get; private set; } = KafkaStream.State.CREATED;
+
+    public StreamsHost(StreamsHostOptions options, ITopicCreator topics, ILoggerFactory? logs = null)
+    {
+        _options = options;
+        _topics = topics;
+        _logs = logs ?? NullLoggerFactory.Instance;
+        _log = _logs.CreateLogger<StreamsHost>();
+    }
+
+    public async Task StartAsync(CancellationToken ct = default)
+    {
+        MetricTopics = _options.MetricTopics.Count > 0 ? _options.MetricTopics : DiscoverMetricTopics(out _);
+        if (MetricTopics.Count == 0)
+            throw new InvalidOperationException("no gds.metrics.{type}.{env} topic exists yet: create them (gds kafka does) or start a collector first");
+        var partitions = PartitionCount(MetricTopics);
+        // Besides its internal topics, the topology reads and writes these; on a real cluster they may not exist yet.
+        var shared = new[] { TopicNames.Rules, TopicNames.Silences, TopicNames.InhibitRules, TopicNames.AlertAcks, TopicNames.Heartbeats, TopicNames.Alerts, TopicNames.MetricsDlq };
+        await _topics.EnsureAsync(TopicCatalog.Standard(partitions).Where(t => shared.Contains(t.Name))
+            .Concat(AlertingTopology.InternalTopics(_options.ApplicationId, partitions)), ct);
+
+        var config = new StreamConfig<StringSerDes, ByteArraySerDes>
+        {
+            ApplicationId = _options.ApplicationId,
+            BootstrapServers = _options.BootstrapServers,
+            StateDir = _options.StateDir,
+            NumStreamThreads = _options.StreamThreads,
+            CommitIntervalMs = (long)_options.CommitInterval.TotalMilliseconds,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            Guarantee = ProcessingGuarantee.AT_LEAST_ONCE,
+            Logger = _logs,
+            PollMs = 50,
+            SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds,
+            HeartbeatIntervalMs = (int)Math.Max(500, _options.SessionTimeout.TotalMilliseconds / 4),
+            LingerMs = 5,
+        };
+        foreach (var (k, v) in _options.KafkaProperties) config.AddConfig(k, v);
+
+        _options.Topology.Partitions = partitions;
+        var topology = AlertingTopology.Build(MetricTopics, Models, _options.Topology, _logs);
+        _stream = new KafkaStream(topology, config);
+        _stream.StateChanged += (_, now) =>
+        {
+            State = now;
+            _log.LogInformation("streams state {State}", now);
+            if (now == KafkaStream.State.RUNNING) _running.TrySetResult();
+            if (now == KafkaStream.State.ERROR || now == KafkaStream.State.NOT_RUNNING || now == KafkaStream.State.PENDING_SHUTDOWN)
+                _running.TrySetException(new InvalidOperationException($"the stream stopped ({now}) before running"));
+        };
+        _log.LogInformation("alerting topology reading {Count} metric topics ({Partitions} partitions): {Topics}", MetricTopics.Count, partitions, string.Join(", ", MetricTopics));
+        await _stream.StartAsync(ct);
+    }
+
+    /// <summary>Completes once every task is assigned and the rules are restored.</summary>
+    public Task WaitUntilRunningAsync(TimeSpan timeout, CancellationToken ct = default) => _running.Task.WaitAsync(timeout, ct);
+
+    private IReadOnlyList<string> DiscoverMetricTopics(out Metadata metadata)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig(_options.KafkaProperties.ToDictionary()) { BootstrapServers = _options.BootstrapServers }).Build();
+        metadata = admin.GetMetadata(TimeSpan.FromSeconds(15));
+        return metadata.Topics.Select(t => t.Topic).Where(TopicNames.IsMetricsTopic).Order(StringComparer.Ordinal).ToList();
+    }
+
+    private int PartitionCount(IReadOnlyList<string> topics)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig(_options.KafkaProperties.ToDictionary()) { BootstrapServers = _options.BootstrapServers }).Build();
+        var md = admin.GetMetadata(TimeSpan.FromSeconds(15));
+        var counts = md.Topics.Where(t => topics.Contains(t.Topic)).Select(t => t.Partitions.Count).Distinct().ToList();
+        if (counts.Count > 1)
+            throw new InvalidOperationException($"metric topics have different partition counts ({string.Join(", ", counts)}); Streamiz co-partitions them, so they must match");
+        return counts.Count == 1 ? counts[0] : 1;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _stream?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

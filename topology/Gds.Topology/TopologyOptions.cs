@@ -1,0 +1,48 @@
+namespace Gds.Topology;
+
+/// <summary>How the alerting topology is built and run.</summary>
+public sealed class TopologyOptions
+{
+    public string ApplicationId { get; set; } = "gds-streams";
+    /// <summary>How often wall-clock time is let act on its own (rule deletions, absence, expiring windows).</summary>
+    public TimeSpan PunctuationInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>Walk every series on each punctuation (needed by absence rules); off saves work when none exist.</summary>
+    public bool TickSeries { get; set; } = true;
+    /// <summary>Late samples within this much event time are placed in order (adds up to this much alert latency).</summary>
+    public TimeSpan Grace { get; set; } = TimeSpan.Zero;
+    /// <summary>
+    /// Partitions of the metric topics: a task seeds absence series only for instances whose key hashes to its own
+    /// partition, so a never-seen instance alerts once, not once per task. 0 = one task sees everything.
+    /// </summary>
+    public int Partitions { get; set; }
+    public TopologyCounters Counters { get; } = new();
+}
+
+/// <summary>What the topology has done so far, for progress displays.</summary>
+public sealed class TopologyCounters
+{
+    private long _firing, _resolved, _other, _dlq, _samples;
+
+    /// <summary>Metric records evaluated (readable ones).</summary>
+    public long Samples => Interlocked.Read(ref _samples);
+
+    public long Firing => Interlocked.Read(ref _firing);
+    public long Resolved => Interlocked.Read(ref _resolved);
+    public long OtherEvents => Interlocked.Read(ref _other);
+    public long DeadLetteredMetrics => Interlocked.Read(ref _dlq);
+
+    internal void DeadLettered() => Interlocked.Increment(ref _dlq);
+
+    private long _rejectedAcks;
+    /// <summary>Ack records that could not be read (logged by the ack command's user, never applied).</summary>
+    public long RejectedAcks => Interlocked.Read(ref _rejectedAcks);
+    internal void RejectedAck(string reason) => Interlocked.Increment(ref _rejectedAcks);
+    internal void Evaluated() => Interlocked.Increment(ref _samples);
+
+    internal void Emitted(string status)
+    {
+        if (status == Contracts.Alerts.AlertStatus.Firing) Interlocked.Increment(ref _firing);
+        else if (status == Contracts.Alerts.AlertStatus.Resolved) Interlocked.Increment(ref _resolved);
+        else Interlocked.Increment(ref _other);
+    }
+}
