@@ -59,10 +59,10 @@ public static class GroupComposer
 
     private static Dictionary<string, string> CommonLabels(IReadOnlyList<AlertEvent> alerts)
     {
-        var common = new Dictionary<string, string>(alerts[0].Labels, StringComparer.Ordinal);
+        var common = new Dictionary<string, string>(AlertFields.Labels(alerts[0]), StringComparer.Ordinal);
         foreach (var a in alerts.Skip(1))
             foreach (var (k, v) in common.ToList())
-                if (!a.Labels.TryGetValue(k, out var other) || other != v) common.Remove(k);
+                if (!AlertFields.Labels(a).TryGetValue(k, out var other) || other != v) common.Remove(k);
         return common;
     }
 }
