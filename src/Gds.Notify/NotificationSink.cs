@@ -47,6 +47,9 @@ public sealed class NotificationSink : IDisposable
         _loggers = loggers;
         _log = loggers.CreateLogger("Gds.Notify.Sink");
         _client = NotificationClient.Create(options);
+        if (!_client.SendsAuthHeader)
+            _log.LogWarning("no auth token for gds_notification (Sink:AuthTokenFile, ${Variable}): requests go without {Header}",
+                options.AuthTokenEnvironmentVariable, options.AuthHeaderName);
         if (options.SkipTlsVerification)
             _log.LogWarning("TLS certificate verification of {Url} is OFF (Sink:SkipTlsVerification)", options.NotifyUrl);
         _pipelines = new ServicePipelines(options.Retry, options.Breaker, Stats, loggers.CreateLogger("Gds.Notify.Resilience"));

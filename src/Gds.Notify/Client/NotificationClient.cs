@@ -18,6 +18,9 @@ public sealed class NotificationClient : IDisposable
     private readonly HttpClient _http;
     private readonly INotificationApi _api;
 
+    /// <summary>True when requests carry the auth header (the token itself is not kept here).</summary>
+    public bool SendsAuthHeader { get; private init; }
+
     public NotificationClient(HttpClient http)
     {
         _http = http;
@@ -47,7 +50,7 @@ public sealed class NotificationClient : IDisposable
             Timeout = Timeout.InfiniteTimeSpan,
         };
         http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("gds-sink", "1.0"));
-        return new NotificationClient(http);
+        return new NotificationClient(http) { SendsAuthHeader = token is not null };
     }
 
     public async Task<AttemptResult> SendAsync(NotificationRequest request, CancellationToken cancellationToken)
