@@ -138,6 +138,7 @@ public sealed class BenchCollectCommand : AsyncCommand<BenchCollectSettings>
         long samples = 0, done = 0, failed = 0;
         var measuring = false;
         TimeSpan cpu;
+        StepResult result;
         await using (var publisher = new KafkaMetricPublisher(new KafkaClientFactory(bootstrap),
                          Options.Create(new PublisherOptions { SpoolDirectory = spool, ClientId = "gds-bench-collector" }), logs.CreateLogger<KafkaMetricPublisher>()))
         {
@@ -167,12 +168,13 @@ public sealed class BenchCollectCommand : AsyncCommand<BenchCollectSettings>
             await run;
             var sorted = durations.Order().ToArray();
             var due = (long)Math.Round(n * elapsed.TotalSeconds / interval.TotalSeconds);
-            var result = new StepResult(n, due, done, Math.Min(1, (double)(done - failed) / due), cpu.TotalSeconds / elapsed.TotalSeconds,
+            result = new StepResult(n, due, done, Math.Min(1, (double)(done - failed) / due), cpu.TotalSeconds / elapsed.TotalSeconds,
                 done == 0 ? 0 : cpu.TotalMilliseconds / done, Percentile(sorted, 0.5), Percentile(sorted, 0.99),
                 samples / elapsed.TotalSeconds, publisher.Statistics.Pending);
-            try { Directory.Delete(spool, recursive: true); } catch (IOException) { }
-            return result;
         }
+        // Only once the publisher is closed: it writes to the spool until then.
+        try { Directory.Delete(spool, recursive: true); } catch (IOException) { }
+        return result;
     }
 
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
