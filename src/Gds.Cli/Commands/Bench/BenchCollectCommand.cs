@@ -104,6 +104,11 @@ public sealed class BenchCollectCommand : AsyncCommand<BenchCollectSettings>
         }
         Console.WriteLine();
         var sustained = results.Where(r => r.Cores <= 1.0 && r.OnTime >= 0.99).MaxBy(r => r.Targets);
+        // A step that fell behind while the collector had CPU to spare was held back by scrape latency: slots were
+        // busy waiting on the database server, so more targets need a faster server or more --concurrency.
+        foreach (var r in results.Where(r => r.OnTime < 0.99 && r.Cores < 1.0))
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Targets} targets: {r.OnTime:P1} on time with the collector at {r.Cores:F2} cores: limited by scrape latency (p50 {r.P50Ms:F0} ms with {settings.Concurrency} slots), i.e. the database server, not the collector's CPU."));
         if (sustained is null)
         {
             Console.WriteLine("no step stayed within one core with 99% of scrapes on time");
