@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Text.RegularExpressions;
 using Gds.Contracts.Metrics;
 using Gds.Contracts.Rules;
@@ -131,16 +130,12 @@ public sealed partial class TargetsFile
             }
             var before = errors.Count;
             var values = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+            var unknown = new List<(string Key, YamlNode Node)>();
             foreach (var (k, v) in map.Children)
             {
                 var key = ((YamlScalarNode)k).Value ?? "";
-                if (!Fields.Contains(key))
-                {
-                    var hint = Suggest(key);
-                    errors.Add(new TargetsFileError(file, Line(k), null, key, "unknown field" + (hint is null ? $" (known: {string.Join(", ", Fields)})" : $" (did you mean '{hint}'?)")));
-                    continue;
-                }
-                values[key] = v;
+                if (Fields.Contains(key)) values[key] = v;
+                else unknown.Add((key, k));
             }
 
             string? Scalar(string field, bool required)
@@ -168,6 +163,13 @@ public sealed partial class TargetsFile
             {
                 if (IdPattern().IsMatch(id)) _id = id;
                 else { _id = id; Error(values["id"], "id", $"'{id}' may hold only letters, digits and . _ : - (it becomes the Kafka key instance_id)"); }
+            }
+
+            // Reported once the id is known, so the message names the target.
+            foreach (var (key, keyNode) in unknown)
+            {
+                var hint = Suggest(key);
+                Error(keyNode, key, "unknown field" + (hint is null ? $" (known: {string.Join(", ", Fields)})" : $" (did you mean '{hint}'?)"));
             }
 
             var type = Scalar("type", required: true);
