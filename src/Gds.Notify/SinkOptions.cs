@@ -53,6 +53,13 @@ public sealed class SinkOptions
     /// <summary>On shutdown, how long deliveries already under way may finish before they are abandoned (uncommitted, so re-read on restart).</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Kafka's session timeout: how soon the group notices a crashed sink and hands its partitions to another (or
+    /// to the restarted one). Shorter than Kafka's 45 s default because a restarted sink waits this long before it
+    /// gets partitions, and the embedded broker makes even a clean restart wait it (it ignores LeaveGroup).
+    /// </summary>
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     public string ClientId { get; set; } = "gds-sink";
 
     public string SourceTopic { get; set; } = TopicNames.Alerts;

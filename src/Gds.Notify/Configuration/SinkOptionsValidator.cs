@@ -39,6 +39,8 @@ public sealed class SinkOptionsValidator : IValidateOptions<SinkOptions>
         AtLeast(e, "MaxInFlight", o.MaxInFlight, 1);
         Positive(e, "CommitInterval", o.CommitInterval);
         NotNegative(e, "DrainTimeout", o.DrainTimeout);
+        if (o.SessionTimeout < TimeSpan.FromSeconds(1) || o.SessionTimeout > TimeSpan.FromMinutes(30))
+            e.Add($"{S}:SessionTimeout must be between 1 s and 30 min (was {o.SessionTimeout})");
 
         AtLeast(e, "Retry:MaxAttempts", o.Retry.MaxAttempts, 1);
         NotNegative(e, "Retry:BaseDelay", o.Retry.BaseDelay);

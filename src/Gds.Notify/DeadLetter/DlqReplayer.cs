@@ -49,7 +49,7 @@ public sealed class DlqReplayer(KafkaClientFactory kafka, ILogger log, string dl
                 var alert = TryDecode(r);
                 if (filter.Matches(r, alert))
                 {
-                    var replayed = new ReplayedEvent(alert?.EventId, alert?.RuleId, r.TopicPartitionOffset.ToString(),
+                    var replayed = new ReplayedEvent(alert?.EventId, alert?.RuleId, Delivery.RecordPosition.Of(r),
                         Header(r, ErrorHeaders.Error), ReplayFilter.FailedAt(r));
                     events.Add(replayed);
                     if (!dryRun) await producer.ProduceAsync(targetTopic, Republished(r), cancellationToken).ConfigureAwait(false);
@@ -71,7 +71,7 @@ public sealed class DlqReplayer(KafkaClientFactory kafka, ILogger log, string dl
                 && !h.Key.StartsWith("gds.http.", StringComparison.Ordinal) && h.Key is not ErrorHeaders.Attempts and not ErrorHeaders.FailedAt
                 and not ReplayedFrom and not ReplayedAt)
                 headers.Add(h.Key, h.GetValueBytes());
-        headers.Add(ReplayedFrom, Encoding.UTF8.GetBytes(r.TopicPartitionOffset.ToString()));
+        headers.Add(ReplayedFrom, Encoding.UTF8.GetBytes(Delivery.RecordPosition.Of(r)));
         headers.Add(ReplayedAt, Encoding.UTF8.GetBytes(DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)));
         return new Message<byte[], byte[]> { Key = r.Message.Key, Value = r.Message.Value, Headers = headers };
     }

@@ -25,6 +25,8 @@ internal sealed class AlertConsumerLoop(
     public void Run(CancellationToken stop, Func<Task> drain)
     {
         var config = kafka.ConsumerConfig(SinkOptions.ConsumerGroup, options.ClientId);
+        config.SessionTimeoutMs = (int)options.SessionTimeout.TotalMilliseconds;
+        config.HeartbeatIntervalMs = Math.Max(100, config.SessionTimeoutMs.Value / 5);
         using var consumer = new ConsumerBuilder<byte[], byte[]>(config)
             .SetPartitionsAssignedHandler((c, parts) => log.LogInformation("assigned {Partitions}", string.Join(", ", parts)))
             .SetPartitionsRevokedHandler((c, parts) => OnRevoked(c, parts.Select(p => p.TopicPartition).ToList()))

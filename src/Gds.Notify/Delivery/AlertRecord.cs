@@ -42,5 +42,5 @@ public sealed class AlertRecord
         if (Interlocked.Exchange(ref _finished, 1) == 0) _onFinished(this);
     }
 
-    public override string ToString() => $"{Source.TopicPartitionOffset} event {Alert?.EventId ?? "(unreadable)"}";
+    public override string ToString() => $"{RecordPosition.Of(Source)} event {Alert?.EventId ?? "(unreadable)"}";
 }

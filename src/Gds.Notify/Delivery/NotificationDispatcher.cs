@@ -1,3 +1,4 @@
+using Gds.Contracts.Notifications;
 using Gds.Notify.DeadLetter;
 using Gds.Notify.Grouping;
 using Gds.Notify.Payload;
@@ -68,8 +69,7 @@ internal sealed class NotificationDispatcher : IDisposable
         try
         {
             // Validated before the rate limit so a held-back event can always be composed later.
-            AlertMessage.SubjectPrefix(record.Alert!);
-            SeverityName.Normalize(record.Alert!.Severity, record.Alert.EventId);
+            AlertFields.Validate(record.Alert!);
         }
         catch (PayloadException ex)
         {
@@ -112,8 +112,18 @@ internal sealed class NotificationDispatcher : IDisposable
     private Task NotifyAsync(AlertNotice notice)
     {
         if (_grouper.TryAdd(notice)) return Task.CompletedTask;
-        var request = NotificationComposer.Compose(notice.Record.Alert!, notice.HeldBack.Select(h => h.Alert!).ToList());
-        return SendAsync(new Notification(request, notice.Record.Route, notice.AllRecords.ToList()));
+        var records = notice.AllRecords.ToList();
+        NotificationRequest request;
+        try
+        {
+            request = NotificationComposer.Compose(notice.Record.Alert!, notice.HeldBack.Select(h => h.Alert!).ToList());
+        }
+        catch (Exception ex)
+        {
+            // One event the composer cannot handle must not stop every other alert: it is dead-lettered.
+            return DeadLetterAsync(records, new DeadLetterReason(DeadLetterReason.StagePayload, $"could not compose the notification: {ex.GetType().Name}: {ex.Message}"));
+        }
+        return SendAsync(new Notification(request, notice.Record.Route, records));
     }
 
     /// <summary>Delivers inside the route's bulkhead and finishes every record the notification stands for.</summary>

@@ -14,7 +14,7 @@ internal sealed class RecordIntake(SinkOptions options, RouteLanes lanes, Offset
         AlertEvent? alert = null;
         string? error = null;
         if (result.Message.Value is null || result.Message.Value.Length == 0)
-            error = $"{result.TopicPartitionOffset}: empty record (no AlertEvent)";
+            error = $"{RecordPosition.Of(result)}: empty record (no AlertEvent)";
         else
         {
             try
@@ -23,7 +23,7 @@ internal sealed class RecordIntake(SinkOptions options, RouteLanes lanes, Offset
             }
             catch (RecordFormatException ex)
             {
-                error = $"{result.TopicPartitionOffset}: {ex.Message}";
+                error = $"{RecordPosition.Of(result)}: {ex.Message}";
             }
         }
         var route = string.IsNullOrWhiteSpace(alert?.RoutingKey) ? options.DefaultRoute : alert!.RoutingKey!;

@@ -69,10 +69,14 @@ public sealed class ServiceDelivery(NotificationClient client, ServicePipelines 
 
     private async ValueTask<AttemptResult> AttemptAsync(Notification notification, DeliveryAttempts attempts, CancellationToken outer, CancellationToken attempt)
     {
+        log.LogTrace("{Notification}: attempt {Attempt} starting", notification, attempts.Count + 1);
         try
         {
-            var result = await client.SendAsync(notification.Request, attempt).ConfigureAwait(false);
+            // WaitAsync: the attempt ends at its timeout even if something below ignores the token, so a stuck
+            // connection can cost an attempt but never the sink's progress.
+            var result = await client.SendAsync(notification.Request, attempt).WaitAsync(attempt).ConfigureAwait(false);
             attempts.Record(result);
+            log.LogTrace("{Notification}: attempt {Attempt} answered {Status}", notification, attempts.Count, result.StatusCode);
             if (!result.IsSuccess)
             {
                 stats.OnAttemptFailed();
@@ -82,6 +86,7 @@ public sealed class ServiceDelivery(NotificationClient client, ServicePipelines 
         }
         catch (OperationCanceledException) when (!outer.IsCancellationRequested)
         {
+            log.LogDebug("{Notification}: attempt {Attempt} got no answer within {Timeout}", notification, attempts.Count + 1, "Retry:AttemptTimeout");
             // The attempt timeout fired; Polly turns this into TimeoutRejectedException.
             attempts.Record(new AttemptResult(null, null, null, new TimeoutException("no answer within Retry:AttemptTimeout")));
             stats.OnAttemptFailed();

@@ -10,7 +10,9 @@ public static class RecipientList
             ? []
             : list.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    public static IEnumerable<string> Invalid(string? list) => Split(list).Where(a => !MailboxAddress.TryParse(a, out _));
+    /// <summary>Entries that are not a full address; MimeKit alone would take a bare local part such as "oncall".</summary>
+    public static IEnumerable<string> Invalid(string? list) =>
+        Split(list).Where(a => !MailboxAddress.TryParse(a, out var m) || !m.Address.Contains('@'));
 
     public static IReadOnlyList<MailboxAddress> Parse(string? list) => Split(list).Select(MailboxAddress.Parse).ToList();
 }

@@ -52,16 +52,17 @@ public static class GroupComposer
 
     private static string Common(IEnumerable<string> values)
     {
-        var distinct = values.Distinct(StringComparer.Ordinal).ToList();
+        // Sorted, so the same events give the same text whatever order their partitions delivered them in.
+        var distinct = values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         return distinct.Count == 1 ? distinct[0] : string.Join(",", distinct);
     }
 
     private static Dictionary<string, string> CommonLabels(IReadOnlyList<AlertEvent> alerts)
     {
-        var common = new Dictionary<string, string>(alerts[0].Labels, StringComparer.Ordinal);
+        var common = new Dictionary<string, string>(AlertFields.Labels(alerts[0]), StringComparer.Ordinal);
         foreach (var a in alerts.Skip(1))
             foreach (var (k, v) in common.ToList())
-                if (!a.Labels.TryGetValue(k, out var other) || other != v) common.Remove(k);
+                if (!AlertFields.Labels(a).TryGetValue(k, out var other) || other != v) common.Remove(k);
         return common;
     }
 }

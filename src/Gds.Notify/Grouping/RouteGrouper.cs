@@ -1,4 +1,5 @@
 using Gds.Notify.Delivery;
+using Gds.Notify.Payload;
 using Microsoft.Extensions.Logging;
 
 namespace Gds.Notify.Grouping;
@@ -13,6 +14,7 @@ public sealed class RouteGrouper(GroupingOptions options, Func<Notification, Tas
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, Group> _groups = new(StringComparer.Ordinal);
+    private int _addsSinceSweep;
 
     /// <summary>Takes the notice if its route is grouped; false means "send it on its own".</summary>
     public bool TryAdd(AlertNotice notice)
@@ -24,9 +26,10 @@ public sealed class RouteGrouper(GroupingOptions options, Func<Notification, Tas
         var key = $"{route}/{alert.GroupKey ?? alert.RuleId}";
         lock (_gate)
         {
+            if (++_addsSinceSweep >= 1_000) Sweep();
             if (!_groups.TryGetValue(key, out var group)) _groups[key] = group = new Group(key, route, routeOptions);
             if (notice.HeldBack.Count == 0
-                && group.Notified.TryGetValue(alert.DedupKey, out var last)
+                && group.Notified.TryGetValue(AlertFields.DedupKey(alert), out var last)
                 && last.Status == alert.Status
                 && DateTimeOffset.UtcNow - last.At < routeOptions.RepeatInterval)
             {
@@ -42,6 +45,21 @@ public sealed class RouteGrouper(GroupingOptions options, Func<Notification, Tas
             }
         }
         return true;
+    }
+
+    /// <summary>Forgets what no timer needs any more, so memory follows the active groups, not every group ever seen.</summary>
+    private void Sweep()
+    {
+        _addsSinceSweep = 0;
+        var now = DateTimeOffset.UtcNow;
+        foreach (var (key, g) in _groups.ToList())
+        {
+            foreach (var (dedup, last) in g.Notified.ToList())
+                if (now - last.At >= g.Options.RepeatInterval) g.Notified.Remove(dedup);
+            if (!g.Flushing && g.Pending.Count == 0 && g.Notified.Count == 0
+                && (g.LastFlush is null || now - g.LastFlush >= g.Options.GroupInterval))
+                _groups.Remove(key);
+        }
     }
 
     private async Task FlushLoopAsync(Group group)
@@ -70,11 +88,12 @@ public sealed class RouteGrouper(GroupingOptions options, Func<Notification, Tas
                     group.Pending.Clear();
                     var now = DateTimeOffset.UtcNow;
                     group.LastFlush = now;
-                    foreach (var n in batch) group.Notified[n.Record.Alert!.DedupKey] = (n.Record.Alert!.Status, now);
+                    foreach (var n in batch) group.Notified[AlertFields.DedupKey(n.Record.Alert!)] = (n.Record.Alert!.Status, now);
                 }
-                var request = GroupComposer.Compose(group.Key, group.Route, batch);
+                log.LogDebug("group {Group}: {Count} event(s) after waiting {Wait}", group.Key, batch.Count, wait);
                 // Delivery of one group is sequential: a slow group delays only itself.
-                await send(new Notification(request, group.Route, batch.SelectMany(n => n.AllRecords).ToList())).ConfigureAwait(false);
+                await send(new Notification(GroupComposer.Compose(group.Key, group.Route, batch), group.Route,
+                    batch.SelectMany(n => n.AllRecords).ToList())).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

@@ -24,7 +24,9 @@ public static class BodyText
         if (!string.IsNullOrWhiteSpace(e.Description) && e.Description.Trim() != AlertMessage.Of(e))
             b.AppendLine(e.Description.Trim());
         b.AppendLine();
-        b.Append("What:      rule ").Append(e.RuleId).Append(" (").Append(e.RuleKind).Append(") on ").Append(e.InstanceId);
+        b.Append("What:      rule ").Append(e.RuleId);
+        if (!string.IsNullOrWhiteSpace(e.RuleKind)) b.Append(" (").Append(e.RuleKind).Append(')');
+        b.Append(" on ").Append(e.InstanceId);
         var where = string.Join(", ", new[] { e.DatabaseType, e.Environment }.Where(s => !string.IsNullOrWhiteSpace(s)));
         if (where.Length > 0) b.Append(" [").Append(where).Append(']');
         b.AppendLine();
@@ -36,7 +38,8 @@ public static class BodyText
         if (e.Sequence > 0) b.Append("Notice:    ").Append(e.Status == AlertStatus.Escalated ? "escalation step " : "repeat ").AppendLine(e.Sequence.ToString(CultureInfo.InvariantCulture));
         b.Append("Runbook:   ").AppendLine(string.IsNullOrWhiteSpace(e.RunbookUrl) ? "none" : e.RunbookUrl);
         b.Append("Dashboard: ").AppendLine(string.IsNullOrWhiteSpace(e.DashboardUrl) ? "none" : e.DashboardUrl);
-        b.Append("Labels:    ").AppendLine(e.Labels.Count == 0 ? "none" : string.Join(", ", e.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}")));
+        var labels = AlertFields.Labels(e);
+        b.Append("Labels:    ").AppendLine(labels.Count == 0 ? "none" : string.Join(", ", labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}")));
         b.Append("Event:     ").AppendLine(e.EventId);
     }
 

@@ -21,7 +21,7 @@ public static class NotificationComposer
             MessageId = e.EventId,
             Severity = SeverityName.Normalize(e.Severity, e.EventId),
             RunbookUrl = string.IsNullOrWhiteSpace(e.RunbookUrl) ? null : e.RunbookUrl,
-            Labels = e.Labels,
+            Labels = AlertFields.Labels(e),
             RoutingKey = e.RoutingKey,
         };
     }
