@@ -24,6 +24,7 @@ public sealed record DwBenchmarkOptions
     public int BatchRows { get; init; } = 100_000;
     public int Instances { get; init; } = 2_000;
     public int Metrics { get; init; } = 25;
+    public int LoadSessions { get; init; } = 2;
     public bool KeepDatabase { get; init; }
 }
 
@@ -63,7 +64,7 @@ public static class DwBenchmark
 
             await using var dataSource = NpgsqlDataSource.Create(target.ConnectionString);
             await new SchemaMigrator(new PostgreSqlMigrationTarget(dataSource), PostgreSqlSchema.Migrations, loggers.CreateLogger<SchemaMigrator>()).MigrateAsync(ct);
-            await using var loader = new PostgreSqlLoader(dataSource, loggers.CreateLogger<PostgreSqlLoader>());
+            await using var loader = new PostgreSqlLoader(dataSource, loggers.CreateLogger<PostgreSqlLoader>(), parallelism: options.LoadSessions);
             using var importer = new WarehouseImporter(clients, loader, null, Options.Create(new ImporterOptions
             {
                 Batch = new BatchOptions { MaxRows = options.BatchRows, MaxDelay = TimeSpan.FromSeconds(1) },
