@@ -52,6 +52,8 @@ public sealed class ImporterTests(PostgresServer pg, ITestOutputHelper output) :
         Assert.Equal(0, totals.Lag);
         Assert.Equal(3000, await ds.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sample"));
         Assert.Equal(4, await ds.ScalarAsync<long>("SELECT count(DISTINCT database_type || environment) FROM dw.dim_instance"));
+        Assert.Equal(["us-east-1"], (await ds.RowsAsync("SELECT DISTINCT region FROM dw.dim_instance")).Select(r => r[0]));
+        Assert.Equal(3000, await ds.ScalarAsync<long>("SELECT count(*) FROM dw.sample WHERE collection_duration_ms = 150 AND correlation_id IS NOT NULL"));
         var topics = new[] { "mongodb", "postgresql" }.SelectMany(t => new[] { "production", "staging" }.Select(e => TopicNames.Metrics(t, e)));
         Assert.Equal(3000, kafka.CommittedTotal("gds-dw-importer", topics, partitions: 2));
 
