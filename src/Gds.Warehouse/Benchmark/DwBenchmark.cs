@@ -20,7 +20,7 @@ namespace Gds.Warehouse.Benchmark;
 public sealed record DwBenchmarkOptions
 {
     public int Rows { get; init; } = 2_000_000;
-    public int Partitions { get; init; } = 4;
+    public int Partitions { get; init; } = 8;
     public int BatchRows { get; init; } = 100_000;
     public int Instances { get; init; } = 2_000;
     public int Metrics { get; init; } = 25;

@@ -21,8 +21,8 @@ public sealed partial class BenchDwCommand : AsyncCommand<BenchDwCommand.Setting
         public int Rows { get; init; } = 2_000_000;
 
         [CommandOption("--partitions <N>")]
-        [Description("Partitions per metric topic (default 4).")]
-        public int Partitions { get; init; } = 4;
+        [Description("Partitions per metric topic (default 8; the embedded broker keeps only about 5 MB per partition).")]
+        public int Partitions { get; init; } = 8;
 
         [CommandOption("--batch-rows <ROWS>")]
         [Description("Rows per load (default 100000).")]
