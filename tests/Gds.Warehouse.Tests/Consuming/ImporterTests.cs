@@ -44,12 +44,25 @@ public sealed class ImporterTests(PostgresServer pg, ITestOutputHelper output) :
         using var kafka = new KafkaRig();
         await using var ds = await pg.CreateWarehouseAsync();
         await kafka.ProduceAsync(Fleet(3000));
+        long meteredRows = 0, meteredBatches = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == Gds.Warehouse.Telemetry.ImportMetrics.MeterName) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+        {
+            if (instrument.Name == "gds.dw.rows") Interlocked.Add(ref meteredRows, value);
+            if (instrument.Name == "gds.dw.batches") Interlocked.Add(ref meteredBatches, value);
+        });
+        listener.Start();
 
         var totals = await DrainAsync(kafka, ds, Options(batchRows: 700));
 
         Assert.Equal(3000, totals.Inserted);
         Assert.True(totals.Batches >= 5, $"3000 rows in batches of 700 need at least 5 loads, got {totals.Batches}");
         Assert.Equal(0, totals.Lag);
+        Assert.Equal((3000, totals.Batches), (Interlocked.Read(ref meteredRows), Interlocked.Read(ref meteredBatches)));
         Assert.Equal(3000, await ds.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sample"));
         Assert.Equal(4, await ds.ScalarAsync<long>("SELECT count(DISTINCT database_type || environment) FROM dw.dim_instance"));
         Assert.Equal(["us-east-1"], (await ds.RowsAsync("SELECT DISTINCT region FROM dw.dim_instance")).Select(r => r[0]));
