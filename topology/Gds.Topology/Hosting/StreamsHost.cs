@@ -87,6 +87,9 @@ public sealed class StreamsHost : IAsyncDisposable
             // A fetch with nothing new waits this long before it returns: it bounds the latency a quiet
             // partition adds (librdkafka's mock broker waits the full time), at the cost of more idle fetches.
             FetchWaitMaxMs = 50,
+            // librdkafka pauses fetching for this long whenever its pre-fetch queue is full (default 1 s): with
+            // a consumer that drains in batches that stalls the stream for a second at a time.
+            FetchQueueBackoffMs = 10,
             SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds,
             HeartbeatIntervalMs = (int)Math.Max(500, _options.SessionTimeout.TotalMilliseconds / 4),
             LingerMs = 5,
