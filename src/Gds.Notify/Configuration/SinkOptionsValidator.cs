@@ -1,6 +1,5 @@
 using Gds.Notify.Email;
 using Microsoft.Extensions.Options;
-using MimeKit;
 
 namespace Gds.Notify.Configuration;
 
@@ -85,7 +84,7 @@ public sealed class SinkOptionsValidator : IValidateOptions<SinkOptions>
         if (m.SmtpPort is < 1 or > 65535) e.Add($"{S}:Email:SmtpPort must be 1-65535 (was {m.SmtpPort})");
         if (!SmtpSecurity.TryParse(m.Security, out _))
             e.Add($"{S}:Email:Security '{m.Security}' is not one of {string.Join(", ", SmtpSecurity.Names)}");
-        if (!MailboxAddress.TryParse(m.From, out _)) e.Add($"{S}:Email:From '{m.From}' is not an email address");
+        if (RecipientList.Invalid(m.From).Any() || RecipientList.Split(m.From).Count != 1) e.Add($"{S}:Email:From '{m.From}' is not an email address");
         AtLeast(e, "Email:QueueCapacity", m.QueueCapacity, 1);
         Positive(e, "Email:SendTimeout", m.SendTimeout);
         foreach (var (route, list) in m.Recipients)

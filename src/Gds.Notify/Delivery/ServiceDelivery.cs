@@ -69,14 +69,15 @@ public sealed class ServiceDelivery(NotificationClient client, ServicePipelines 
 
     private async ValueTask<AttemptResult> AttemptAsync(Notification notification, DeliveryAttempts attempts, CancellationToken outer, CancellationToken attempt)
     {
-        log.LogTrace("{Notification}: attempt {Attempt} starting", notification, attempts.Count + 1);
+        var trace = log.IsEnabled(LogLevel.Trace);
+        if (trace) log.LogTrace("{Notification}: attempt {Attempt} starting", notification, attempts.Count + 1);
         try
         {
             // WaitAsync: the attempt ends at its timeout even if something below ignores the token, so a stuck
             // connection can cost an attempt but never the sink's progress.
             var result = await client.SendAsync(notification.Request, attempt).WaitAsync(attempt).ConfigureAwait(false);
             attempts.Record(result);
-            log.LogTrace("{Notification}: attempt {Attempt} answered {Status}", notification, attempts.Count, result.StatusCode);
+            if (trace) log.LogTrace("{Notification}: attempt {Attempt} answered {Status}", notification, attempts.Count, result.StatusCode);
             if (!result.IsSuccess)
             {
                 stats.OnAttemptFailed();

@@ -21,7 +21,7 @@ public class BulkheadTests
                 if (request.Body!.Contains("\"routing_key\":\"slow\""))
                 {
                     Interlocked.Increment(ref slowStarted);
-                    await Task.Delay(TimeSpan.FromSeconds(2));
+                    await Task.Delay(TimeSpan.FromSeconds(4));
                     Interlocked.Increment(ref slowDone);
                 }
                 return new WireMock.ResponseMessage { StatusCode = 200 };
@@ -38,7 +38,7 @@ public class BulkheadTests
 
         await h.WaitFor(() => Volatile.Read(ref slowStarted) > 0, "a slow delivery under way");
         await h.WaitFor(() => h.DeliveredIds().Count(id => id.StartsWith("evt-fast")) == 10 && sink.Stats.Delivered >= 10, "every fast event delivered");
-        // Sharing one lane, the fast events would have waited 8 s behind the slow ones; here they are all
+        // Sharing one lane, the fast events would have waited 16 s behind the slow ones; here they are all
         // through while the first slow one is still waiting for its answer.
         Assert.Equal(0, Volatile.Read(ref slowDone));
         Assert.Equal(1, Volatile.Read(ref slowStarted));

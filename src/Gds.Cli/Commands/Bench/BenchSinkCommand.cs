@@ -24,7 +24,8 @@ namespace Gds.Cli.Commands.Bench;
 /// <summary>
 /// `gds bench sink`: notifications/s from gds.alerts through the whole sink (Refit client, resilience pipelines,
 /// rate limiter, bulkheads, commits) to a local receiver that answers at once and then with a fixed latency. Each
-/// run gets a fresh embedded broker with the events already in gds.alerts, so the figure is the sink's alone.
+/// run gets a fresh embedded broker (or, with --bootstrap, fresh topics on that cluster) with the events already
+/// in the topic, so the figure is the sink's alone.
 /// </summary>
 public sealed class BenchSinkCommand : AsyncCommand<BenchSinkCommand.Settings>
 {
@@ -54,8 +55,8 @@ public sealed class BenchSinkCommand : AsyncCommand<BenchSinkCommand.Settings>
 
         public override ValidationResult Validate()
         {
-            if (Bootstrap is not null || BootstrapFile is not null)
-                return ValidationResult.Error("bench sink runs on its own embedded broker (a fresh one per run); --bootstrap is not used");
+            var basic = base.Validate();
+            if (!basic.Successful) return basic;
             if (Events < 1 || Routes < 1 || Partitions < 1) return ValidationResult.Error("--events, --routes and --partitions must be at least 1");
             if (Concurrency is < 1) return ValidationResult.Error("--concurrency must be at least 1");
             if (Latencies.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
@@ -86,13 +87,30 @@ public sealed class BenchSinkCommand : AsyncCommand<BenchSinkCommand.Settings>
 
     private static async Task<RunResult> RunOnceAsync(Settings settings, TimeSpan latency, ILoggerFactory logs, CancellationToken ct)
     {
-        using var broker = EmbeddedBroker.Start();
+        var external = settings.Bootstrap is not null || settings.BootstrapFile is not null;
+        using var broker = external ? null : EmbeddedBroker.Start();
         var options = new SinkOptions { ClientId = "gds-bench-sink" };
-        await new EmbeddedTopicCreator(broker).EnsureAsync([
+        ITopicCreator topics;
+        string bootstrap;
+        if (broker is not null)
+        {
+            bootstrap = broker.BootstrapServers;
+            topics = new EmbeddedTopicCreator(broker);
+        }
+        else
+        {
+            // A real cluster: topics of this run only, so the sink's group starts from their beginning. They are left behind.
+            bootstrap = settings.ResolveBootstrap();
+            topics = new KafkaTopicCreator(bootstrap);
+            var stamp = DateTime.UtcNow.ToString("yyyyMMddHHmmss");
+            options.SourceTopic = $"gds.bench.alerts.{stamp}.{latency.TotalMilliseconds}ms";
+            options.DeadLetterTopic = options.SourceTopic + ".dlq";
+        }
+        await topics.EnsureAsync([
             new TopicSpec(options.SourceTopic, settings.Partitions),
             new TopicSpec(options.DeadLetterTopic, 1),
         ], ct);
-        var kafka = new KafkaClientFactory(broker.BootstrapServers);
+        var kafka = new KafkaClientFactory(bootstrap);
         var produce = await ProduceAsync(kafka, options.SourceTopic, settings.Events, settings.Routes, ct);
 
         await using var receiver = await BenchReceiver.StartAsync(latency, ct);
