@@ -98,6 +98,26 @@ public class CliTests
     }
 
     [Fact]
+    public async Task Gds_kafka_serves_a_broker_with_every_topic_and_publishes_its_address_until_stopped()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "gds-bootstrap-" + Guid.NewGuid().ToString("N"));
+        using var stop = new CancellationTokenSource();
+        var run = GdsApp.RunAsync(["kafka", "--bootstrap-file", file, "--partitions", "2"], stop.Token);
+        await Eventually.Until(() => File.Exists(file), TimeSpan.FromSeconds(30), "the bootstrap file");
+        var bootstrap = (await File.ReadAllTextAsync(file)).Trim();
+        using (var admin = new Confluent.Kafka.AdminClientBuilder(new Confluent.Kafka.AdminClientConfig { BootstrapServers = bootstrap }).Build())
+        {
+            var topics = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.ToDictionary(t => t.Topic, t => t.Partitions.Count);
+            Assert.Equal(2, topics["gds.metrics.postgresql.production"]);
+            Assert.Equal(2, topics["gds-streams-alert-state-changelog"]);
+            Assert.Contains(TopicNames.Rules, topics.Keys);
+        }
+        await stop.CancelAsync();
+        Assert.Equal(0, await run);
+        Assert.False(File.Exists(file));
+    }
+
+    [Fact]
     public async Task Every_verb_has_help()
     {
         foreach (var verb in new[] { "dev", "kafka", "collect", "streams", "sink", "dw-import", "ack" })

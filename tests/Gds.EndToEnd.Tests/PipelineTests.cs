@@ -27,25 +27,8 @@ public class PipelineTests
     [Fact]
     public async Task Generated_fleet_data_yields_exactly_the_predicted_notifications_once_each()
     {
-        using var broker = EmbeddedBroker.Start();
-        var topics = new EmbeddedTopicCreator(broker);
-        await topics.EnsureAsync(DevTopics.All(partitions: 3));
-        var clients = new KafkaClientFactory(broker.BootstrapServers);
-        var rules = new RuleFileReader().ReadFile(RepoPaths.Examples("rules.yaml"));
-        Assert.True(rules.IsValid, string.Join("\n", rules.Errors));
-        await RulePublisher.PublishAsync(clients, rules.Rules, prune: false, CancellationToken.None);
-
-        using var receiver = WireMockServer.Start();
-        receiver.Given(Request.Create().WithPath("/ingest").UsingPost()).RespondWith(Response.Create().WithStatusCode(202));
-
-        var stateDir = Path.Combine(Path.GetTempPath(), "gds-e2e-" + Guid.NewGuid().ToString("N"));
-        await using var streams = new StreamsHost(new StreamsHostOptions { BootstrapServers = broker.BootstrapServers, StateDir = stateDir }, topics);
-        await streams.StartAsync();
-        await streams.WaitUntilRunningAsync(TimeSpan.FromSeconds(60));
-
-        var sink = new NotificationSink(new SinkOptions { NotifyUrl = receiver.Url! }, clients, NullLoggerFactory.Instance);
-        using var stopSink = new CancellationTokenSource();
-        var sinkRun = sink.RunAsync(stopSink.Token);
+        await using var p = await RunningPipeline.StartAsync(partitions: 3, status: 202);
+        var (clients, rules, receiver, streams, sink) = (p.Clients, p.Rules, p.Receiver, p.Streams, p.Sink);
 
         // 130 simulated seconds: every scripted incident starts and most of them end.
         var fleet = new SyntheticFleet(instancesPerType: 3, seed: 7);
@@ -64,8 +47,7 @@ public class PipelineTests
         await Eventually.Until(() => receiver.LogEntries.Count() >= expected.Count, TimeSpan.FromSeconds(90), $"{expected.Count} notifications");
         await Eventually.Until(() => streams.Counters.Firing + streams.Counters.Resolved == sink.Stats.Consumed && sink.Stats.InFlight == 0,
             TimeSpan.FromSeconds(30), "the sink to finish every alert event");
-        await stopSink.CancelAsync();
-        await sinkRun;
+        await p.StopSinkAsync();
 
         var bodies = receiver.LogEntries.Select(e => JsonDocument.Parse(e.RequestMessage.Body!).RootElement).ToList();
         var ids = bodies.Select(b => b.GetProperty("message_id").GetString()!).ToList();
@@ -78,29 +60,13 @@ public class PipelineTests
             .OrderBy(x => x).ToList();
         var want = expected.Select(e => ((string?)e.RuleId, (string?)e.InstanceId, e.Status == "firing" ? "Alert" : "Resolved")).OrderBy(x => x).ToList();
         Assert.Equal(want, summary);
-
-        try { Directory.Delete(stateDir, true); } catch (IOException) { }
     }
 
     [Fact]
     public async Task The_notification_body_has_exactly_the_documented_fields_and_values()
     {
-        using var broker = EmbeddedBroker.Start();
-        var topics = new EmbeddedTopicCreator(broker);
-        await topics.EnsureAsync(DevTopics.All(partitions: 1));
-        var clients = new KafkaClientFactory(broker.BootstrapServers);
-        var rules = new RuleFileReader().ReadFile(RepoPaths.Examples("rules.yaml")).Rules;
-        await RulePublisher.PublishAsync(clients, rules, prune: false, CancellationToken.None);
-
-        using var receiver = WireMockServer.Start();
-        receiver.Given(Request.Create().WithPath("/ingest").UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
-        var stateDir = Path.Combine(Path.GetTempPath(), "gds-e2e-" + Guid.NewGuid().ToString("N"));
-        await using var streams = new StreamsHost(new StreamsHostOptions { BootstrapServers = broker.BootstrapServers, StateDir = stateDir }, topics);
-        await streams.StartAsync();
-        await streams.WaitUntilRunningAsync(TimeSpan.FromSeconds(60));
-        var sink = new NotificationSink(new SinkOptions { NotifyUrl = receiver.Url! }, clients, NullLoggerFactory.Instance);
-        using var stopSink = new CancellationTokenSource();
-        var sinkRun = sink.RunAsync(stopSink.Token);
+        await using var p = await RunningPipeline.StartAsync(partitions: 1, status: 200);
+        var (clients, receiver) = (p.Clients, p.Receiver);
 
         var m = new Metric
         {
@@ -118,8 +84,7 @@ public class PipelineTests
             await producer.ProduceAsync("gds.metrics.postgresql.production", new Message<string, byte[]> { Key = m.InstanceId, Value = GdsJson.Serialize(m with { Timestamp = T0.AddSeconds(5) }) });
         }
         await Eventually.Until(() => receiver.LogEntries.Any(), TimeSpan.FromSeconds(60), "one notification");
-        await stopSink.CancelAsync();
-        await sinkRun;
+        await p.StopSinkAsync();
 
         var body = JsonDocument.Parse(receiver.LogEntries.Single().RequestMessage.Body!).RootElement;
         Assert.Equal(
@@ -136,6 +101,5 @@ public class PipelineTests
         Assert.Equal("dba", labels.GetProperty("team").GetString());
         Assert.Equal("us-east-1", labels.GetProperty("region").GetString());
         Assert.Contains("95.5", body.GetProperty("body_text").GetString());
-        try { Directory.Delete(stateDir, true); } catch (IOException) { }
     }
 }

@@ -9,6 +9,7 @@ using Gds.Kafka.Admin;
 using Gds.Kafka.Clients;
 using Gds.Kafka.Embedded;
 using Gds.Topology.Hosting;
+using static Gds.Topology.Tests.Support.EmbeddedAlerts;
 
 namespace Gds.Topology.Tests;
 
@@ -89,31 +90,4 @@ public class HygieneRestartTests
         MetricTopics = [Topic],
         SessionTimeout = TimeSpan.FromSeconds(6),
     }, new EmbeddedTopicCreator(broker));
-
-    private static List<AlertEvent> ReadAll(KafkaClientFactory clients)
-    {
-        using var consumer = clients.CreateByteConsumer("reader-" + Guid.NewGuid(), "reader");
-        consumer.Subscribe(TopicNames.Alerts);
-        var list = new List<AlertEvent>();
-        var idle = DateTime.UtcNow.AddSeconds(4);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < idle && DateTime.UtcNow < deadline)
-        {
-            var r = consumer.Consume(TimeSpan.FromMilliseconds(200));
-            if (r is null) continue;
-            list.Add(GdsJson.Deserialize<AlertEvent>(r.Message.Value));
-            idle = DateTime.UtcNow.AddSeconds(2);
-        }
-        return list;
-    }
-
-    private static async Task Eventually(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("timed out waiting for " + what);
-            await Task.Delay(200);
-        }
-    }
 }

@@ -8,6 +8,7 @@ using Gds.Kafka.Admin;
 using Gds.Kafka.Clients;
 using Gds.Kafka.Embedded;
 using Gds.Topology.Hosting;
+using static Gds.Topology.Tests.Support.EmbeddedAlerts;
 
 namespace Gds.Topology.Tests;
 
@@ -63,7 +64,7 @@ public class RestartTests
             await Eventually(() => second.Counters.Resolved == 2, "both alerts to resolve");
         }
 
-        var events = ReadAll(clients);
+        var events = ReadAll(clients).OrderBy(e => e.EventTime).ThenBy(e => e.RuleId).ToList();
         Assert.Equal(4, events.Count);
         Assert.Equal(4, events.Select(e => e.EventId).Distinct().Count());
         var now = events.Where(e => e.RuleId == "conn-now").ToList();
@@ -81,31 +82,4 @@ public class RestartTests
         MetricTopics = [Topic],
         SessionTimeout = TimeSpan.FromSeconds(6),
     }, new EmbeddedTopicCreator(broker));
-
-    private static List<AlertEvent> ReadAll(KafkaClientFactory clients)
-    {
-        using var consumer = clients.CreateByteConsumer("reader-" + Guid.NewGuid(), "reader");
-        consumer.Subscribe(TopicNames.Alerts);
-        var list = new List<AlertEvent>();
-        var idle = DateTime.UtcNow.AddSeconds(5);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < idle && DateTime.UtcNow < deadline)
-        {
-            var r = consumer.Consume(TimeSpan.FromMilliseconds(200));
-            if (r is null) continue;
-            list.Add(GdsJson.Deserialize<AlertEvent>(r.Message.Value));
-            idle = DateTime.UtcNow.AddSeconds(3);
-        }
-        return list.OrderBy(e => e.EventTime).ThenBy(e => e.RuleId).ToList();
-    }
-
-    private static async Task Eventually(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("timed out waiting for " + what);
-            await Task.Delay(100);
-        }
-    }
 }

@@ -51,7 +51,7 @@ public sealed class TopologyFixture : IDisposable
 
     public void PublishRule(Rule rule) => _rules.PipeInput(rule.Id, GdsJson.Serialize(rule));
 
-    public void DeleteRule(string id) => _rules.PipeInput(id, null);
+    public void DeleteRule(string id) => _rules.PipeInput(id, null!); // a tombstone
 
     public void PublishSilence(Gds.Contracts.Silences.Silence s) => _silences.PipeInput(s.Id, GdsJson.Serialize(s));
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gds.Alerting.Kinds;
 using Gds.Contracts.Rules;
+using Gds.Contracts.Text;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -180,22 +181,8 @@ public sealed class RuleFileReader(RuleKindRegistry? kinds = null)
         };
     }
 
-    private static string Suggest(string key)
-    {
-        var best = RuleKeys.Select(k => (k, d: Distance(k, key))).MinBy(x => x.d);
-        return best.d <= 2 ? $" (did you mean '{best.k}'?)" : "";
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
-        for (var i = 1; i <= a.Length; i++)
-        for (var j = 1; j <= b.Length; j++)
-            d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-        return d[a.Length, b.Length];
-    }
+    private static string Suggest(string key) =>
+        Suggestions.Closest(key, RuleKeys) is { } best ? $" (did you mean '{best}'?)" : "";
 
     private static RuleFileError At(string path, YamlNode node, string? ruleId, string field, string message) =>
         new(path, (int)node.Start.Line, (int)node.Start.Column, ruleId, field, message);

@@ -16,7 +16,7 @@ public class KafkaSettings : CommandSettings
     public string? BootstrapFile { get; init; }
 
     [CommandOption("--config <FILE>")]
-    [Description("JSON configuration file (default ./gds.json when present); GDS_* environment variables override it.")]
+    [Description("Configuration file: the JSON settings (default ./gds.json when present; GDS_* environment variables override it); for `gds collect`, the targets YAML.")]
     public string? ConfigFile { get; init; }
 
     public string ResolveBootstrap()

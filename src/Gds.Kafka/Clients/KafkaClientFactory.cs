@@ -39,6 +39,10 @@ public sealed class KafkaClientFactory(string bootstrapServers, IReadOnlyDiction
             EnableAutoOffsetStore = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+            // Bounds the delay an idle partition adds before new records are seen (see StreamsHost).
+            FetchWaitMaxMs = 50,
+            // Otherwise a full pre-fetch queue pauses fetching for a whole second (librdkafka's default).
+            FetchQueueBackoffMs = 10,
         };
     }
 

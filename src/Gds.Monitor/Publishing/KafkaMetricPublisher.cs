@@ -72,7 +72,7 @@ public sealed class KafkaMetricPublisher : IMetricPublisher, IHeartbeatSink
         if (!MetricRecords.IsPublishable(metric))
         {
             Interlocked.Increment(ref _stats.RejectedCount);
-            _logger.LogWarning("rejected {Metric} of {Instance}: {Value} is not a finite number", metric.MetricName, metric.InstanceId, metric.Value);
+            _logger.LogDebug("rejected {Metric} of {Instance}: {Value} is not a finite number", metric.MetricName, metric.InstanceId, metric.Value);
             return false;
         }
         _spool.Append(MetricRecords.ToRecord(metric));

@@ -1,4 +1,4 @@
-using System.Data.Common;
+using Gds.Contracts.Text;
 using System.Text.RegularExpressions;
 using Gds.Contracts.Metrics;
 using Gds.Contracts.Rules;
@@ -131,16 +131,12 @@ public sealed partial class TargetsFile
             }
             var before = errors.Count;
             var values = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+            var unknown = new List<(string Key, YamlNode Node)>();
             foreach (var (k, v) in map.Children)
             {
                 var key = ((YamlScalarNode)k).Value ?? "";
-                if (!Fields.Contains(key))
-                {
-                    var hint = Suggest(key);
-                    errors.Add(new TargetsFileError(file, Line(k), null, key, "unknown field" + (hint is null ? $" (known: {string.Join(", ", Fields)})" : $" (did you mean '{hint}'?)")));
-                    continue;
-                }
-                values[key] = v;
+                if (Fields.Contains(key)) values[key] = v;
+                else unknown.Add((key, k));
             }
 
             string? Scalar(string field, bool required)
@@ -168,6 +164,13 @@ public sealed partial class TargetsFile
             {
                 if (IdPattern().IsMatch(id)) _id = id;
                 else { _id = id; Error(values["id"], "id", $"'{id}' may hold only letters, digits and . _ : - (it becomes the Kafka key instance_id)"); }
+            }
+
+            // Reported once the id is known, so the message names the target.
+            foreach (var (key, keyNode) in unknown)
+            {
+                var hint = Suggest(key);
+                Error(keyNode, key, "unknown field" + (hint is null ? $" (known: {string.Join(", ", Fields)})" : $" (did you mean '{hint}'?)"));
             }
 
             var type = Scalar("type", required: true);
@@ -296,18 +299,6 @@ public sealed partial class TargetsFile
             }
         }
 
-        private static string? Suggest(string key) =>
-            Fields.Select(f => (f, d: Distance(f, key.ToLowerInvariant()))).Where(x => x.d <= 2).OrderBy(x => x.d).Select(x => x.f).FirstOrDefault();
-
-        private static int Distance(string a, string b)
-        {
-            var d = new int[a.Length + 1, b.Length + 1];
-            for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
-            for (var j = 0; j <= b.Length; j++) d[0, j] = j;
-            for (var i = 1; i <= a.Length; i++)
-            for (var j = 1; j <= b.Length; j++)
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            return d[a.Length, b.Length];
-        }
+        private static string? Suggest(string key) => Suggestions.Closest(key.ToLowerInvariant(), Fields);
     }
 }

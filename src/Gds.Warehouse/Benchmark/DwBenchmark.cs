@@ -20,10 +20,11 @@ namespace Gds.Warehouse.Benchmark;
 public sealed record DwBenchmarkOptions
 {
     public int Rows { get; init; } = 2_000_000;
-    public int Partitions { get; init; } = 4;
+    public int Partitions { get; init; } = 8;
     public int BatchRows { get; init; } = 100_000;
     public int Instances { get; init; } = 2_000;
     public int Metrics { get; init; } = 25;
+    public int LoadSessions { get; init; } = 2;
     public bool KeepDatabase { get; init; }
 }
 
@@ -63,10 +64,11 @@ public static class DwBenchmark
 
             await using var dataSource = NpgsqlDataSource.Create(target.ConnectionString);
             await new SchemaMigrator(new PostgreSqlMigrationTarget(dataSource), PostgreSqlSchema.Migrations, loggers.CreateLogger<SchemaMigrator>()).MigrateAsync(ct);
-            await using var loader = new PostgreSqlLoader(dataSource, loggers.CreateLogger<PostgreSqlLoader>());
+            await using var loader = new PostgreSqlLoader(dataSource, loggers.CreateLogger<PostgreSqlLoader>(), parallelism: options.LoadSessions);
             using var importer = new WarehouseImporter(clients, loader, null, Options.Create(new ImporterOptions
             {
-                Batch = new BatchOptions { MaxRows = options.BatchRows, MaxDelay = TimeSpan.FromSeconds(1) },
+                // A long delay: the benchmark measures full batches, not the latency bound.
+                Batch = new BatchOptions { MaxRows = options.BatchRows, MaxDelay = TimeSpan.FromSeconds(5) },
                 ProgressInterval = TimeSpan.FromSeconds(5),
             }), loggers.CreateLogger<WarehouseImporter>());
 

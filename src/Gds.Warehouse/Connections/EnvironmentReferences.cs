@@ -30,9 +30,6 @@ public static partial class EnvironmentReferences
                 $"the connection string refers to environment variable{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)}, which {(missing.Count > 1 ? "are" : "is")} not set");
         return result;
     }
-
-    /// <summary>True when the text has at least one ${NAME} reference.</summary>
-    public static bool HasReferences(string text) => Reference().Matches(text).Any(m => m.Groups[1].Success);
 }
 
 /// <summary>A connection string that cannot be used; the message names the key or variable, never a secret value.</summary>

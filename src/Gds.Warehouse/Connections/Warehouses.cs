@@ -1,4 +1,4 @@
-using Gds.Warehouse.Loading;
+using Gds.Warehouse.Consuming;
 using Gds.Warehouse.PostgreSql;
 using Gds.Warehouse.Snowflake;
 using Microsoft.Extensions.Logging;
@@ -8,10 +8,10 @@ namespace Gds.Warehouse.Connections;
 /// <summary>Opens the warehouse a --target and --connection name.</summary>
 public static class Warehouses
 {
-    public static IWarehouse Open(WarehouseTarget target, string connection, LoadRetryOptions retry, ILoggerFactory loggers) => target switch
+    public static IWarehouse Open(WarehouseTarget target, string connection, ImporterOptions options, ILoggerFactory loggers) => target switch
     {
-        WarehouseTarget.PostgreSql => new PostgreSqlWarehouse(connection, retry, loggers),
-        WarehouseTarget.Snowflake => new SnowflakeWarehouse(SnowflakeConnection.Parse(connection), retry, loggers),
+        WarehouseTarget.PostgreSql => new PostgreSqlWarehouse(connection, options.LoadRetry, loggers, options.LoadSessions),
+        WarehouseTarget.Snowflake => new SnowflakeWarehouse(SnowflakeConnection.Parse(connection), options.LoadRetry, loggers),
         _ => throw new ArgumentOutOfRangeException(nameof(target), target, null),
     };
 }

@@ -29,6 +29,9 @@ public sealed class ImporterOptions
 
     public LoadRetryOptions LoadRetry { get; set; } = new();
 
+    /// <summary>PostgreSQL: sessions that load slices of one batch in parallel (one backend uses one core).</summary>
+    public int LoadSessions { get; set; } = 2;
+
     /// <summary>How often progress (rows, batches, lag) is logged.</summary>
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -54,6 +57,7 @@ public sealed class ImporterOptionsValidator : IValidateOptions<ImporterOptions>
         if (o.SessionTimeout < TimeSpan.FromSeconds(1) || o.SessionTimeout > TimeSpan.FromMinutes(30))
             errors.Add($"Warehouse:SessionTimeout must be between 1 s and 30 min (got {o.SessionTimeout})");
         if (o.ProgressInterval <= TimeSpan.Zero) errors.Add($"Warehouse:ProgressInterval must be positive (got {o.ProgressInterval})");
+        if (o.LoadSessions is < 1 or > 16) errors.Add($"Warehouse:LoadSessions must be between 1 and 16 (got {o.LoadSessions})");
         if (o.LoadRetry.MaxAttempts < 0) errors.Add($"Warehouse:LoadRetry:MaxAttempts must not be negative (got {o.LoadRetry.MaxAttempts})");
         try
         {

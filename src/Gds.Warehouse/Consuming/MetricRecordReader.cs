@@ -17,13 +17,17 @@ public sealed class MetricRecordReader(TimeProvider time, TimeSpan maxFutureSkew
         if (bytes is null || bytes.Length == 0)
             return MetricRead.Bad("the record has no value (a tombstone or an empty message); a metric record must hold a JSON Metric");
         Metric metric;
-        try
+        if (MetricJsonFastPath.TryRead(bytes, out var fast)) metric = fast!;
+        else
         {
-            metric = GdsJson.Deserialize<Metric>(bytes);
-        }
-        catch (RecordFormatException ex)
-        {
-            return MetricRead.Bad(ex.Message);
+            try
+            {
+                metric = GdsJson.Deserialize<Metric>(bytes);
+            }
+            catch (RecordFormatException ex)
+            {
+                return MetricRead.Bad(ex.Message);
+            }
         }
         // "tags": null, or a tag whose value is null, is read as no tags / no such tag rather than crashing later.
         if (metric.Tags is null || metric.Tags.Values.Any(v => v is null))

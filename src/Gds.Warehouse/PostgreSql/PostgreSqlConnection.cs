@@ -24,8 +24,6 @@ public static class PostgreSqlConnection
         return b;
     }
 
-    public static NpgsqlDataSource CreateDataSource(string connection) => new NpgsqlDataSourceBuilder(Parse(connection).ConnectionString).Build();
-
     /// <summary>Host, port, database and user only: safe for a log line.</summary>
     public static string Describe(NpgsqlConnectionStringBuilder b) => $"postgresql://{b.Username}@{b.Host}:{b.Port}/{b.Database}";
 }

@@ -12,24 +12,32 @@ namespace Gds.Warehouse.PostgreSql;
 /// <summary>
 /// Loads a batch into PostgreSQL: the day partitions it needs, then in one transaction the new dimension rows,
 /// a binary COPY of the facts into a session-local staging table and one INSERT ... ON CONFLICT DO NOTHING
-/// from there into the fact table. The primary key (instance, metric, time) makes the load idempotent: a
+/// from there into the fact table. The primary key (time, instance, metric) makes the load idempotent: a
 /// batch loaded twice (a crash before the offset commit, a replay) inserts nothing the second time.
+/// A large batch is cut into slices by instance and the slices load in parallel, each over its own session:
+/// one PostgreSQL backend is single-threaded, and the slices' keys never collide, so they never wait on each
+/// other. A slice that fails fails the batch; the slices that did commit are skipped as duplicates on the retry.
 /// </summary>
 public sealed class PostgreSqlLoader : IWarehouseLoader
 {
     private const string Stage = "pg_temp.gds_stage_sample";
 
+    /// <summary>Below this many rows a batch loads as one slice: a second session would cost more than it saves.</summary>
+    private const int MinRowsPerSlice = 20_000;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _retry;
     private readonly HashSet<int> _knownDays = [];
-    private NpgsqlConnection? _connection;
+    private readonly NpgsqlConnection?[] _sessions;
 
-    public PostgreSqlLoader(NpgsqlDataSource dataSource, ILogger logger, LoadRetryOptions? retry = null)
+    public PostgreSqlLoader(NpgsqlDataSource dataSource, ILogger logger, LoadRetryOptions? retry = null, int parallelism = 2)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(parallelism, 1);
         _dataSource = dataSource;
         _logger = logger;
         _retry = LoadRetry.Create(retry ?? new LoadRetryOptions(), IsRetryable, logger, "PostgreSQL");
+        _sessions = new NpgsqlConnection?[parallelism];
     }
 
     public Task<LoadResult> LoadAsync(ImportBatch batch, CancellationToken ct) =>
@@ -40,69 +48,103 @@ public sealed class PostgreSqlLoader : IWarehouseLoader
         if (batch.Rows.Count == 0 && batch.Instances.Count == 0 && batch.Metrics.Count == 0) return default;
         try
         {
-            var conn = await ConnectionAsync(ct);
-            await EnsurePartitionsAsync(conn, batch.DateKeys, ct);
-            await using var tx = await conn.BeginTransactionAsync(ct);
-            await UpsertInstancesAsync(conn, tx, batch.Instances, ct);
-            await UpsertMetricsAsync(conn, tx, batch.Metrics, ct);
-            long inserted = 0;
-            if (batch.Rows.Count > 0)
-            {
-                await CopyToStageAsync(conn, batch.Rows, ct);
-                await using var merge = new NpgsqlCommand(
-                    $"""
-                     INSERT INTO {PostgreSqlSchema.FactTable}
-                         (sample_time, date_key, instance_key, metric_key, value, collection_duration_ms, correlation_id)
-                     SELECT sample_time, date_key, instance_key, metric_key, value, collection_duration_ms, correlation_id
-                     FROM {Stage}
-                     ON CONFLICT (sample_time, instance_key, metric_key) DO NOTHING
-                     """, conn, tx);
-                merge.CommandTimeout = 0;
-                inserted = await merge.ExecuteNonQueryAsync(ct);
-            }
-            await tx.CommitAsync(ct);
+            await EnsurePartitionsAsync(await SessionAsync(0, ct), batch.DateKeys, ct);
+            var slices = Slice(batch.Rows, Math.Clamp(batch.Rows.Count / MinRowsPerSlice, 1, _sessions.Length));
+            // The dimension rows go with the first slice, in its transaction.
+            var loads = slices.Select((rows, i) => LoadSliceAsync(i, rows, i == 0 ? batch : null, ct)).ToList();
+            var inserted = (await Task.WhenAll(loads)).Sum();
             return new LoadResult(inserted, batch.Rows.Count - inserted);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            // The session is in an unknown state (half a COPY, an aborted transaction): start the next try afresh.
-            await DropConnectionAsync();
+            // The sessions are in an unknown state (half a COPY, an aborted transaction): start the next try afresh.
+            await DropSessionsAsync();
             if (ex is PostgresException { SqlState: PostgresErrorCodes.CheckViolation }) _knownDays.Clear();
             throw;
         }
     }
 
-    private async Task<NpgsqlConnection> ConnectionAsync(CancellationToken ct)
+    private async Task<long> LoadSliceAsync(int session, SampleRow[] rows, ImportBatch? dimensions, CancellationToken ct)
     {
-        if (_connection is { State: System.Data.ConnectionState.Open }) return _connection;
-        await DropConnectionAsync();
+        var conn = await SessionAsync(session, ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        if (dimensions is not null)
+        {
+            await UpsertInstancesAsync(conn, tx, dimensions.Instances, ct);
+            await UpsertMetricsAsync(conn, tx, dimensions.Metrics, ct);
+        }
+        long inserted = 0;
+        if (rows.Length > 0)
+        {
+            await CopyToStageAsync(conn, rows, ct);
+            await using var merge = new NpgsqlCommand(
+                $"""
+                 INSERT INTO {PostgreSqlSchema.FactTable}
+                     (sample_time, date_key, instance_key, metric_key, value, collection_duration_ms, correlation_id)
+                 SELECT sample_time, date_key, instance_key, metric_key, value, collection_duration_ms, correlation_id
+                 FROM {Stage}
+                 ON CONFLICT (sample_time, instance_key, metric_key) DO NOTHING
+                 """, conn, tx);
+            merge.CommandTimeout = 0;
+            inserted = await merge.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        return inserted;
+    }
+
+    /// <summary>
+    /// Sorts the rows in primary-key order (so each merge walks the index's right edge page by page instead of
+    /// hopping) and deals them into slices by instance, each slice still in key order.
+    /// </summary>
+    private static SampleRow[][] Slice(IReadOnlyList<SampleRow> rows, int count)
+    {
+        var ordered = rows.ToArray();
+        Array.Sort(ordered, static (a, b) =>
+        {
+            var c = a.Time.UtcTicks.CompareTo(b.Time.UtcTicks);
+            if (c != 0) return c;
+            c = a.InstanceKey.CompareTo(b.InstanceKey);
+            return c != 0 ? c : a.MetricKey.CompareTo(b.MetricKey);
+        });
+        if (count == 1) return [ordered];
+        var slices = Enumerable.Range(0, count).Select(_ => new List<SampleRow>(ordered.Length / count + 1)).ToArray();
+        foreach (var row in ordered) slices[(int)((ulong)row.InstanceKey % (ulong)count)].Add(row);
+        return slices.Select(l => l.ToArray()).ToArray();
+    }
+
+    private async Task<NpgsqlConnection> SessionAsync(int index, CancellationToken ct)
+    {
+        if (_sessions[index] is { State: System.Data.ConnectionState.Open } open) return open;
         var conn = await _dataSource.OpenConnectionAsync(ct);
-        // A temporary table: no WAL, private to this session, emptied by every commit. The connection is kept
-        // for the loader's lifetime because returning it to the pool would discard the table.
+        // A temporary table: no WAL, private to this session, emptied by every commit. The session is kept for
+        // the loader's lifetime because returning it to the pool would discard the table.
         // temp_buffers must be raised before the session's first temporary table: the default 8 MB is less
         // than one batch, and a stage that spills to disk files costs a third of the load.
         await using (var create = new NpgsqlCommand(
-                         $"""
-                          SET temp_buffers = '256MB';
-                          CREATE TEMP TABLE IF NOT EXISTS gds_stage_sample (
-                              sample_time timestamptz NOT NULL, date_key integer NOT NULL,
-                              instance_key bigint NOT NULL, metric_key bigint NOT NULL,
-                              value double precision NOT NULL, collection_duration_ms double precision, correlation_id text
-                          ) ON COMMIT DELETE ROWS
-                          """, conn))
+                         """
+                         SET temp_buffers = '256MB';
+                         CREATE TEMP TABLE IF NOT EXISTS gds_stage_sample (
+                             sample_time timestamptz NOT NULL, date_key integer NOT NULL,
+                             instance_key bigint NOT NULL, metric_key bigint NOT NULL,
+                             value double precision NOT NULL, collection_duration_ms double precision, correlation_id text
+                         ) ON COMMIT DELETE ROWS
+                         """, conn))
         {
             await create.ExecuteNonQueryAsync(ct);
         }
-        _connection = conn;
+        _sessions[index] = conn;
         return conn;
     }
 
-    private async Task DropConnectionAsync()
+    private async Task DropSessionsAsync()
     {
-        if (_connection is null) return;
-        try { await _connection.DisposeAsync(); }
-        catch (Exception ex) { _logger.LogDebug(ex, "closing a broken PostgreSQL connection failed"); }
-        _connection = null;
+        for (var i = 0; i < _sessions.Length; i++)
+        {
+            if (_sessions[i] is not { } conn) continue;
+            _sessions[i] = null;
+            try { await conn.DisposeAsync(); }
+            catch (Exception ex) { _logger.LogDebug(ex, "closing a broken PostgreSQL session failed"); }
+        }
     }
 
     private async Task EnsurePartitionsAsync(NpgsqlConnection conn, IReadOnlySet<int> dateKeys, CancellationToken ct)
@@ -163,22 +205,13 @@ public sealed class PostgreSqlLoader : IWarehouseLoader
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    private static async Task CopyToStageAsync(NpgsqlConnection conn, IReadOnlyList<SampleRow> rows, CancellationToken ct)
+    private static async Task CopyToStageAsync(NpgsqlConnection conn, SampleRow[] rows, CancellationToken ct)
     {
-        // In primary-key order, so the merge walks the index's right edge page by page instead of hopping.
-        var ordered = rows.ToArray();
-        Array.Sort(ordered, static (a, b) =>
-        {
-            var c = a.Time.UtcTicks.CompareTo(b.Time.UtcTicks);
-            if (c != 0) return c;
-            c = a.InstanceKey.CompareTo(b.InstanceKey);
-            return c != 0 ? c : a.MetricKey.CompareTo(b.MetricKey);
-        });
         await using var writer = await conn.BeginBinaryImportAsync(
             $"COPY {Stage} (sample_time, date_key, instance_key, metric_key, value, collection_duration_ms, correlation_id) FROM STDIN (FORMAT BINARY)", ct);
         // The synchronous writes only fill Npgsql's buffer (it flushes as it goes); per-value async calls cost
         // more than they save here.
-        foreach (var row in ordered)
+        foreach (var row in rows)
         {
             writer.StartRow();
             writer.Write(row.Time.UtcDateTime, NpgsqlDbType.TimestampTz);
@@ -201,5 +234,5 @@ public sealed class PostgreSqlLoader : IWarehouseLoader
         _ => false,
     };
 
-    public async ValueTask DisposeAsync() => await DropConnectionAsync();
+    public async ValueTask DisposeAsync() => await DropSessionsAsync();
 }

@@ -12,13 +12,13 @@ public sealed class PostgreSqlWarehouse : IWarehouse
 {
     private readonly NpgsqlDataSource _dataSource;
 
-    public PostgreSqlWarehouse(string connection, LoadRetryOptions retry, ILoggerFactory loggers)
+    public PostgreSqlWarehouse(string connection, LoadRetryOptions retry, ILoggerFactory loggers, int loadSessions = 2)
     {
         var builder = PostgreSqlConnection.Parse(connection);
         Description = PostgreSqlConnection.Describe(builder);
         _dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
         Migrator = new SchemaMigrator(new PostgreSqlMigrationTarget(_dataSource), PostgreSqlSchema.Migrations, loggers.CreateLogger<SchemaMigrator>());
-        Loader = new PostgreSqlLoader(_dataSource, loggers.CreateLogger<PostgreSqlLoader>(), retry);
+        Loader = new PostgreSqlLoader(_dataSource, loggers.CreateLogger<PostgreSqlLoader>(), retry, loadSessions);
         Retention = new PostgreSqlRetention(_dataSource, loggers.CreateLogger<PostgreSqlRetention>());
     }
 

@@ -66,7 +66,7 @@ public class TargetsFileTests
         Assert.Contains("fleet.yaml:7: target 'bad-one': type: 'oracle' is not one of postgresql | mongodb | mssql | snowflake", messages);
         Assert.Contains(messages, m => m.StartsWith("fleet.yaml:8: target 'bad-one': environment: 'Production' must be lower-case", StringComparison.Ordinal));
         Assert.Contains(messages, m => m.StartsWith("fleet.yaml:10: target 'bad-one': interval: '30x' is not a duration", StringComparison.Ordinal));
-        Assert.Contains(messages, m => m.StartsWith("fleet.yaml:12:", StringComparison.Ordinal) && m.Contains("intervall: unknown field (did you mean 'interval'?)"));
+        Assert.Contains("fleet.yaml:12: target 'bad-one': intervall: unknown field (did you mean 'interval'?)", messages);
         Assert.Equal(4, ex.Errors.Count);
     }
 

@@ -44,14 +44,29 @@ public sealed class ImporterTests(PostgresServer pg, ITestOutputHelper output) :
         using var kafka = new KafkaRig();
         await using var ds = await pg.CreateWarehouseAsync();
         await kafka.ProduceAsync(Fleet(3000));
+        long meteredRows = 0, meteredBatches = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == Gds.Warehouse.Telemetry.ImportMetrics.MeterName) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+        {
+            if (instrument.Name == "gds.dw.rows") Interlocked.Add(ref meteredRows, value);
+            if (instrument.Name == "gds.dw.batches") Interlocked.Add(ref meteredBatches, value);
+        });
+        listener.Start();
 
         var totals = await DrainAsync(kafka, ds, Options(batchRows: 700));
 
         Assert.Equal(3000, totals.Inserted);
         Assert.True(totals.Batches >= 5, $"3000 rows in batches of 700 need at least 5 loads, got {totals.Batches}");
         Assert.Equal(0, totals.Lag);
+        Assert.Equal((3000, totals.Batches), (Interlocked.Read(ref meteredRows), Interlocked.Read(ref meteredBatches)));
         Assert.Equal(3000, await ds.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sample"));
         Assert.Equal(4, await ds.ScalarAsync<long>("SELECT count(DISTINCT database_type || environment) FROM dw.dim_instance"));
+        Assert.Equal(["us-east-1"], (await ds.RowsAsync("SELECT DISTINCT region FROM dw.dim_instance")).Select(r => r[0]));
+        Assert.Equal(3000, await ds.ScalarAsync<long>("SELECT count(*) FROM dw.sample WHERE collection_duration_ms = 150 AND correlation_id IS NOT NULL"));
         var topics = new[] { "mongodb", "postgresql" }.SelectMany(t => new[] { "production", "staging" }.Select(e => TopicNames.Metrics(t, e)));
         Assert.Equal(3000, kafka.CommittedTotal("gds-dw-importer", topics, partitions: 2));
 
@@ -104,7 +119,8 @@ public sealed class ImporterTests(PostgresServer pg, ITestOutputHelper output) :
 
         await Assert.ThrowsAsync<SimulatedCrash>(() => DrainAsync(kafka, ds, Options(batchRows: 50), crashing));
         var loadedBeforeCrash = await ds.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sample");
-        Assert.Equal(100, loadedBeforeCrash); // two batches loaded, only the first committed
+        Assert.Equal(100, loadedBeforeCrash); // two batches loaded...
+        Assert.Equal(50, kafka.CommittedTotal("gds-dw-importer", [TopicNames.Metrics("postgresql", "production")], partitions: 1)); // ...one committed
 
         var more = Fleet(200, offset: 1000).Where(m => m.DatabaseType == "postgresql" && m.Environment == "production").ToList();
         await kafka.ProduceAsync(more);
@@ -115,6 +131,40 @@ public sealed class ImporterTests(PostgresServer pg, ITestOutputHelper output) :
         Assert.Equal(expected, await ds.ScalarAsync<long>("SELECT count(DISTINCT (instance_key, metric_key, sample_time)) FROM dw.fact_sample"));
         Assert.Equal(50, restart.Duplicates); // the uncommitted batch was read again and skipped
         Assert.Equal(expected - 100, restart.Inserted);
+    }
+
+    [Fact]
+    public async Task A_load_that_fails_stops_the_import_without_committing_past_it()
+    {
+        using var kafka = new KafkaRig(partitions: 1);
+        await using var ds = await pg.CreateWarehouseAsync();
+        var fleet = Fleet(600).Where(m => m.DatabaseType == "postgresql" && m.Environment == "production").ToList();
+        await kafka.ProduceAsync(fleet);
+
+        await using (var real = new PostgreSqlLoader(ds, NullLogger.Instance))
+        {
+            var failing = new FailingSecondLoad(real);
+            using var importer = new WarehouseImporter(kafka.Clients, failing, null, Microsoft.Extensions.Options.Options.Create(Options(batchRows: 20)),
+                new TestLogger<WarehouseImporter>(output));
+            using var timeout = new CancellationTokenSource(Deadline);
+            await Assert.ThrowsAsync<InvalidOperationException>(() => importer.RunAsync(drain: true, timeout.Token));
+            // Nothing after the failed batch may be loaded and committed, even while the consumer closes:
+            // committing a later batch would skip the failed one for good.
+            Assert.Equal(2, failing.Loads);
+        }
+        Assert.Equal(20, kafka.CommittedTotal("gds-dw-importer", [TopicNames.Metrics("postgresql", "production")], partitions: 1));
+
+        await DrainAsync(kafka, ds, Options(batchRows: 20));
+
+        Assert.Equal(fleet.Count, await ds.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sample"));
+    }
+
+    private sealed class FailingSecondLoad(IWarehouseLoader inner) : IWarehouseLoader
+    {
+        public int Loads { get; private set; }
+        public Task<LoadResult> LoadAsync(ImportBatch batch, CancellationToken ct) =>
+            ++Loads == 2 ? Task.FromException<LoadResult>(new InvalidOperationException("the warehouse is down")) : inner.LoadAsync(batch, ct);
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     [Fact]

@@ -15,6 +15,10 @@ public sealed class StreamsHostOptions
     public string ApplicationId { get; init; } = "gds-streams";
     public string StateDir { get; init; } = Path.Combine(Path.GetTempPath(), "gds-streams-state");
     public int StreamThreads { get; init; } = 1;
+    /// <summary>Records taken per poll; larger batches amortise Streamiz's per-poll work.</summary>
+    public int MaxPollRecords { get; init; } = 500;
+    /// <summary>Process the tasks of one stream thread in parallel (Streamiz ParallelProcessing).</summary>
+    public bool ParallelProcessing { get; init; }
     public TimeSpan CommitInterval { get; init; } = TimeSpan.FromMilliseconds(500);
     /// <summary>
     /// How long the group waits for a silent member before handing its partitions to another; also how long a
@@ -77,6 +81,15 @@ public sealed class StreamsHost : IAsyncDisposable
             Guarantee = ProcessingGuarantee.AT_LEAST_ONCE,
             Logger = _logs,
             PollMs = 50,
+            MaxPollRecords = _options.MaxPollRecords,
+            ParallelProcessing = _options.ParallelProcessing,
+            MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount),
+            // A fetch with nothing new waits this long before it returns: it bounds the latency a quiet
+            // partition adds (librdkafka's mock broker waits the full time), at the cost of more idle fetches.
+            FetchWaitMaxMs = 50,
+            // librdkafka pauses fetching for this long whenever its pre-fetch queue is full (default 1 s): with
+            // a consumer that drains in batches that stalls the stream for a second at a time.
+            FetchQueueBackoffMs = 10,
             SessionTimeoutMs = (int)_options.SessionTimeout.TotalMilliseconds,
             HeartbeatIntervalMs = (int)Math.Max(500, _options.SessionTimeout.TotalMilliseconds / 4),
             LingerMs = 5,

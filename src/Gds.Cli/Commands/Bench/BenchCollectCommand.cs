@@ -104,6 +104,11 @@ public sealed class BenchCollectCommand : AsyncCommand<BenchCollectSettings>
         }
         Console.WriteLine();
         var sustained = results.Where(r => r.Cores <= 1.0 && r.OnTime >= 0.99).MaxBy(r => r.Targets);
+        // A step that fell behind while the collector had CPU to spare was held back by scrape latency: slots were
+        // busy waiting on the database server, so more targets need a faster server or more --concurrency.
+        foreach (var r in results.Where(r => r.OnTime < 0.99 && r.Cores < 1.0))
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Targets} targets: {r.OnTime:P1} on time with the collector at {r.Cores:F2} cores: limited by scrape latency (p50 {r.P50Ms:F0} ms with {settings.Concurrency} slots), i.e. the database server, not the collector's CPU."));
         if (sustained is null)
         {
             Console.WriteLine("no step stayed within one core with 99% of scrapes on time");
@@ -138,6 +143,7 @@ public sealed class BenchCollectCommand : AsyncCommand<BenchCollectSettings>
         long samples = 0, done = 0, failed = 0;
         var measuring = false;
         TimeSpan cpu;
+        StepResult result;
         await using (var publisher = new KafkaMetricPublisher(new KafkaClientFactory(bootstrap),
                          Options.Create(new PublisherOptions { SpoolDirectory = spool, ClientId = "gds-bench-collector" }), logs.CreateLogger<KafkaMetricPublisher>()))
         {
@@ -167,12 +173,13 @@ public sealed class BenchCollectCommand : AsyncCommand<BenchCollectSettings>
             await run;
             var sorted = durations.Order().ToArray();
             var due = (long)Math.Round(n * elapsed.TotalSeconds / interval.TotalSeconds);
-            var result = new StepResult(n, due, done, Math.Min(1, (double)(done - failed) / due), cpu.TotalSeconds / elapsed.TotalSeconds,
+            result = new StepResult(n, due, done, Math.Min(1, (double)(done - failed) / due), cpu.TotalSeconds / elapsed.TotalSeconds,
                 done == 0 ? 0 : cpu.TotalMilliseconds / done, Percentile(sorted, 0.5), Percentile(sorted, 0.99),
                 samples / elapsed.TotalSeconds, publisher.Statistics.Pending);
-            try { Directory.Delete(spool, recursive: true); } catch (IOException) { }
-            return result;
         }
+        // Only once the publisher is closed: it writes to the spool until then.
+        try { Directory.Delete(spool, recursive: true); } catch (IOException) { }
+        return result;
     }
 
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];

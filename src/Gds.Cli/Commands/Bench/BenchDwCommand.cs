@@ -21,12 +21,16 @@ public sealed partial class BenchDwCommand : AsyncCommand<BenchDwCommand.Setting
         public int Rows { get; init; } = 2_000_000;
 
         [CommandOption("--partitions <N>")]
-        [Description("Partitions per metric topic (default 4).")]
-        public int Partitions { get; init; } = 4;
+        [Description("Partitions per metric topic (default 8; the embedded broker keeps only about 5 MB per partition).")]
+        public int Partitions { get; init; } = 8;
 
         [CommandOption("--batch-rows <ROWS>")]
         [Description("Rows per load (default 100000).")]
         public int BatchRows { get; init; } = 100_000;
+
+        [CommandOption("--load-sessions <N>")]
+        [Description("PostgreSQL sessions loading slices of a batch in parallel (default 2).")]
+        public int LoadSessions { get; init; } = 2;
 
         [CommandOption("--connection <CONNECTION>")]
         [Description("A PostgreSQL server to use (a database gds_bench_* is created and dropped on it). Default: start one with scripts/services.sh.")]
@@ -39,8 +43,8 @@ public sealed partial class BenchDwCommand : AsyncCommand<BenchDwCommand.Setting
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (settings.Rows < 1 || settings.Partitions < 1 || settings.BatchRows < 1)
-            throw new UsageException("--rows, --partitions and --batch-rows must be at least 1");
+        if (settings.Rows < 1 || settings.Partitions < 1 || settings.BatchRows < 1 || settings.LoadSessions < 1)
+            throw new UsageException("--rows, --partitions, --batch-rows and --load-sessions must be at least 1");
         using var loggers = Logging.Create();
         using var stop = Shutdown.OnSignals(cancellationToken);
         string? servicesDir = null;
@@ -53,6 +57,7 @@ public sealed partial class BenchDwCommand : AsyncCommand<BenchDwCommand.Setting
                 Rows = settings.Rows,
                 Partitions = settings.Partitions,
                 BatchRows = settings.BatchRows,
+                LoadSessions = settings.LoadSessions,
                 KeepDatabase = settings.Keep,
             }, loggers, stop.Token);
             Console.WriteLine($"bench dw: {result.Totals.Rows:N0} rows imported in {result.ImportTime.TotalSeconds:0.00} s = {result.RowsPerSecond:N0} rows/s " +

@@ -68,7 +68,10 @@ public sealed class DevCommand : AsyncCommand<DevSettings>
     {
         using var cts = Shutdown.OnSignals(cancellationToken);
         if (settings.DurationValue is { } d) cts.CancelAfter(d);
-        using var logs = Logging.Create(LogLevel.Warning);
+        var stopping = false;
+        // Streamiz's clients outlive the stream by a moment and complain that the broker, stopped with the
+        // process, is gone: noise at the end of every run, so it is muted once shutdown starts.
+        using var logs = Logging.Create(LogLevel.Warning, () => Volatile.Read(ref stopping));
         var rulesFile = new RuleFileReader().ReadFile(settings.Rules ?? DefaultRulesPath());
         if (!rulesFile.IsValid)
         {
@@ -102,6 +105,7 @@ public sealed class DevCommand : AsyncCommand<DevSettings>
         await view.RunAsync(progress, cts.Token);
 
         await fleetRun;
+        Volatile.Write(ref stopping, true);
         await DrainAsync(streams, sink.Stats, TimeSpan.FromSeconds(15));
         await sinkStop.CancelAsync();
         await sinkRun;

@@ -91,7 +91,7 @@ public sealed class DwImportCommand : AsyncCommand<DwImportCommand.Settings>
         using var stop = Shutdown.OnSignals(cancellationToken);
         try
         {
-            await using var warehouse = Warehouses.Open(target, connection, options.LoadRetry, loggers);
+            await using var warehouse = Warehouses.Open(target, connection, options, loggers);
             log.LogInformation("dw-import: Kafka {Bootstrap} -> {Warehouse}", bootstrap, warehouse.Description);
             if (settings.Init) await warehouse.Migrator.MigrateAsync(stop.Token);
             else await warehouse.Migrator.VerifyAsync(stop.Token);

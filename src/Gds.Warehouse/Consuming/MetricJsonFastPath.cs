@@ -1,0 +1,128 @@
+using System.Text.Json;
+using Gds.Contracts.Metrics;
+
+namespace Gds.Warehouse.Consuming;
+
+/// <summary>
+/// Reads the common shape of a metric record straight off the bytes with Utf8JsonReader, about twice as fast as
+/// the general serializer, which is a third of the importer's CPU per record. It accepts only what it is sure
+/// of; anything else (a missing field, a number sent as a string, a null, an unexpected token) returns false,
+/// and the caller reads the record with <see cref="Gds.Contracts.Serialization.GdsJson"/>, whose rules and error
+/// messages stay the contract.
+/// </summary>
+internal static class MetricJsonFastPath
+{
+    private static readonly JsonReaderOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    public static bool TryRead(ReadOnlySpan<byte> json, out Metric? metric)
+    {
+        metric = null;
+        try
+        {
+            var reader = new Utf8JsonReader(json, Options);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+            DateTimeOffset? timestamp = null;
+            string? databaseType = null, instanceId = null, metricName = null;
+            double? value = null;
+            Dictionary<string, string>? tags = null;
+            MetricMetadata? metadata = null;
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.EndObject) break;
+                if (reader.TokenType != JsonTokenType.PropertyName) return false;
+                if (reader.ValueTextEquals("timestamp"u8))
+                {
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.String || !reader.TryGetDateTimeOffset(out var t)) return false;
+                    timestamp = t;
+                }
+                else if (reader.ValueTextEquals("database_type"u8)) { if (!ReadString(ref reader, out databaseType)) return false; }
+                else if (reader.ValueTextEquals("instance_id"u8)) { if (!ReadString(ref reader, out instanceId)) return false; }
+                else if (reader.ValueTextEquals("metric_name"u8)) { if (!ReadString(ref reader, out metricName)) return false; }
+                else if (reader.ValueTextEquals("value"u8))
+                {
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var v)) return false;
+                    value = v;
+                }
+                else if (reader.ValueTextEquals("tags"u8))
+                {
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+                    tags = new Dictionary<string, string>();
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        var key = reader.GetString()!;
+                        if (!ReadString(ref reader, out var tagValue)) return false;
+                        tags[key] = tagValue!;
+                    }
+                    if (reader.TokenType != JsonTokenType.EndObject) return false;
+                }
+                else if (reader.ValueTextEquals("metadata"u8))
+                {
+                    if (!ReadMetadata(ref reader, out metadata)) return false;
+                }
+                else
+                {
+                    // Unknown properties are ignored, as by the serializer.
+                    if (!reader.Read()) return false;
+                    reader.Skip();
+                }
+            }
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read()) return false;
+            if (timestamp is null || databaseType is null || instanceId is null || metricName is null || value is null) return false;
+            metric = new Metric
+            {
+                Timestamp = timestamp.Value,
+                DatabaseType = databaseType,
+                InstanceId = instanceId,
+                MetricName = metricName,
+                Value = value.Value,
+                Tags = tags ?? (IReadOnlyDictionary<string, string>)EmptyTags,
+                Metadata = metadata,
+            };
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static readonly Dictionary<string, string> EmptyTags = new();
+
+    private static bool ReadString(ref Utf8JsonReader reader, out string? value)
+    {
+        value = null;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.String) return false;
+        value = reader.GetString();
+        return true;
+    }
+
+    private static bool ReadMetadata(ref Utf8JsonReader reader, out MetricMetadata? metadata)
+    {
+        metadata = null;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+        double duration = 0;
+        string version = "1.0";
+        string? correlation = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("collection_duration_ms"u8))
+            {
+                if (!reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out duration)) return false;
+            }
+            else if (reader.ValueTextEquals("version"u8)) { if (!ReadString(ref reader, out var v)) return false; version = v!; }
+            else if (reader.ValueTextEquals("correlation_id"u8)) { if (!ReadString(ref reader, out correlation)) return false; }
+            else
+            {
+                if (!reader.Read()) return false;
+                reader.Skip();
+            }
+        }
+        if (reader.TokenType != JsonTokenType.EndObject) return false;
+        metadata = new MetricMetadata { CollectionDurationMs = duration, Version = version, CorrelationId = correlation };
+        return true;
+    }
+}
