@@ -39,7 +39,7 @@ public static class AlertingTopology
             .ToList();
 
     public static Streamiz.Kafka.Net.Stream.Topology Build(IEnumerable<string> metricTopics, RuleBook book, TopologyOptions options, ILoggerFactory? logs = null) =>
-        Build(metricTopics, new AlertingModelsWith(book).Models, options, logs);
+        Build(metricTopics, new AlertingModels().WithRules(book), options, logs);
 
     public static Streamiz.Kafka.Net.Stream.Topology Build(IEnumerable<string> metricTopics, AlertingModels models, TopologyOptions options, ILoggerFactory? logs = null)
     {
@@ -101,10 +101,4 @@ public static class AlertingTopology
             ProcessorBuilder.New<string, byte[]>().Processor<CompactedTopicApplier>(store, apply, log).Build(),
             new StringSerDes(),
             new ByteArraySerDes());
-
-    /// <summary>Lets tests and tools that only care about rules build the topology around an existing RuleBook.</summary>
-    private sealed class AlertingModelsWith(RuleBook book)
-    {
-        public AlertingModels Models { get; } = new AlertingModels().WithRules(book);
-    }
 }
