@@ -54,6 +54,20 @@ public class HygieneTopologyTests
     }
 
     [Fact]
+    public void An_unreadable_ack_goes_to_the_dlq_with_the_reason_and_nothing_else_changes()
+    {
+        using var f = new TopologyFixture();
+        f.PublishRule(ConnectionsRule());
+        f.Sample("prod-db-01", 0.95, Now);
+        Assert.Single(f.ReadAlerts());
+        f.RawAck("pg-connections-high:prod-db-01:pg_connections_used_ratio", "{\"by\":\"bob\"}"u8.ToArray());
+        var dead = Assert.Single(f.ReadDlq());
+        Assert.Equal("streams:read-ack", System.Text.Encoding.UTF8.GetString(dead.Message.Headers.GetLastBytes(Gds.Contracts.Topics.ErrorHeaders.ErrorStage)));
+        Assert.Contains("alert_id", System.Text.Encoding.UTF8.GetString(dead.Message.Headers.GetLastBytes(Gds.Contracts.Topics.ErrorHeaders.Error)));
+        Assert.Empty(f.ReadAlerts());
+    }
+
+    [Fact]
     public void An_inhibition_rule_mutes_the_same_instances_other_alerts_and_releases_them_when_the_source_resolves()
     {
         using var f = new TopologyFixture();

@@ -57,6 +57,8 @@ public sealed class TopologyFixture : IDisposable
 
     public void PublishInhibitRule(InhibitRule r) => _inhibit.PipeInput(r.Name, GdsJson.Serialize(r));
 
+    public void RawAck(string key, byte[] value) => _acks.PipeInput(key, value);
+
     public void Acknowledge(string dedupKey, string instance, string by, DateTimeOffset at) =>
         _acks.PipeInput(dedupKey, GdsJson.Serialize(new Gds.Contracts.Alerts.Ack { AlertId = dedupKey, InstanceId = instance, By = by, At = at }));
 

@@ -29,14 +29,11 @@ public sealed class TopologyCounters
     public long Firing => Interlocked.Read(ref _firing);
     public long Resolved => Interlocked.Read(ref _resolved);
     public long OtherEvents => Interlocked.Read(ref _other);
+    /// <summary>Records (metrics, acks, heartbeats) sent to gds.metrics.dlq because they could not be read.</summary>
     public long DeadLetteredMetrics => Interlocked.Read(ref _dlq);
 
     internal void DeadLettered() => Interlocked.Increment(ref _dlq);
 
-    private long _rejectedAcks;
-    /// <summary>Ack records that could not be read (logged by the ack command's user, never applied).</summary>
-    public long RejectedAcks => Interlocked.Read(ref _rejectedAcks);
-    internal void RejectedAck(string reason) => Interlocked.Increment(ref _rejectedAcks);
     internal void Evaluated() => Interlocked.Increment(ref _samples);
 
     internal void Emitted(string status)

@@ -1,16 +1,16 @@
 using System.Text;
 using Confluent.Kafka;
-using Gds.Alerting.Engine;
 using Gds.Alerting.Backtest;
+using Gds.Alerting.Engine;
 using Gds.Alerting.Hygiene;
 using Gds.Alerting.Kinds.Absence;
-using Gds.Contracts.Heartbeats;
-using Gds.Kafka.Clients;
 using Gds.Alerting.Silences;
-using Gds.Topology.Hygiene;
 using Gds.Contracts.Alerts;
+using Gds.Contracts.Heartbeats;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Topics;
+using Gds.Kafka.Clients;
+using Gds.Topology.Hygiene;
 using Gds.Topology.Serdes;
 using Streamiz.Kafka.Net.Processors.Public;
 using Streamiz.Kafka.Net.State;
@@ -68,26 +68,11 @@ public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed
         _events.Clear();
         var topic = record.TopicPartitionOffset?.Topic;
         if (topic == TopicNames.AlertAcks)
-        {
-            ProcessAck(record);
-            return null;
-        }
+            return ProcessAck(record) is { } ackError ? DeadLetter(record, ackError, "streams:read-ack") : null;
         if (topic == TopicNames.Heartbeats)
-        {
-            ProcessHeartbeat(record);
-            return null;
-        }
+            return ProcessHeartbeat(record) is { } hbError ? DeadLetter(record, hbError, "streams:read-heartbeat") : null;
         if (!MetricReader.TryRead(_parser, record.Value, out var metric, out var error))
-        {
-            _options!.Counters.DeadLettered();
-            var headers = CopyHeaders(record.Headers);
-            headers.Add(ErrorHeaders.Error, Encoding.UTF8.GetBytes(error));
-            headers.Add(ErrorHeaders.ErrorStage, "streams:read-metric"u8.ToArray());
-            headers.Add(ErrorHeaders.SourceTopic, Encoding.UTF8.GetBytes(record.TopicPartitionOffset?.Topic ?? ""));
-            headers.Add(ErrorHeaders.SourcePartition, Encoding.UTF8.GetBytes((record.TopicPartitionOffset?.Partition.Value ?? -1).ToString()));
-            headers.Add(ErrorHeaders.SourceOffset, Encoding.UTF8.GetBytes((record.TopicPartitionOffset?.Offset.Value ?? -1).ToString()));
-            return Record<string, Routed>.Create(record.Key, new Routed(TopicNames.MetricsDlq, record.Value ?? []), headers);
-        }
+            return DeadLetter(record, error, "streams:read-metric");
 
         engine.OnRuleChanges(ref _seenRulesVersion, _state!, metric.Timestamp, _events);
         engine.OnSample(metric, _state!, _events);
@@ -96,27 +81,43 @@ public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed
         return null;
     }
 
-    /// <summary>A collector's heartbeat is a sample of gds_collector_up for the collector, so absence rules can watch it.</summary>
-    private void ProcessHeartbeat(Record<string, byte[]> record)
+    /// <summary>
+    /// Anything this task cannot read goes, with its original bytes and the reason in headers, to
+    /// gds.metrics.dlq: nothing is dropped silently, and the stream keeps going.
+    /// </summary>
+    private Record<string, Routed> DeadLetter(Record<string, byte[]> record, string error, string stage)
     {
-        if (record.Value is not { Length: > 0 } bytes) return;
+        _options!.Counters.DeadLettered();
+        var headers = CopyHeaders(record.Headers);
+        headers.Add(ErrorHeaders.Error, Encoding.UTF8.GetBytes(error));
+        headers.Add(ErrorHeaders.ErrorStage, Encoding.UTF8.GetBytes(stage));
+        headers.Add(ErrorHeaders.SourceTopic, Encoding.UTF8.GetBytes(record.TopicPartitionOffset?.Topic ?? ""));
+        headers.Add(ErrorHeaders.SourcePartition, Encoding.UTF8.GetBytes((record.TopicPartitionOffset?.Partition.Value ?? -1).ToString()));
+        headers.Add(ErrorHeaders.SourceOffset, Encoding.UTF8.GetBytes((record.TopicPartitionOffset?.Offset.Value ?? -1).ToString()));
+        return Record<string, Routed>.Create(record.Key, new Routed(TopicNames.MetricsDlq, record.Value ?? []), headers);
+    }
+
+    /// <summary>A collector's heartbeat is a sample of gds_collector_up for the collector, so absence rules can watch it.</summary>
+    private string? ProcessHeartbeat(Record<string, byte[]> record)
+    {
+        if (record.Value is not { Length: > 0 } bytes) return null; // compaction tombstone of a retired collector
         Heartbeat hb;
         try
         {
             hb = GdsJson.Deserialize<Heartbeat>(bytes);
         }
-        catch (RecordFormatException)
+        catch (RecordFormatException ex)
         {
-            _options!.Counters.DeadLettered();
-            return;
+            return ex.Message;
         }
         _engine!.OnSample(HeartbeatSamples.ToMetric(hb), _state!, _events);
         Forward();
+        return null;
     }
 
-    private void ProcessAck(Record<string, byte[]> record)
+    private string? ProcessAck(Record<string, byte[]> record)
     {
-        if (record.Value is not { Length: > 0 } bytes) return; // a tombstone on the acks topic means nothing
+        if (record.Value is not { Length: > 0 } bytes) return null; // a tombstone on the acks topic means nothing
         Ack ack;
         try
         {
@@ -124,12 +125,12 @@ public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed
         }
         catch (RecordFormatException ex)
         {
-            _options!.Counters.RejectedAck(ex.Message);
-            return;
+            return ex.Message;
         }
         _hygieneOut.Clear();
         _hygiene!.OnAck(ack, _hygieneStore!, _hygieneOut);
         Send(_hygieneOut);
+        return null;
     }
 
     private void Punctuate(long wallClockMs)
