@@ -5,6 +5,7 @@ using Gds.Kafka.Admin;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Streamiz.Kafka.Net;
+using Streamiz.Kafka.Net.Errors;
 using Streamiz.Kafka.Net.SerDes;
 
 namespace Gds.Topology.Hosting;
@@ -97,18 +98,35 @@ public sealed class StreamsHost : IAsyncDisposable
         foreach (var (k, v) in _options.KafkaProperties) config.AddConfig(k, v);
 
         _options.Topology.Partitions = partitions;
-        var topology = AlertingTopology.Build(MetricTopics, Models, _options.Topology, _logs);
-        _stream = new KafkaStream(topology, config);
-        _stream.StateChanged += (_, now) =>
-        {
-            State = now;
-            _log.LogInformation("streams state {State}", now);
-            if (now == KafkaStream.State.RUNNING) _running.TrySetResult();
-            if (now == KafkaStream.State.ERROR || now == KafkaStream.State.NOT_RUNNING || now == KafkaStream.State.PENDING_SHUTDOWN)
-                _running.TrySetException(new InvalidOperationException($"the stream stopped ({now}) before running"));
-        };
         _log.LogInformation("alerting topology reading {Count} metric topics ({Partitions} partitions): {Topics}", MetricTopics.Count, partitions, string.Join(", ", MetricTopics));
-        await _stream.StartAsync(ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            var stream = new KafkaStream(AlertingTopology.Build(MetricTopics, Models, _options.Topology, _logs), config);
+            stream.StateChanged += (_, now) =>
+            {
+                if (!ReferenceEquals(stream, _stream)) return; // a failed attempt's last words
+                State = now;
+                _log.LogInformation("streams state {State}", now);
+                if (now == KafkaStream.State.RUNNING) _running.TrySetResult();
+                if (now == KafkaStream.State.ERROR || now == KafkaStream.State.NOT_RUNNING || now == KafkaStream.State.PENDING_SHUTDOWN)
+                    _running.TrySetException(new InvalidOperationException($"the stream stopped ({now}) before running"));
+            };
+            _stream = stream;
+            try
+            {
+                await stream.StartAsync(ct);
+                return;
+            }
+            catch (Exception ex) when (ex is StreamsException or KafkaException && attempt < 3 && !ct.IsCancellationRequested)
+            {
+                // librdkafka can refuse the global thread's first seek while a partition is still being set up
+                // ("Erroneous state"): a transient start-up race, so start afresh rather than fail the process.
+                _log.LogWarning("starting the stream failed ({Error}); attempt {Attempt} of 3, retrying", ex.Message, attempt + 1);
+                _stream = null;
+                stream.Dispose();
+                await Task.Delay(TimeSpan.FromSeconds(attempt), ct);
+            }
+        }
     }
 
     /// <summary>Completes once every task is assigned and the rules are restored.</summary>
