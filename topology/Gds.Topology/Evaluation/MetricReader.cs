@@ -1,6 +1,5 @@
 using Gds.Alerting.Backtest;
 using Gds.Contracts.Metrics;
-using Gds.Contracts.Serialization;
 
 namespace Gds.Topology.Evaluation;
 
@@ -26,27 +25,6 @@ public static class MetricReader
         catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or InvalidOperationException)
         {
             error = "Metric: " + ex.Message;
-            return false;
-        }
-        error = Validate(metric) ?? "";
-        return error.Length == 0;
-    }
-
-    public static bool TryRead(byte[]? value, out Metric metric, out string error)
-    {
-        metric = null!;
-        if (value is null || value.Length == 0)
-        {
-            error = "empty record: a metric record must carry a Metric JSON value";
-            return false;
-        }
-        try
-        {
-            metric = GdsJson.Deserialize<Metric>(value);
-        }
-        catch (RecordFormatException ex)
-        {
-            error = ex.Message;
             return false;
         }
         error = Validate(metric) ?? "";

@@ -62,10 +62,13 @@ public sealed class StreamsHost : IAsyncDisposable
 
     public async Task StartAsync(CancellationToken ct = default)
     {
-        MetricTopics = _options.MetricTopics.Count > 0 ? _options.MetricTopics : DiscoverMetricTopics(out _);
+        var metadata = ReadMetadata();
+        MetricTopics = _options.MetricTopics.Count > 0
+            ? _options.MetricTopics
+            : metadata.Topics.Select(t => t.Topic).Where(TopicNames.IsMetricsTopic).Order(StringComparer.Ordinal).ToList();
         if (MetricTopics.Count == 0)
             throw new InvalidOperationException("no gds.metrics.{type}.{env} topic exists yet: create them (gds kafka does) or start a collector first");
-        var partitions = PartitionCount(MetricTopics);
+        var partitions = PartitionCount(metadata, MetricTopics);
         // Besides its internal topics, the topology reads and writes these; on a real cluster they may not exist yet.
         var shared = new[] { TopicNames.Rules, TopicNames.Silences, TopicNames.InhibitRules, TopicNames.AlertAcks, TopicNames.Heartbeats, TopicNames.Alerts, TopicNames.MetricsDlq };
         await _topics.EnsureAsync(TopicCatalog.Standard(partitions).Where(t => shared.Contains(t.Name))
@@ -132,18 +135,15 @@ public sealed class StreamsHost : IAsyncDisposable
     /// <summary>Completes once every task is assigned and the rules are restored.</summary>
     public Task WaitUntilRunningAsync(TimeSpan timeout, CancellationToken ct = default) => _running.Task.WaitAsync(timeout, ct);
 
-    private IReadOnlyList<string> DiscoverMetricTopics(out Metadata metadata)
+    private Metadata ReadMetadata()
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig(_options.KafkaProperties.ToDictionary()) { BootstrapServers = _options.BootstrapServers }).Build();
-        metadata = admin.GetMetadata(TimeSpan.FromSeconds(15));
-        return metadata.Topics.Select(t => t.Topic).Where(TopicNames.IsMetricsTopic).Order(StringComparer.Ordinal).ToList();
+        return admin.GetMetadata(TimeSpan.FromSeconds(15));
     }
 
-    private int PartitionCount(IReadOnlyList<string> topics)
+    private static int PartitionCount(Metadata metadata, IReadOnlyList<string> topics)
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig(_options.KafkaProperties.ToDictionary()) { BootstrapServers = _options.BootstrapServers }).Build();
-        var md = admin.GetMetadata(TimeSpan.FromSeconds(15));
-        var counts = md.Topics.Where(t => topics.Contains(t.Topic)).Select(t => t.Partitions.Count).Distinct().ToList();
+        var counts = metadata.Topics.Where(t => topics.Contains(t.Topic)).Select(t => t.Partitions.Count).Distinct().ToList();
         if (counts.Count > 1)
             throw new InvalidOperationException($"metric topics have different partition counts ({string.Join(", ", counts)}); Streamiz co-partitions them, so they must match");
         return counts.Count == 1 ? counts[0] : 1;
