@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Gds.Contracts.Metrics;
 using Gds.Contracts.Serialization;
@@ -8,7 +7,7 @@ using Xunit.Abstractions;
 namespace Gds.Warehouse.Tests.Consuming;
 
 /// <summary>The fast path must read exactly what the contract's serializer reads, or step aside.</summary>
-public class MetricJsonFastPathTests(ITestOutputHelper output)
+public class MetricJsonFastPathTests
 {
     private const string DesignExample =
         """{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"prod-db-01","metric_name":"cpu_usage_percent","value":85.5,"tags":{"environment":"production","region":"us-east-1"},"metadata":{"collection_duration_ms":150,"version":"1.0","correlation_id":"7f9c1c7e-8b61-4d9d-9a10-9b3a6a7b1234"}}""";
@@ -46,23 +45,4 @@ public class MetricJsonFastPathTests(ITestOutputHelper output)
     [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1""")]
     public void Anything_unusual_is_left_to_the_serializer(string json) =>
         Assert.False(MetricJsonFastPath.TryRead(Encoding.UTF8.GetBytes(json), out _));
-
-    [Fact]
-    public void It_is_faster_than_the_serializer()
-    {
-        var bytes = Encoding.UTF8.GetBytes(DesignExample);
-        for (var i = 0; i < 20_000; i++) { MetricJsonFastPath.TryRead(bytes, out _); GdsJson.Deserialize<Metric>(bytes); }
-        var fast = Time(() => MetricJsonFastPath.TryRead(bytes, out _));
-        var slow = Time(() => GdsJson.Deserialize<Metric>(bytes));
-        output.WriteLine($"fast path {fast.TotalMilliseconds:0} ms, serializer {slow.TotalMilliseconds:0} ms per 200k");
-        // Not asserted tightly (shared CI machine); the figure is in the test output.
-        Assert.True(fast < slow * 2, $"fast path {fast} vs serializer {slow}");
-
-        static TimeSpan Time(Action a)
-        {
-            var sw = Stopwatch.StartNew();
-            for (var i = 0; i < 200_000; i++) a();
-            return sw.Elapsed;
-        }
-    }
 }
