@@ -4,25 +4,28 @@ using Streamiz.Kafka.Net.State;
 namespace Gds.Topology.Evaluation;
 
 /// <summary>
-/// Series state over a Streamiz key-value store (RocksDB with a changelog). Decoded states are kept in a bounded
-/// write-through cache: this task is the store's only writer, so the cache can never be stale, and a hot series
-/// is not decoded on every sample.
+/// Series state over a Streamiz key-value store (RocksDB with a changelog). This task is the store's only writer,
+/// so two things can be kept in memory without ever going stale: the set of keys the store holds, and a bounded
+/// cache of decoded states. The key set answers the look-ups of idle series (never stored, and most samples by
+/// far) without a RocksDB read; the cache spares a hot series a decode on every sample.
 /// </summary>
 internal sealed class KeyValueSeriesStateStore(IKeyValueStore<string, byte[]> store, int cacheCapacity = 200_000) : ISeriesStateStore
 {
     private readonly Dictionary<string, SeriesState> _cache = new(StringComparer.Ordinal);
-    // Most series are idle and never stored: remembering that they are absent saves a RocksDB look-up each.
-    private readonly HashSet<string> _absent = new(StringComparer.Ordinal);
+    private HashSet<string>? _keys;
+
+    // Read on first use, not at construction: Streamiz initialises processors before it restores their stores
+    // from the changelog, and hands them records and punctuations only afterwards.
+    private HashSet<string> Keys => _keys ??= LoadKeys();
 
     public SeriesState? Get(string key)
     {
         if (_cache.TryGetValue(key, out var cached)) return cached;
-        if (_absent.Contains(key)) return null;
+        if (!Keys.Contains(key)) return null;
         var bytes = store.Get(key);
         if (bytes is null)
         {
-            if (_absent.Count >= cacheCapacity) _absent.Clear();
-            _absent.Add(key);
+            _keys!.Remove(key);
             return null;
         }
         var state = SeriesStateCodec.Decode(bytes);
@@ -32,16 +35,15 @@ internal sealed class KeyValueSeriesStateStore(IKeyValueStore<string, byte[]> st
 
     public void Put(string key, SeriesState state)
     {
-        _absent.Remove(key);
+        Keys.Add(key);
         store.Put(key, SeriesStateCodec.Encode(state));
         Remember(key, state);
     }
 
     public void Delete(string key)
     {
-        store.Delete(key);
         _cache.Remove(key);
-        _absent.Add(key);
+        if (Keys.Remove(key)) store.Delete(key);
     }
 
     public IEnumerable<KeyValuePair<string, SeriesState>> Range(string prefix)
@@ -62,6 +64,13 @@ internal sealed class KeyValueSeriesStateStore(IKeyValueStore<string, byte[]> st
         foreach (var kv in store.All())
             list.Add(new(kv.Key, _cache.TryGetValue(kv.Key, out var s) ? s : SeriesStateCodec.Decode(kv.Value)));
         return list;
+    }
+
+    private HashSet<string> LoadKeys()
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var kv in store.All()) keys.Add(kv.Key);
+        return keys;
     }
 
     private void Remember(string key, SeriesState state)

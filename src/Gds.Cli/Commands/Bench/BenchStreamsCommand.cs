@@ -41,6 +41,15 @@ public sealed class BenchStreamsSettings : CommandSettings
     [CommandOption("--parallel")] [Description("Streamiz parallel processing of the tasks of a thread.")]
     public bool Parallel { get; init; }
 
+    [CommandOption("--warmup <N>")] [Description("Metrics pushed through a throw-away topology first, so the measured run does not pay for JIT compilation (default 150,000; 0 = none).")] [DefaultValue(150_000)]
+    public int Warmup { get; init; } = 150_000;
+
+    [CommandOption("--grace <TIME>")] [Description("Grace period for late samples, as in gds streams --grace (default 0s: every in-order sample is folded at once).")] [DefaultValue("0s")]
+    public string Grace { get; init; } = "0s";
+
+    public override Spectre.Console.ValidationResult Validate() =>
+        DurationText.TryParse(Grace, out _) ? base.Validate() : Spectre.Console.ValidationResult.Error($"--grace: '{Grace}' is not a duration (use e.g. 5s)");
+
     [CommandOption("--latency-samples <N>")] [Description("Breaching metrics sent one by one to time produce → alert (default 500).")] [DefaultValue(500)]
     public int LatencySamples { get; init; } = 500;
 }
@@ -52,13 +61,14 @@ public sealed class BenchStreamsSettings : CommandSettings
 public sealed class BenchStreamsCommand : AsyncCommand<BenchStreamsSettings>
 {
     private const string MetricTopic = "gds.metrics.postgresql.production";
+    private const string WarmupTopic = "gds.metrics.postgresql.warmup";
     private static readonly int MetricNames = 100;
 
     public override async Task<int> ExecuteAsync(CommandContext context, BenchStreamsSettings s, CancellationToken cancellationToken)
     {
         using var broker = EmbeddedBroker.Start();
         var topics = new EmbeddedTopicCreator(broker);
-        await topics.EnsureAsync(DevTopics.All(s.Partitions).Append(new TopicSpec("bench.raw", s.Partitions)), cancellationToken);
+        await topics.EnsureAsync(DevTopics.All(s.Partitions).Append(new TopicSpec("bench.raw", s.Partitions)).Append(new TopicSpec(WarmupTopic, s.Partitions)), cancellationToken);
         var clients = new KafkaClientFactory(broker.BootstrapServers);
         Console.WriteLine($"bench streams: {s.Metrics:N0} metrics, {s.Rules:N0} rules, {s.Instances:N0} instances, {s.Partitions} partitions, {s.Threads} thread(s), max poll {s.MaxPoll}, parallel {s.Parallel}, {Environment.ProcessorCount} cores");
 
@@ -67,31 +77,40 @@ public sealed class BenchStreamsCommand : AsyncCommand<BenchStreamsSettings>
         Console.WriteLine($"raw producer:        {raw:N0} records/s");
 
         var rules = BuildRules(s.Rules).ToList();
+        EngineOnly(rules, payloads); // the first pass pays for JIT compilation
         Console.WriteLine($"engine alone:        {EngineOnly(rules, payloads):N0} metrics/s (read + evaluate, in-memory state, no Kafka)");
         await RulePublisher.PublishAsync(clients, rules, prune: false, cancellationToken);
         ProduceAll(clients, MetricTopic, payloads);
+        if (s.Warmup > 0) ProduceAll(clients, WarmupTopic, payloads.Take(s.Warmup).ToList());
         // The embedded broker silently drops the oldest records past a per-partition size cap: count what it kept.
         var retained = Retained(clients, MetricTopic, s.Partitions);
         if (retained < s.Metrics) Console.WriteLine($"note: the embedded broker kept {retained:N0} of {s.Metrics:N0} records (its size cap); measuring those");
 
         var stateDir = Path.Combine(Path.GetTempPath(), "gds-bench-" + Guid.NewGuid().ToString("N"));
-        var options = new TopologyOptions { TickSeries = false };
+        var grace = DurationText.Parse(s.Grace, "--grace");
         using var logs = Logging.Create(Microsoft.Extensions.Logging.LogLevel.Warning);
-        await using var host = new StreamsHost(new StreamsHostOptions
+        StreamsHost NewHost(string applicationId, string topic) => new(new StreamsHostOptions
         {
-            BootstrapServers = broker.BootstrapServers, StateDir = stateDir, MetricTopics = [MetricTopic],
-            StreamThreads = s.Threads, Topology = options, CommitInterval = TimeSpan.FromSeconds(1),
+            BootstrapServers = broker.BootstrapServers, ApplicationId = applicationId, StateDir = stateDir, MetricTopics = [topic],
+            StreamThreads = s.Threads, Topology = new TopologyOptions { TickSeries = false, Grace = grace }, CommitInterval = TimeSpan.FromSeconds(1),
             MaxPollRecords = s.MaxPoll, ParallelProcessing = s.Parallel,
         }, topics, logs);
+
+        if (s.Warmup > 0)
+        {
+            var warmupRetained = Retained(clients, WarmupTopic, s.Partitions);
+            Console.WriteLine($"warm-up:             {warmupRetained:N0} metrics through a throw-away topology (JIT compilation)...");
+            await using var warm = NewHost("gds-bench-warmup", WarmupTopic);
+            await RunUntilEvaluated(warm, warmupRetained, cancellationToken);
+        }
+
+        await using var host = NewHost("gds-streams", MetricTopic);
         Console.WriteLine("starting the topology...");
-        await host.StartAsync(cancellationToken);
-        await host.WaitUntilRunningAsync(TimeSpan.FromSeconds(120), cancellationToken);
-        var sw = Stopwatch.StartNew();
-        while (host.Counters.Samples < retained && sw.Elapsed < TimeSpan.FromMinutes(10))
-            await Task.Delay(50, cancellationToken);
-        var pipeline = host.Counters.Samples / sw.Elapsed.TotalSeconds;
-        Console.WriteLine($"topology:            {pipeline:N0} metrics/s ({host.Counters.Samples:N0} in {sw.Elapsed.TotalSeconds:F1} s, {host.Counters.Firing:N0} alerts fired)");
+        var (elapsed, cpu, streamCpu) = await RunUntilEvaluated(host, retained, cancellationToken);
+        var pipeline = host.Counters.Samples / elapsed.TotalSeconds;
+        Console.WriteLine($"topology:            {pipeline:N0} metrics/s ({host.Counters.Samples:N0} in {elapsed.TotalSeconds:F1} s, {host.Counters.Firing:N0} alerts fired, grace {s.Grace})");
         Console.WriteLine($"ratio:               {pipeline / raw:P1} of the raw producer rate");
+        Console.WriteLine($"cpu per metric:      {cpu.TotalMicroseconds / retained:F1} µs in the whole process (broker included), {streamCpu.TotalMicroseconds / retained:F1} µs on the stream thread(s)");
 
         var latencies = await MeasureLatency(clients, host, s.LatencySamples, cancellationToken);
         if (latencies.Count > 0)
@@ -100,6 +119,22 @@ public sealed class BenchStreamsCommand : AsyncCommand<BenchStreamsSettings>
         Console.WriteLine($"peak RSS:            {self.PeakWorkingSet64 / (1024 * 1024):N0} MiB (broker, producer and topology in one process)");
         try { Directory.Delete(stateDir, true); } catch (IOException) { }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Starts the host and waits until it has evaluated <paramref name="count"/> metrics; times only the processing.</summary>
+    private static async Task<(TimeSpan Elapsed, TimeSpan ProcessCpu, TimeSpan StreamThreadCpu)> RunUntilEvaluated(StreamsHost host, long count, CancellationToken ct)
+    {
+        await host.StartAsync(ct);
+        await host.WaitUntilRunningAsync(TimeSpan.FromSeconds(120), ct);
+        using var self = Process.GetCurrentProcess();
+        var cpu0 = self.TotalProcessorTime;
+        var stream0 = ThreadCpu.Of("gds-streams");
+        var sw = Stopwatch.StartNew();
+        while (host.Counters.Samples < count && sw.Elapsed < TimeSpan.FromMinutes(10))
+            await Task.Delay(20, ct);
+        var elapsed = sw.Elapsed;
+        self.Refresh();
+        return (elapsed, self.TotalProcessorTime - cpu0, ThreadCpu.Of("gds-streams") - stream0);
     }
 
     private static List<(string Key, byte[] Value)> BuildPayloads(BenchStreamsSettings s)

@@ -20,9 +20,9 @@ public sealed class StreamsSettings : KafkaSettings
     public string? StateDir { get; init; }
 
     [CommandOption("--grace <TIME>")]
-    [Description("Late samples within this much event time are placed in order; adds up to this much alert latency (default 5s).")]
-    [DefaultValue("5s")]
-    public string Grace { get; init; } = "5s";
+    [Description("Late samples within this much event time are placed in order (default 0s: as in Prometheus, a sample older than its series' newest is dropped and counted). A grace period holds every sample in the state store for that long: a state write per sample, and up to that much alert latency.")]
+    [DefaultValue("0s")]
+    public string Grace { get; init; } = "0s";
 
     public override Spectre.Console.ValidationResult Validate() =>
         Gds.Contracts.Rules.DurationText.TryParse(Grace, out _) ? base.Validate() : Spectre.Console.ValidationResult.Error($"--grace: '{Grace}' is not a duration (use e.g. 5s)");
