@@ -153,3 +153,42 @@ public sealed class PropertyTests
             && Run(shuffled, grace) == reference;
     }
 }
+
+/// <summary>The engine skips the fold of samples a kind calls quiet for a new series: that must never lose an alert.</summary>
+public sealed class QuietSampleTests
+{
+    [Property(MaxTest = 200)]
+    public bool A_threshold_calls_quiet_exactly_the_samples_whose_fold_on_a_new_series_clears(int opIndex, NormalFloat limit, NormalFloat value)
+    {
+        var op = Gds.Alerting.Kinds.Comparison.Operators[Math.Abs(opIndex % Gds.Alerting.Kinds.Comparison.Operators.Count)];
+        var rule = Gds.Alerting.Rules.CompiledRule.Compile(new Gds.Contracts.Rules.Rule
+        {
+            Id = "t", Kind = "threshold", Op = op, Value = Math.Round(limit.Get, 1),
+            Selector = new Gds.Contracts.Rules.RuleSelector { Metric = "m" },
+        });
+        // Values near the limit, and exactly on it, are where a shortcut would disagree.
+        var v = opIndex % 3 == 0 ? rule.Rule.Value!.Value : Math.Round(value.Get, 1);
+        var sample = new Metric { Timestamp = DateTimeOffset.UnixEpoch, DatabaseType = "postgresql", InstanceId = "i", MetricName = "m", Value = v };
+        var fresh = new Gds.Alerting.State.SeriesState { RuleId = "t", InstanceId = "i", MetricName = "m" };
+        var condition = rule.Kind.Observe(rule, fresh, sample);
+        var foldChangesNothing = condition.State != Gds.Alerting.Kinds.ConditionState.Breach && fresh.Kind is null;
+        return rule.Kind.IsQuietForNewSeries(rule, sample) == foldChangesNothing;
+    }
+
+    [Fact]
+    public void A_counter_rate_threshold_is_never_quiet_because_its_first_sample_must_be_remembered()
+    {
+        var h = new Harness("""
+            rules:
+              - id: r
+                kind: threshold
+                selector: { metric: m }
+                op: ">"
+                value: 5
+                rate: true
+            """);
+        h.Feed(Sec(0), 0);
+        h.Feed(Sec(10), 100); // 10/s
+        Assert.Single(h.Events, e => e.Status == "firing");
+    }
+}

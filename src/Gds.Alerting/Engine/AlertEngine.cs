@@ -36,6 +36,9 @@ public sealed class AlertEngine(RuleBook rules, AlertEngineOptions? options = nu
             var existed = state is not null;
             if (state is null)
             {
+                // Without a grace period, a quiet sample of a series with no state leaves it without state: skip
+                // the fold. (With one, the sample must still be held so that a late breach is placed before it.)
+                if (Options.Grace <= TimeSpan.Zero && rule.Kind.IsQuietForNewSeries(rule, sample)) continue;
                 state = new SeriesState { RuleId = rule.Id, InstanceId = sample.InstanceId, MetricName = metric, RuleVersion = rule.Version };
             }
             else if (state.RuleVersion != rule.Version)

@@ -27,6 +27,13 @@ public interface IRuleKind
     Condition Observe(CompiledRule rule, SeriesState state, Metric sample);
 
     /// <summary>
+    /// True when folding this sample into a series that has no state yet would change nothing: no condition that
+    /// holds, nothing for the kind to remember. The engine then skips the fold for such series, which is most
+    /// samples of a healthy fleet. The default (false) always folds.
+    /// </summary>
+    bool IsQuietForNewSeries(CompiledRule rule, Metric sample) => false;
+
+    /// <summary>
     /// Called as wall-clock or stream time passes without samples; null when time alone changes nothing for this
     /// kind (most kinds), a condition when it does (absence, expiring windows).
     /// </summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Gds.Alerting.Rules;
 using Gds.Alerting.State;
 using Gds.Contracts.Metrics;
@@ -13,6 +14,9 @@ namespace Gds.Alerting.Kinds.Threshold;
 /// </summary>
 public sealed class ThresholdKind : IRuleKind
 {
+    // The "> 90" text every condition carries: formatting the number on every sample cost more than comparing it.
+    private static readonly ConditionalWeakTable<Rule, string> ExpectedText = new();
+
     public string Name => RuleKinds.Threshold;
 
     public IEnumerable<(string Field, string Message)> Validate(Rule rule)
@@ -58,11 +62,15 @@ public sealed class ThresholdKind : IRuleKind
 
         var firing = state.Lifecycle.Phase == AlertPhase.Firing;
         var limit = firing && r.ResolveValue is { } resolve ? resolve : r.Value!.Value;
-        var expected = $"{r.Op} {Num(r.Value!.Value)}" + (r.Rate ? "/s" : "");
+        var expected = ExpectedText.GetValue(r, static r => $"{r.Op} {Num(r.Value!.Value)}" + (r.Rate ? "/s" : ""));
         return Comparison.Holds(r.Op!, observed, limit)
             ? Condition.Breach(observed, expected)
             : Condition.Clear(observed, expected);
     }
+
+    /// <summary>A plain threshold remembers nothing between samples: a new series' sample that does not breach is quiet.</summary>
+    public bool IsQuietForNewSeries(CompiledRule rule, Metric sample) =>
+        !rule.Rule.Rate && !Comparison.Holds(rule.Rule.Op!, sample.Value, rule.Rule.Value!.Value);
 
     public Condition? Tick(CompiledRule rule, SeriesState state, DateTimeOffset now) => null;
 
