@@ -24,7 +24,7 @@ public sealed class PostgreSqlLoader : IWarehouseLoader
 {
     private const string Stage = "pg_temp.gds_stage_sample";
     private const string AppendSavepoint = "append";
-    private const string FactColumns = "sample_time, date_key, instance_key, metric_key, value, collection_duration_ms, correlation_id";
+    private const string FactColumns = FactCopyEncoder.Columns;
 
     /// <summary>Below this many rows a batch loads as one slice: a second session would cost more than it saves.</summary>
     private const int MinRowsPerSlice = 20_000;
@@ -230,21 +230,8 @@ public sealed class PostgreSqlLoader : IWarehouseLoader
 
     private static async Task CopyAsync(NpgsqlConnection conn, string table, SampleRow[] rows, CancellationToken ct)
     {
-        await using var writer = await conn.BeginBinaryImportAsync($"COPY {table} ({FactColumns}) FROM STDIN (FORMAT BINARY)", ct);
-        // The synchronous writes only fill Npgsql's buffer (it flushes as it goes); per-value async calls cost
-        // more than they save here.
-        foreach (var row in rows)
-        {
-            writer.StartRow();
-            writer.Write(row.Time.UtcDateTime, NpgsqlDbType.TimestampTz);
-            writer.Write(row.DateKey, NpgsqlDbType.Integer);
-            writer.Write(row.InstanceKey, NpgsqlDbType.Bigint);
-            writer.Write(row.MetricKey, NpgsqlDbType.Bigint);
-            writer.Write(row.Value, NpgsqlDbType.Double);
-            if (row.CollectionDurationMs is { } d) writer.Write(d, NpgsqlDbType.Double); else writer.WriteNull();
-            if (row.CorrelationId is { } c) writer.Write(c, NpgsqlDbType.Text); else writer.WriteNull();
-        }
-        await writer.CompleteAsync(ct);
+        await using var copy = await conn.BeginRawBinaryCopyAsync($"COPY {table} ({FactColumns}) FROM STDIN (FORMAT BINARY)", ct);
+        await FactCopyEncoder.WriteAsync(copy, rows, ct);
     }
 
     private static bool IsRetryable(Exception ex) => ex switch
