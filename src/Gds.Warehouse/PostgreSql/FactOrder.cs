@@ -11,18 +11,19 @@ internal static class FactOrder
 {
     public static SampleRow[] SortedDistinct(IReadOnlyList<SampleRow> rows, out int duplicates)
     {
-        var ordered = rows.ToArray();
-        var keys = new RowKey[ordered.Length];
-        for (var i = 0; i < ordered.Length; i++)
-            keys[i] = new RowKey(Microseconds(ordered[i].Time), ordered[i].InstanceKey, ordered[i].MetricKey, i);
+        var keys = new RowKey[rows.Count];
+        for (var i = 0; i < keys.Length; i++)
+            keys[i] = new RowKey(Microseconds(rows[i].Time), rows[i].InstanceKey, rows[i].MetricKey, i);
+        // Only the keys are sorted, then the rows gathered once: swapping the rows themselves (which hold a
+        // string) costs a GC write barrier per move and took several times longer.
         // The position breaks ties, which makes the unstable sort keep the first occurrence of a key first.
-        Array.Sort(keys, ordered);
+        Array.Sort(keys);
+        var ordered = new SampleRow[keys.Length];
         var kept = 0;
-        for (var i = 0; i < ordered.Length; i++)
+        for (var i = 0; i < keys.Length; i++)
         {
-            if (kept > 0 && keys[i].SameKey(keys[kept - 1])) continue;
-            keys[kept] = keys[i];
-            ordered[kept++] = ordered[i];
+            if (i > 0 && keys[i].SameKey(keys[i - 1])) continue;
+            ordered[kept++] = rows[keys[i].Position];
         }
         duplicates = ordered.Length - kept;
         if (duplicates > 0) Array.Resize(ref ordered, kept);
