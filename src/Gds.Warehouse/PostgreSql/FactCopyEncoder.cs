@@ -68,7 +68,7 @@ internal static class FactCopyEncoder
     {
         BinaryPrimitives.WriteInt16BigEndian(to, ColumnCount);
         var at = 2;
-        at += Int64(to[at..], (row.Time.UtcTicks - PostgresEpochTicks) / 10);
+        at += Int64(to[at..], Microseconds(row.Time));
         at += Int32(to[at..], row.DateKey);
         at += Int64(to[at..], row.InstanceKey);
         at += Int64(to[at..], row.MetricKey);
@@ -82,6 +82,16 @@ internal static class FactCopyEncoder
         }
         else at += Null(to[at..]);
         return at;
+    }
+
+    /// <summary>
+    /// Rounded down, not towards zero: a time a fraction of a microsecond before 2000 must stay in 1999, the day
+    /// its date key and partition were chosen by.
+    /// </summary>
+    private static long Microseconds(DateTimeOffset time)
+    {
+        var ticks = time.UtcTicks - PostgresEpochTicks;
+        return ticks >= 0 ? ticks / 10 : (ticks - 9) / 10;
     }
 
     private static int Int64(Span<byte> to, long value)
