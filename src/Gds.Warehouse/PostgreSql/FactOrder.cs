@@ -14,8 +14,8 @@ internal static class FactOrder
         var keys = new RowKey[rows.Count];
         for (var i = 0; i < keys.Length; i++)
             keys[i] = new RowKey(Microseconds(rows[i].Time), rows[i].InstanceKey, rows[i].MetricKey, i);
-        // Only the keys are sorted, then the rows gathered once: swapping the rows themselves (which hold a
-        // string) costs a GC write barrier per move and took several times longer.
+        // Only the keys are sorted, then the rows gathered once: a row holds a string, so every move of a row
+        // during the sort would cost a GC write barrier.
         // The position breaks ties, which makes the unstable sort keep the first occurrence of a key first.
         Array.Sort(keys);
         var ordered = new SampleRow[keys.Length];
