@@ -9,12 +9,16 @@ namespace Gds.Warehouse.Consuming;
 /// of; anything else (a missing field, a number sent as a string, a null, an unexpected token) returns false,
 /// and the caller reads the record with <see cref="Gds.Contracts.Serialization.GdsJson"/>, whose rules and error
 /// messages stay the contract.
+/// The strings and tag sets that repeat across records are taken from <see cref="RepeatedValues"/> instead of
+/// being decoded each time: decoding and allocating them was most of what the parse cost.
 /// </summary>
-internal static class MetricJsonFastPath
+internal sealed class MetricJsonFastPath
 {
+    private readonly RepeatedValues _repeated = new();
+
     private static readonly JsonReaderOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
-    public static bool TryRead(ReadOnlySpan<byte> json, out Metric? metric)
+    public bool TryRead(ReadOnlySpan<byte> json, out Metric? metric)
     {
         metric = null;
         try
@@ -35,9 +39,9 @@ internal static class MetricJsonFastPath
                     if (!reader.Read() || reader.TokenType != JsonTokenType.String || !reader.TryGetDateTimeOffset(out var t)) return false;
                     timestamp = t;
                 }
-                else if (reader.ValueTextEquals("database_type"u8)) { if (!ReadString(ref reader, out databaseType)) return false; }
-                else if (reader.ValueTextEquals("instance_id"u8)) { if (!ReadString(ref reader, out instanceId)) return false; }
-                else if (reader.ValueTextEquals("metric_name"u8)) { if (!ReadString(ref reader, out metricName)) return false; }
+                else if (reader.ValueTextEquals("database_type"u8)) { if (!ReadRepeatedString(ref reader, out databaseType)) return false; }
+                else if (reader.ValueTextEquals("instance_id"u8)) { if (!ReadRepeatedString(ref reader, out instanceId)) return false; }
+                else if (reader.ValueTextEquals("metric_name"u8)) { if (!ReadRepeatedString(ref reader, out metricName)) return false; }
                 else if (reader.ValueTextEquals("value"u8))
                 {
                     if (!reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var v)) return false;
@@ -45,15 +49,7 @@ internal static class MetricJsonFastPath
                 }
                 else if (reader.ValueTextEquals("tags"u8))
                 {
-                    if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
-                    tags = new Dictionary<string, string>();
-                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                    {
-                        var key = reader.GetString()!;
-                        if (!ReadString(ref reader, out var tagValue)) return false;
-                        tags[key] = tagValue!;
-                    }
-                    if (reader.TokenType != JsonTokenType.EndObject) return false;
+                    if (!ReadTags(json, ref reader, out tags)) return false;
                 }
                 else if (reader.ValueTextEquals("metadata"u8))
                 {
@@ -92,6 +88,47 @@ internal static class MetricJsonFastPath
 
     private static readonly Dictionary<string, string> EmptyTags = new();
 
+    /// <summary>
+    /// The tag object, shared with every earlier record that had the same bytes. The whole object is looked up at
+    /// once: a repeated tag set then also compares equal by reference in the dimension registry.
+    /// </summary>
+    private bool ReadTags(ReadOnlySpan<byte> json, ref Utf8JsonReader reader, out Dictionary<string, string>? tags)
+    {
+        tags = null;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+        var start = (int)reader.TokenStartIndex;
+        var end = reader;
+        end.Skip();
+        var raw = json[start..(int)end.BytesConsumed];
+        if (_repeated.TryGet(raw, out tags))
+        {
+            reader = end;
+            return true;
+        }
+        tags = new Dictionary<string, string>();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var key = reader.GetString()!;
+            if (!ReadString(ref reader, out var tagValue)) return false;
+            tags[key] = tagValue!;
+        }
+        if (reader.TokenType != JsonTokenType.EndObject) return false;
+        _repeated.Add(raw, tags);
+        return true;
+    }
+
+    private bool ReadRepeatedString(ref Utf8JsonReader reader, out string? value)
+    {
+        value = null;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.String) return false;
+        // An escaped string's raw bytes are not its text; those are rare enough to decode every time.
+        if (reader.ValueIsEscaped || reader.HasValueSequence) return (value = reader.GetString()) is not null;
+        if (_repeated.TryGet(reader.ValueSpan, out value)) return true;
+        value = reader.GetString()!;
+        _repeated.Add(reader.ValueSpan, value);
+        return true;
+    }
+
     private static bool ReadString(ref Utf8JsonReader reader, out string? value)
     {
         value = null;
@@ -100,7 +137,7 @@ internal static class MetricJsonFastPath
         return true;
     }
 
-    private static bool ReadMetadata(ref Utf8JsonReader reader, out MetricMetadata? metadata)
+    private bool ReadMetadata(ref Utf8JsonReader reader, out MetricMetadata? metadata)
     {
         metadata = null;
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
@@ -113,7 +150,7 @@ internal static class MetricJsonFastPath
             {
                 if (!reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out duration)) return false;
             }
-            else if (reader.ValueTextEquals("version"u8)) { if (!ReadString(ref reader, out var v)) return false; version = v!; }
+            else if (reader.ValueTextEquals("version"u8)) { if (!ReadRepeatedString(ref reader, out var v)) return false; version = v!; }
             else if (reader.ValueTextEquals("correlation_id"u8)) { if (!ReadString(ref reader, out correlation)) return false; }
             else
             {

@@ -11,13 +11,15 @@ namespace Gds.Warehouse.Consuming;
 /// </summary>
 public sealed class MetricRecordReader(TimeProvider time, TimeSpan maxFutureSkew)
 {
+    private readonly MetricJsonFastPath _fastPath = new();
+
     public MetricRead Read(ConsumeResult<byte[], byte[]> record)
     {
         var bytes = record.Message.Value;
         if (bytes is null || bytes.Length == 0)
             return MetricRead.Bad("the record has no value (a tombstone or an empty message); a metric record must hold a JSON Metric");
         Metric metric;
-        if (MetricJsonFastPath.TryRead(bytes, out var fast)) metric = fast!;
+        if (_fastPath.TryRead(bytes, out var fast)) metric = fast!;
         else
         {
             try

@@ -42,6 +42,8 @@ public sealed class WarehouseImporter : IDisposable
     /// </summary>
     private bool _faulted;
 
+    private readonly ConsumerStageTimes _stages = new();
+
     public ImportMetrics Metrics { get; } = new();
 
     public WarehouseImporter(KafkaClientFactory clients, IWarehouseLoader loader, IRetentionEnforcer? retention,
@@ -79,6 +81,8 @@ public sealed class WarehouseImporter : IDisposable
         // Measured on the embedded broker: 88k → 180k records/s read and parsed.
         config.Set("fetch.queue.backoff.ms", "10");
         config.FetchMaxBytes = 64 * 1024 * 1024;
+        // The record's timestamp is never read here; not marshalling it saves a native call per record.
+        config.ConsumeResultFields = "topic,headers";
         config.MaxPartitionFetchBytes = 8 * 1024 * 1024;
         using var consumer = new ConsumerBuilder<byte[], byte[]>(config)
             .SetPartitionsAssignedHandler((_, parts) => OnAssigned(parts))
@@ -135,14 +139,18 @@ public sealed class WarehouseImporter : IDisposable
         var horizonAt = _time.GetTimestamp();
         while (!ct.IsCancellationRequested)
         {
+            var at = Stopwatch.GetTimestamp();
             var record = consumer.Consume(PollTimeout);
+            _stages.AddConsume(at);
             if (record is not null)
             {
                 if (record.IsPartitionEOF) _atEnd.Add(record.TopicPartition);
                 else
                 {
+                    at = Stopwatch.GetTimestamp();
                     _atEnd.Remove(record.TopicPartition);
                     Accept(record, horizon);
+                    _stages.AddRead(at);
                 }
             }
 
@@ -205,7 +213,12 @@ public sealed class WarehouseImporter : IDisposable
     {
         if (_builder.IsEmpty) return;
         var batch = _builder.Seal();
+        var waitFrom = Stopwatch.GetTimestamp();
         await CompleteInFlightAsync();
+        _stages.AddWaitForLoad(waitFrom);
+        var (consumeMs, readMs, waitMs) = _stages.TakeMilliseconds();
+        _logger.LogDebug("Batch {Sequence} sealed with {Rows} rows: consumer thread spent {ConsumeMs:0} ms in Kafka consume, {ReadMs:0} ms reading records, {WaitMs:0} ms waiting for the previous load",
+            batch.Sequence, batch.Rows.Count, consumeMs, readMs, waitMs);
         var loader = _loader;
         // The load is not cancelled with the importer: a half-done load is rolled back anyway, and letting it
         // finish lets a clean shutdown commit it.

@@ -26,7 +26,7 @@ public class MetricJsonFastPathTests
     {
         var bytes = Encoding.UTF8.GetBytes(json);
 
-        Assert.True(MetricJsonFastPath.TryRead(bytes, out var fast));
+        Assert.True(new MetricJsonFastPath().TryRead(bytes, out var fast));
         var reference = GdsJson.Deserialize<Metric>(bytes);
         Assert.Equal(reference with { Tags = null!, Metadata = null }, fast! with { Tags = null!, Metadata = null });
         // The serializer leaves absent tags null (MetricRecordReader makes that empty); the fast path gives empty.
@@ -44,5 +44,35 @@ public class MetricJsonFastPathTests
     [InlineData("""[1,2]""")]
     [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1""")]
     public void Anything_unusual_is_left_to_the_serializer(string json) =>
-        Assert.False(MetricJsonFastPath.TryRead(Encoding.UTF8.GetBytes(json), out _));
+        Assert.False(new MetricJsonFastPath().TryRead(Encoding.UTF8.GetBytes(json), out _));
+
+    [Fact]
+    public void Repeated_strings_and_tag_sets_are_shared_between_records_and_read_the_same()
+    {
+        var reader = new MetricJsonFastPath();
+        var second = DesignExample.Replace("85.5", "86.5").Replace("7f9c1c7e", "00000000");
+        var otherTags = DesignExample.Replace("us-east-1", "eu-west-1");
+        var escaped = DesignExample.Replace("prod-db-01", "prod\u002ddb-01");
+
+        Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(DesignExample), out var a));
+        Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(second), out var b));
+        Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(otherTags), out var c));
+        Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(escaped), out var d));
+
+        Assert.Equal((86.5, "00000000-8b61-4d9d-9a10-9b3a6a7b1234"), (b!.Value, b.Metadata!.CorrelationId));
+        Assert.Same(a!.Tags, b.Tags);
+        Assert.Same(a.InstanceId, b.InstanceId);
+        Assert.Same(a.MetricName, b.MetricName);
+        Assert.NotSame(a.Tags, c!.Tags);
+        Assert.Equal("eu-west-1", c.Tags["region"]);
+        Assert.Equal("us-east-1", a.Tags["region"]);
+        Assert.Equal("prod-db-01", d!.InstanceId);
+        foreach (var json in new[] { DesignExample, second, otherTags, escaped })
+        {
+            var reference = GdsJson.Deserialize<Metric>(Encoding.UTF8.GetBytes(json));
+            Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(json), out var again));
+            Assert.Equal(reference with { Tags = null!, Metadata = null }, again! with { Tags = null!, Metadata = null });
+            Assert.Equal(reference.Tags.OrderBy(t => t.Key), again.Tags.OrderBy(t => t.Key));
+        }
+    }
 }

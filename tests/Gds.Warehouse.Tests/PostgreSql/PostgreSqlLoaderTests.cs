@@ -79,6 +79,57 @@ public sealed class PostgreSqlLoaderTests(PostgresServer pg) : IClassFixture<Pos
     }
 
     [Fact]
+    public async Task A_batch_partly_loaded_before_inserts_only_its_new_rows_and_keeps_the_stored_values()
+    {
+        await using var ds = await pg.CreateWarehouseAsync();
+        await using var loader = new PostgreSqlLoader(ds, NullLogger.Instance);
+        // Enough rows for two slices, so both sessions meet rows that are already there.
+        var metrics = Enumerable.Range(0, 50_000).Select(i => Samples.Metric($"db-{i % 50}", $"m{i / 50 % 5}_bytes", Day.AddSeconds(i / 250), i)).ToList();
+        await loader.LoadAsync(Samples.Batch(metrics.Where((_, i) => i % 3 == 0)), CancellationToken.None);
+
+        // The whole set again, the old rows with other values: the append by COPY fails on the key, the merge skips them.
+        var result = await loader.LoadAsync(Samples.Batch(metrics.Select(m => m with { Value = -1 })), CancellationToken.None);
+
+        var before = metrics.Count(m => (int)m.Value % 3 == 0);
+        Assert.Equal((metrics.Count - before, before), (result.Inserted, result.Duplicates));
+        Assert.Equal(metrics.Count, await ds.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sample"));
+        Assert.Equal(before, await ds.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sample WHERE value >= 0"));
+        Assert.Equal(0, await ds.ScalarAsync<long>("SELECT count(*) FROM dw.fact_sample WHERE value >= 0 AND value::bigint % 3 <> 0"));
+
+        // And a batch of only new rows after that appends again.
+        var next = await loader.LoadAsync(Samples.Batch([Samples.Metric("db-1", "m1_bytes", Day.AddHours(5), 7)]), CancellationToken.None);
+        Assert.Equal((1, 0), (next.Inserted, next.Duplicates));
+    }
+
+    [Fact]
+    public async Task Every_column_survives_the_binary_copy_exactly()
+    {
+        await using var ds = await pg.CreateWarehouseAsync();
+        await using var loader = new PostgreSqlLoader(ds, NullLogger.Instance);
+        var registry = new DimensionRegistry();
+        var longId = new string('x', 100_000) + "ü";
+        var beforeEpoch = new DateTimeOffset(1999, 12, 31, 23, 59, 59, 999, TimeSpan.Zero).AddTicks(9999); // sub-microsecond: truncated
+        var metrics = new[]
+        {
+            Samples.Metric("db-1", "a_seconds", Day.AddTicks(1234567), -0.0, correlation: "ünïcødé ✓ 𝄞"),
+            Samples.Metric("db-1", "b_seconds", Day, double.MaxValue, correlation: longId),
+            Samples.Metric("db-1", "c_seconds", beforeEpoch, double.Epsilon) with { Metadata = null },
+        };
+        var now = DateTimeOffset.UtcNow;
+        await loader.LoadAsync(Samples.Batch(metrics, registry), CancellationToken.None);
+
+        var rows = await ds.RowsAsync(
+            """
+            SELECT metric_name, sample_time, value, collection_duration_ms, correlation_id, day, to_char(sample_time AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')
+            FROM dw.sample ORDER BY metric_name
+            """);
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(["a_seconds", -0.0, 150.0, "ünïcødé ✓ 𝄞", new DateOnly(2025, 1, 15), "2025-01-15 10:30:00.123456"], [rows[0][0], rows[0][2], rows[0][3], rows[0][4], rows[0][5], rows[0][6]]);
+        Assert.Equal([double.MaxValue, longId], [rows[1][2], rows[1][4]]);
+        Assert.Equal([double.Epsilon, null, null, new DateOnly(1999, 12, 31), "1999-12-31 23:59:59.999999"], [rows[2][2], rows[2][3], rows[2][4], rows[2][5], rows[2][6]]);
+    }
+
+    [Fact]
     public async Task New_tags_of_an_instance_replace_the_old_ones_in_its_dimension_row()
     {
         await using var ds = await pg.CreateWarehouseAsync();

@@ -62,6 +62,7 @@ public sealed partial class BenchDwCommand : AsyncCommand<BenchDwCommand.Setting
             }, loggers, stop.Token);
             Console.WriteLine($"bench dw: {result.Totals.Rows:N0} rows imported in {result.ImportTime.TotalSeconds:0.00} s = {result.RowsPerSecond:N0} rows/s " +
                               $"({result.Totals.Batches} batches of up to {settings.BatchRows:N0}; {result.Totals.LoadTime.TotalSeconds:0.00} s inside loads; " +
+                              $"{result.ImportCpu.TotalSeconds:0.00} s CPU in this process = {result.ImportCpu.TotalMicroseconds / Math.Max(1, result.Totals.Rows):0.00} µs/row; " +
                               $"producing took {result.ProduceTime.TotalSeconds:0.00} s){(settings.Keep ? $"; database {result.Database} kept" : "")}");
             if (result.Totals.Rows != result.Produced)
             {
