@@ -28,7 +28,12 @@ public sealed class EmbeddedBroker : IDisposable
                            ?? throw new InvalidOperationException("the mock cluster returned no bootstrap servers");
     }
 
-    public static EmbeddedBroker Start(int brokers = 1)
+    /// <param name="initialRebalanceDelay">
+    /// How long a new consumer group waits for more members before its first assignment (Kafka's
+    /// group.initial.rebalance.delay.ms). Zero by default so that tests and gds dev start at once; several stream
+    /// threads of one application want them all in the first generation (see StreamsHost).
+    /// </param>
+    public static EmbeddedBroker Start(int brokers = 1, TimeSpan initialRebalanceDelay = default)
     {
         if (brokers < 1) throw new ArgumentOutOfRangeException(nameof(brokers), "at least one broker");
         LibRdKafka.EnsureLoaded();
@@ -46,7 +51,7 @@ public sealed class EmbeddedBroker : IDisposable
             throw new InvalidOperationException("rd_kafka_mock_cluster_new failed");
         }
         // Consumer groups otherwise wait ~3 s before their first assignment.
-        LibRdKafka.MockGroupInitialRebalanceDelayMs(cluster, 0);
+        LibRdKafka.MockGroupInitialRebalanceDelayMs(cluster, (int)initialRebalanceDelay.TotalMilliseconds);
         return new EmbeddedBroker(rk, cluster, brokers);
     }
 

@@ -29,11 +29,11 @@ public sealed class BenchStreamsSettings : CommandSettings
     [CommandOption("--instances <N>")] [Description("Distinct instances (default 10,000).")] [DefaultValue(10_000)]
     public int Instances { get; init; } = 10_000;
 
-    [CommandOption("--partitions <N>")] [Description("Partitions of the metric topic (default 3).")] [DefaultValue(3)]
-    public int Partitions { get; init; } = 3;
+    [CommandOption("--partitions <N>")] [Description("Partitions of the metric topic (default 4: two tasks for each of two threads).")] [DefaultValue(4)]
+    public int Partitions { get; init; } = 4;
 
-    [CommandOption("--threads <N>")] [Description("Stream threads (default 1).")] [DefaultValue(1)]
-    public int Threads { get; init; } = 1;
+    [CommandOption("--threads <N>")] [Description("Stream threads (default 2: one per core of the 2-core reference machine).")] [DefaultValue(2)]
+    public int Threads { get; init; } = 2;
 
     [CommandOption("--max-poll <N>")] [Description("Records per poll (default 500).")] [DefaultValue(500)]
     public int MaxPoll { get; init; } = 500;
@@ -66,7 +66,7 @@ public sealed class BenchStreamsCommand : AsyncCommand<BenchStreamsSettings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, BenchStreamsSettings s, CancellationToken cancellationToken)
     {
-        using var broker = EmbeddedBroker.Start();
+        using var broker = EmbeddedBroker.Start(initialRebalanceDelay: s.Threads > 1 ? TimeSpan.FromSeconds(2) : TimeSpan.Zero);
         var topics = new EmbeddedTopicCreator(broker);
         await topics.EnsureAsync(DevTopics.All(s.Partitions).Append(new TopicSpec("bench.raw", s.Partitions)).Append(new TopicSpec(WarmupTopic, s.Partitions)), cancellationToken);
         var clients = new KafkaClientFactory(broker.BootstrapServers);

@@ -24,6 +24,11 @@ public sealed class KafkaSettingsForBroker : CommandSettings
     [DefaultValue(1)]
     public int Brokers { get; init; } = 1;
 
+    [CommandOption("--initial-rebalance-delay <TIME>")]
+    [Description("How long a new consumer group waits for more members before its first assignment, as Kafka's group.initial.rebalance.delay.ms (default 3s, Kafka's own). It lets the threads of gds streams --threads N join one generation.")]
+    [DefaultValue("3s")]
+    public string InitialRebalanceDelay { get; init; } = "3s";
+
     [CommandOption("--environments <LIST>")]
     [Description("Comma-separated environments to create metric topics for (default production,staging,development).")]
     public string? Environments { get; init; }
@@ -31,6 +36,7 @@ public sealed class KafkaSettingsForBroker : CommandSettings
     public override ValidationResult Validate() =>
         Partitions < 1 ? ValidationResult.Error("--partitions must be at least 1")
         : Brokers < 1 ? ValidationResult.Error("--brokers must be at least 1")
+        : !Gds.Contracts.Rules.DurationText.TryParse(InitialRebalanceDelay, out var d) || d < TimeSpan.Zero ? ValidationResult.Error($"--initial-rebalance-delay: '{InitialRebalanceDelay}' is not a duration (use e.g. 3s or 0s)")
         : ValidationResult.Success();
 
     public IReadOnlyList<string>? EnvironmentList =>
@@ -43,7 +49,7 @@ public sealed class KafkaCommand : AsyncCommand<KafkaSettingsForBroker>
     public override async Task<int> ExecuteAsync(CommandContext context, KafkaSettingsForBroker settings, CancellationToken cancellationToken)
     {
         using var cts = Shutdown.OnSignals(cancellationToken);
-        using var broker = EmbeddedBroker.Start(settings.Brokers);
+        using var broker = EmbeddedBroker.Start(settings.Brokers, Gds.Contracts.Rules.DurationText.Parse(settings.InitialRebalanceDelay, "--initial-rebalance-delay"));
         var topics = DevTopics.All(settings.Partitions, settings.EnvironmentList);
         await new EmbeddedTopicCreator(broker).EnsureAsync(topics, cts.Token);
         if (settings.BootstrapFile is { } f)

@@ -28,7 +28,7 @@ public sealed class StreamsSettings : KafkaSettings
         Gds.Contracts.Rules.DurationText.TryParse(Grace, out _) ? base.Validate() : Spectre.Console.ValidationResult.Error($"--grace: '{Grace}' is not a duration (use e.g. 5s)");
 
     [CommandOption("--threads <N>")]
-    [Description("Stream threads (default 1).")]
+    [Description("Stream threads (default 1); one per core scales a process. Every thread must be in the group's first generation: Kafka's group.initial.rebalance.delay.ms (3 s) sees to that, and so does gds kafka.")]
     [DefaultValue(1)]
     public int Threads { get; init; } = 1;
 }
