@@ -3,6 +3,8 @@
 #   - PostgreSQL 15 (Debian's postgresql-15, run as the `postgres` user)
 #   - an SMTP server (Debian's python3-aiosmtpd) that writes every message it receives to a maildir
 # Usage: source <(scripts/services.sh start)   -> exports GDS_TEST_* variables
+#        scripts/services.sh start --durable   -> PostgreSQL with production durability (fsync, synchronous
+#                                                 commit, full-page writes): what benchmarks measure against
 #        scripts/services.sh stop DIR
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -21,6 +23,9 @@ free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("12
 
 start() {
   install_missing postgresql-15 python3-aiosmtpd kcat
+  # Tests want speed and lose nothing of value if the server crashes; a benchmark must pay what production pays.
+  local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ "${1:-}" = "--durable" ] && durability="-c max_wal_size=4GB"
   local dir; dir=$(mktemp -d /tmp/gds-services.XXXXXX)
   chmod 755 "$dir"
   local pgbin=/usr/lib/postgresql/15/bin
@@ -28,7 +33,7 @@ start() {
   mkdir -p "$dir/pg" && chown postgres:postgres "$dir/pg"
   su postgres -s /bin/bash -c "$pgbin/initdb -D '$dir/pg/data' -U postgres --auth=trust -E UTF8 >'$dir/pg/initdb.log' 2>&1"
   su postgres -s /bin/bash -c "$pgbin/pg_ctl -D '$dir/pg/data' -l '$dir/pg/server.log' -w -t 60 \
-      -o \"-p $pgport -k '$dir/pg' -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=256MB\" start >&2"
+      -o \"-p $pgport -k '$dir/pg' -c listen_addresses=127.0.0.1 -c max_connections=300 $durability -c shared_buffers=256MB\" start >&2"
   # A role with a password, so collectors and tests can exercise password auth too.
   su postgres -s /bin/bash -c "psql -h 127.0.0.1 -p $pgport -U postgres -qAt -c \"ALTER USER postgres PASSWORD 'postgres'; CREATE ROLE gds_monitor LOGIN PASSWORD 'gds-monitor-secret' IN ROLE pg_monitor;\"" >&2
   local smtpport; smtpport=$(free_port)
@@ -55,7 +60,7 @@ stop() {
 }
 
 case "${1:-}" in
-  start) start ;;
+  start) start "${2:-}" ;;
   stop) stop "${2:?services dir}" ;;
   *) echo "usage: $0 start | stop DIR" >&2; exit 2 ;;
 esac

@@ -10,7 +10,7 @@ namespace Gds.Cli.Commands.Bench;
 
 /// <summary>
 /// `gds bench dw`: rows/s from the embedded broker into PostgreSQL. Without --connection it starts a throw-away
-/// PostgreSQL through scripts/services.sh (the one the tests use) and stops it afterwards.
+/// PostgreSQL through scripts/services.sh (the tests' server, but with production durability) and stops it afterwards.
 /// </summary>
 public sealed partial class BenchDwCommand : AsyncCommand<BenchDwCommand.Settings>
 {
@@ -52,6 +52,7 @@ public sealed partial class BenchDwCommand : AsyncCommand<BenchDwCommand.Setting
         try
         {
             if (connection is null) (connection, servicesDir) = StartPostgres();
+            if (servicesDir is not null) Console.WriteLine("bench dw: PostgreSQL 15 started by scripts/services.sh --durable (fsync, synchronous_commit and full_page_writes on, max_wal_size 4GB)");
             var result = await DwBenchmark.RunAsync(connection, new DwBenchmarkOptions
             {
                 Rows = settings.Rows,
@@ -79,7 +80,8 @@ public sealed partial class BenchDwCommand : AsyncCommand<BenchDwCommand.Setting
 
     private static (string Connection, string Dir) StartPostgres()
     {
-        var output = RunServices("start");
+        // Durable settings, as in production: the test server's fsync=off would flatter every figure.
+        var output = RunServices("start --durable");
         string? Var(string name) => ExportLine().Matches(output).FirstOrDefault(m => m.Groups[1].Value == name)?.Groups[2].Value;
         return (Var("GDS_TEST_PG_CONNECTION") ?? throw new InvalidOperationException("scripts/services.sh start printed no GDS_TEST_PG_CONNECTION"),
             Var("GDS_TEST_SERVICES_DIR") ?? throw new InvalidOperationException("scripts/services.sh start printed no GDS_TEST_SERVICES_DIR"));
