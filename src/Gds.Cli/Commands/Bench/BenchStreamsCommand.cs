@@ -95,7 +95,7 @@ public sealed class BenchStreamsCommand : AsyncCommand<BenchStreamsSettings>
         StreamsHost NewHost(string applicationId, string topic) => new(new StreamsHostOptions
         {
             BootstrapServers = broker.BootstrapServers, ApplicationId = applicationId, StateDir = stateDir, MetricTopics = [topic],
-            StreamThreads = s.Threads, Topology = new TopologyOptions { TickSeries = false, Grace = grace }, CommitInterval = TimeSpan.FromSeconds(1),
+            StreamThreads = s.Threads, Topology = new TopologyOptions { Grace = grace }, CommitInterval = TimeSpan.FromSeconds(1),
             MaxPollRecords = s.MaxPoll, ParallelProcessing = s.Parallel,
         }, topics, logs);
 
