@@ -18,8 +18,6 @@ public sealed class StreamsHostOptions
     public int StreamThreads { get; init; } = 1;
     /// <summary>Records taken per poll; larger batches amortise Streamiz's per-poll work.</summary>
     public int MaxPollRecords { get; init; } = 500;
-    /// <summary>Process the tasks of one stream thread in parallel (Streamiz ParallelProcessing).</summary>
-    public bool ParallelProcessing { get; init; }
     public TimeSpan CommitInterval { get; init; } = TimeSpan.FromMilliseconds(500);
     /// <summary>
     /// How long the group waits for a silent member before handing its partitions to another; also how long a
@@ -86,8 +84,6 @@ public sealed class StreamsHost : IAsyncDisposable
             Logger = _logs,
             PollMs = 50,
             MaxPollRecords = _options.MaxPollRecords,
-            ParallelProcessing = _options.ParallelProcessing,
-            MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount),
             // A fetch with nothing new waits this long before it returns: it bounds the latency a quiet
             // partition adds (librdkafka's mock broker waits the full time), at the cost of more idle fetches.
             FetchWaitMaxMs = 50,

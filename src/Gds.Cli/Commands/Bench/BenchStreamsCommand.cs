@@ -38,8 +38,6 @@ public sealed class BenchStreamsSettings : CommandSettings
     [CommandOption("--max-poll <N>")] [Description("Records per poll (default 500).")] [DefaultValue(500)]
     public int MaxPoll { get; init; } = 500;
 
-    [CommandOption("--parallel")] [Description("Streamiz parallel processing of the tasks of a thread.")]
-    public bool Parallel { get; init; }
 
     [CommandOption("--warmup <N>")] [Description("Metrics pushed through a throw-away topology first, so the measured run does not pay for JIT compilation (default 150,000; 0 = none).")] [DefaultValue(150_000)]
     public int Warmup { get; init; } = 150_000;
@@ -70,7 +68,7 @@ public sealed class BenchStreamsCommand : AsyncCommand<BenchStreamsSettings>
         var topics = new EmbeddedTopicCreator(broker);
         await topics.EnsureAsync(DevTopics.All(s.Partitions).Append(new TopicSpec("bench.raw", s.Partitions)).Append(new TopicSpec(WarmupTopic, s.Partitions)), cancellationToken);
         var clients = new KafkaClientFactory(broker.BootstrapServers);
-        Console.WriteLine($"bench streams: {s.Metrics:N0} metrics, {s.Rules:N0} rules, {s.Instances:N0} instances, {s.Partitions} partitions, {s.Threads} thread(s), max poll {s.MaxPoll}, parallel {s.Parallel}, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"bench streams: {s.Metrics:N0} metrics, {s.Rules:N0} rules, {s.Instances:N0} instances, {s.Partitions} partitions, {s.Threads} thread(s), max poll {s.MaxPoll}, {Environment.ProcessorCount} cores");
 
         var payloads = BuildPayloads(s);
         var raw = ProduceAll(clients, "bench.raw", payloads);
@@ -96,7 +94,7 @@ public sealed class BenchStreamsCommand : AsyncCommand<BenchStreamsSettings>
         {
             BootstrapServers = broker.BootstrapServers, ApplicationId = applicationId, StateDir = stateDir, MetricTopics = [topic],
             StreamThreads = s.Threads, Topology = new TopologyOptions { Grace = grace }, CommitInterval = TimeSpan.FromSeconds(1),
-            MaxPollRecords = s.MaxPoll, ParallelProcessing = s.Parallel,
+            MaxPollRecords = s.MaxPoll,
         }, topics, logs);
 
         if (s.Warmup > 0)
