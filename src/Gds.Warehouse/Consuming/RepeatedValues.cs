@@ -10,7 +10,7 @@ internal sealed class RepeatedValues(int capacity = 50_000)
 {
     private readonly Dictionary<int, (byte[] Utf8, object Value)> _byHash = new();
 
-    public bool TryGet<T>(ReadOnlySpan<byte> utf8, out T value) where T : class
+    public bool TryGet<T>(ReadOnlySpan<byte> utf8, out T value) where T : class?
     {
         if (_byHash.TryGetValue(Hash(utf8), out var known) && known.Value is T typed && utf8.SequenceEqual(known.Utf8))
         {
