@@ -1,6 +1,5 @@
 using Confluent.Kafka;
 using Gds.Contracts.Alerts;
-using Gds.Contracts.Metrics;
 using Gds.Contracts.Rules;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Silences;
@@ -16,7 +15,7 @@ namespace Gds.Topology.Tests;
 /// <summary>Silences, acks and escalation timers live in stores with changelogs: a restart keeps all three.</summary>
 public class HygieneRestartTests
 {
-    private const string Topic = "gds.metrics.postgresql.production";
+    private const string Topic = MetricTopic;
     private const int Partitions = 2;
 
     [Fact]
@@ -40,15 +39,7 @@ public class HygieneRestartTests
             Value = GdsJson.Serialize(new Silence { Id = "s1", Matchers = ["instance_id=db-silenced"], StartsAt = now.AddMinutes(-1), EndsAt = now.AddHours(1), CreatedBy = "alice", CreatedAt = now }),
         });
 
-        Task Sample(string instance, double v, DateTimeOffset at) => producer.ProduceAsync(Topic, new Message<string, byte[]?>
-        {
-            Key = instance,
-            Value = GdsJson.Serialize(new Metric
-            {
-                Timestamp = at, DatabaseType = "postgresql", InstanceId = instance, MetricName = "pg_connections_used_ratio", Value = v,
-                Tags = new Dictionary<string, string> { ["environment"] = "production" },
-            }),
-        });
+        Task Sample(string instance, double v, DateTimeOffset at) => producer.ProduceAsync(Topic, ConnectionsSample(instance, v, at));
 
         await using (var first = Host(broker))
         {

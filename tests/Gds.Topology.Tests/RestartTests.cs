@@ -1,6 +1,5 @@
 using Confluent.Kafka;
 using Gds.Contracts.Alerts;
-using Gds.Contracts.Metrics;
 using Gds.Contracts.Rules;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Topics;
@@ -15,7 +14,7 @@ namespace Gds.Topology.Tests;
 /// <summary>The topology on the embedded broker, stopped and started again: state comes back from the changelog.</summary>
 public class RestartTests
 {
-    private const string Topic = "gds.metrics.postgresql.production";
+    private const string Topic = MetricTopic;
     private static readonly DateTimeOffset T0 = new(2025, 1, 15, 10, 0, 0, TimeSpan.Zero);
 
     [Fact]
@@ -32,16 +31,7 @@ public class RestartTests
         foreach (var r in new[] { firingRule, pendingRule })
             await producer.ProduceAsync(TopicNames.Rules, new Message<string, byte[]?> { Key = r.Id, Value = GdsJson.Serialize(r) });
 
-        async Task Sample(string instance, double v, DateTimeOffset at) =>
-            await producer.ProduceAsync(Topic, new Message<string, byte[]?>
-            {
-                Key = instance,
-                Value = GdsJson.Serialize(new Metric
-                {
-                    Timestamp = at, DatabaseType = "postgresql", InstanceId = instance, MetricName = "pg_connections_used_ratio", Value = v,
-                    Tags = new Dictionary<string, string> { ["environment"] = "production" },
-                }),
-            });
+        async Task Sample(string instance, double v, DateTimeOffset at) => await producer.ProduceAsync(Topic, ConnectionsSample(instance, v, at));
 
         // First life: db-01 fires "conn-now" and starts the 2-minute timer of "conn-2m".
         await using (var first = Host(broker, "first"))

@@ -1,6 +1,5 @@
 using Confluent.Kafka;
 using Gds.Contracts.Alerts;
-using Gds.Contracts.Metrics;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Topics;
 using Gds.Kafka.Admin;
@@ -14,7 +13,6 @@ namespace Gds.Topology.Tests;
 /// <summary>Several stream threads share the tasks of one application: every alert once, none lost.</summary>
 public class StreamThreadsTests
 {
-    private const string Topic = "gds.metrics.postgresql.production";
     private static readonly DateTimeOffset T0 = new(2025, 1, 15, 10, 0, 0, TimeSpan.Zero);
 
     [Fact]
@@ -34,7 +32,7 @@ public class StreamThreadsTests
         {
             BootstrapServers = broker.BootstrapServers,
             StateDir = Path.Combine(Path.GetTempPath(), $"gds-threads-{Guid.NewGuid():N}"),
-            MetricTopics = [Topic],
+            MetricTopics = [MetricTopic],
             StreamThreads = 2,
             SessionTimeout = TimeSpan.FromSeconds(6),
         }, new EmbeddedTopicCreator(broker));
@@ -45,15 +43,7 @@ public class StreamThreadsTests
         var instances = Enumerable.Range(0, 40).Select(i => $"db-{i:00}").ToList();
         foreach (var (value, at) in new[] { (0.95, T0), (0.97, T0.AddSeconds(30)), (0.10, T0.AddSeconds(60)) })
             foreach (var instance in instances)
-                producer.Produce(Topic, new Message<string, byte[]?>
-                {
-                    Key = instance,
-                    Value = GdsJson.Serialize(new Metric
-                    {
-                        Timestamp = at, DatabaseType = "postgresql", InstanceId = instance, MetricName = "pg_connections_used_ratio", Value = value,
-                        Tags = new Dictionary<string, string> { ["environment"] = "production" },
-                    }),
-                });
+                producer.Produce(MetricTopic, ConnectionsSample(instance, value, at));
         producer.Flush(TimeSpan.FromSeconds(10));
         await Eventually(() => host.Counters.Resolved >= instances.Count, "every instance to resolve");
 

@@ -1,4 +1,6 @@
+using Confluent.Kafka;
 using Gds.Contracts.Alerts;
+using Gds.Contracts.Metrics;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Topics;
 using Gds.Kafka.Clients;
@@ -8,6 +10,19 @@ namespace Gds.Topology.Tests.Support;
 /// <summary>Helpers for tests that run the topology on the embedded broker.</summary>
 internal static class EmbeddedAlerts
 {
+    public const string MetricTopic = "gds.metrics.postgresql.production";
+
+    /// <summary>A pg_connections_used_ratio sample of a production PostgreSQL instance, keyed by its instance.</summary>
+    public static Message<string, byte[]?> ConnectionsSample(string instance, double value, DateTimeOffset at) => new()
+    {
+        Key = instance,
+        Value = GdsJson.Serialize(new Metric
+        {
+            Timestamp = at, DatabaseType = "postgresql", InstanceId = instance, MetricName = "pg_connections_used_ratio", Value = value,
+            Tags = new Dictionary<string, string> { ["environment"] = "production" },
+        }),
+    };
+
     /// <summary>Every event on gds.alerts, read until the topic has been quiet for a moment.</summary>
     public static List<AlertEvent> ReadAll(KafkaClientFactory clients)
     {
