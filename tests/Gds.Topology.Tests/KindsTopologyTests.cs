@@ -33,6 +33,28 @@ public class KindsTopologyTests
     }
 
     [Fact]
+    public void Time_does_not_act_on_a_task_while_its_stores_are_being_restored()
+    {
+        using var f = new TopologyFixture();
+        f.PublishRule(new Rule
+        {
+            Id = "db-09-silent", Kind = RuleKinds.Absence, Severity = Severities.Critical,
+            Selector = new RuleSelector { Metric = "pg_connections_used_ratio", Instance = "prod-db-09" }, Timeout = "2m",
+        });
+        // Streamiz punctuates tasks whose changelogs it is still replaying: the state it would judge is incomplete.
+        f.Options.Restoration.Started(AlertingTopology.StateStore, 0);
+        f.Driver.AdvanceWallClock(TimeSpan.FromMinutes(3));
+        Assert.Empty(f.ReadAlerts());
+
+        // Restored: the clock starts for the expected series now, and its timeout runs out two minutes later.
+        f.Options.Restoration.Ended(AlertingTopology.StateStore, 0);
+        f.Driver.AdvanceWallClock(TimeSpan.FromSeconds(5));
+        Assert.Empty(f.ReadAlerts());
+        f.Driver.AdvanceWallClock(TimeSpan.FromMinutes(3));
+        Assert.Equal(AlertStatus.Firing, Assert.Single(f.ReadAlerts()).Status);
+    }
+
+    [Fact]
     public void A_counter_rate_threshold_handles_a_counter_reset()
     {
         using var f = new TopologyFixture();

@@ -16,6 +16,8 @@ public sealed class TopologyOptions
     /// </summary>
     public int Partitions { get; set; }
     public TopologyCounters Counters { get; } = new();
+    /// <summary>Fed by the host from Streamiz's restore events; a task does not tick while its stores restore.</summary>
+    public Evaluation.RestorationTracker Restoration { get; } = new();
 }
 
 /// <summary>What the topology has done so far, for progress displays.</summary>

@@ -40,6 +40,8 @@ public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed
     private Func<string, bool>? _ownsInstance;
     private readonly MetricLineParser _parser = new();
     private const int TickBudgetFactor = 10;
+    private static readonly string[] ChangelogStores = [AlertingTopology.StateStore, AlertingTopology.HygieneStore, AlertingTopology.SilenceUsageStore];
+    private int _partition;
     private long _nextTickAt;
 
     public AlertEvaluator() { }
@@ -62,6 +64,8 @@ public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed
         var partitions = _options!.Partitions;
         var mine = context.Id.Partition;
         _ownsInstance = partitions <= 1 ? null : instance => KeyPartitioner.PartitionFor(instance, partitions) == mine;
+        _partition = mine;
+        foreach (var store in ChangelogStores) _options.Restoration.Forget(store, mine);
         context.Schedule(_options!.PunctuationInterval, PunctuationType.PROCESSING_TIME, Punctuate);
     }
 
@@ -138,6 +142,9 @@ public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed
 
     private void Punctuate(long wallClockMs)
     {
+        // Streamiz punctuates tasks whose stores it is still restoring: wait until they hold all their state.
+        foreach (var store in ChangelogStores)
+            if (_options!.Restoration.IsRestoring(store, _partition)) return;
         // A tick walks the task's whole store. When that is large (a grace period holds a sample of every series)
         // the walk could take longer than the interval and starve the records: tick at most a tenth of the time.
         if (wallClockMs < _nextTickAt) return;

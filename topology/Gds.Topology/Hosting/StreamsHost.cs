@@ -101,6 +101,9 @@ public sealed class StreamsHost : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var stream = new KafkaStream(AlertingTopology.Build(MetricTopics, Models, _options.Topology, _logs), config);
+            var restoration = _options.Topology.Restoration;
+            stream.OnRestoreStartEvent += (tp, store, _, _) => restoration.Started(store, tp.Partition.Value);
+            stream.OnRestoreEndEvent += (tp, store, _) => restoration.Ended(store, tp.Partition.Value);
             stream.StateChanged += (_, now) =>
             {
                 if (!ReferenceEquals(stream, _stream)) return; // a failed attempt's last words
