@@ -1,0 +1,32 @@
+using System.Text;
+using Gds.Warehouse.Consuming;
+
+namespace Gds.Warehouse.Tests.Consuming;
+
+public sealed class RepeatedValuesTests
+{
+    [Fact]
+    public void A_value_comes_back_for_the_same_bytes_only_and_as_its_own_type()
+    {
+        var values = new RepeatedValues();
+        values.Add("db-01"u8, "db-01");
+        Assert.True(values.TryGet<string>("db-01"u8, out var same));
+        Assert.Equal("db-01", same);
+        Assert.False(values.TryGet<string>("db-02"u8, out _));
+        Assert.False(values.TryGet<Dictionary<string, string>>("db-01"u8, out _));
+    }
+
+    [Fact]
+    public void When_full_it_starts_over_and_still_answers_for_what_it_holds()
+    {
+        var values = new RepeatedValues(capacity: 3);
+        foreach (var name in new[] { "a", "b", "c" }) values.Add(Encoding.UTF8.GetBytes(name), name);
+        Assert.True(values.TryGet<string>("c"u8, out _));
+
+        values.Add("d"u8, "d"); // the fourth: the cache empties first, so memory stays bounded
+        Assert.False(values.TryGet<string>("a"u8, out _));
+        Assert.False(values.TryGet<string>("c"u8, out _));
+        Assert.True(values.TryGet<string>("d"u8, out var d));
+        Assert.Equal("d", d);
+    }
+}
