@@ -71,8 +71,12 @@ public sealed class BenchStreamsCommand : AsyncCommand<BenchStreamsSettings>
         Console.WriteLine($"bench streams: {s.Metrics:N0} metrics, {s.Rules:N0} rules, {s.Instances:N0} instances, {s.Partitions} partitions, {s.Threads} thread(s), max poll {s.MaxPoll}, {Environment.ProcessorCount} cores");
 
         var payloads = BuildPayloads(s);
-        var raw = ProduceAll(clients, "bench.raw", payloads);
-        Console.WriteLine($"raw producer:        {raw:N0} records/s");
+        // A round takes well under a second, so one round is at the mercy of whatever else the machine does: take
+        // the best of three. (Later rounds also pay for the broker dropping the oldest records past its size cap,
+        // so the best is the raw rate at its most flattering, the stricter yardstick for the ratio.)
+        var rounds = Enumerable.Range(0, 3).Select(_ => ProduceAll(clients, "bench.raw", payloads)).ToList();
+        var raw = rounds.Max();
+        Console.WriteLine($"raw producer:        {raw:N0} records/s (best of {string.Join(", ", rounds.Select(r => r.ToString("N0")))})");
 
         var rules = BuildRules(s.Rules).ToList();
         EngineOnly(rules, payloads); // the first pass pays for JIT compilation
