@@ -9,15 +9,18 @@ public class KindsTopologyTests
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
 
+    /// <summary>prod-db-09 has sent no connections sample for two minutes.</summary>
+    private static readonly Rule Db09Silent = new()
+    {
+        Id = "db-09-silent", Kind = RuleKinds.Absence, Severity = Severities.Critical,
+        Selector = new RuleSelector { Metric = "pg_connections_used_ratio", Instance = "prod-db-09" }, Timeout = "2m",
+    };
+
     [Fact]
     public void Absence_fires_from_the_wall_clock_punctuation_when_nothing_arrives_and_resolves_when_data_returns()
     {
         using var f = new TopologyFixture();
-        f.PublishRule(new Rule
-        {
-            Id = "db-09-silent", Kind = RuleKinds.Absence, Severity = Severities.Critical,
-            Selector = new RuleSelector { Metric = "pg_connections_used_ratio", Instance = "prod-db-09" }, Timeout = "2m",
-        });
+        f.PublishRule(Db09Silent);
         f.Driver.AdvanceWallClock(TimeSpan.FromSeconds(5));
         Assert.Empty(f.ReadAlerts());
         f.Driver.AdvanceWallClock(TimeSpan.FromMinutes(3));
@@ -36,11 +39,7 @@ public class KindsTopologyTests
     public void Time_does_not_act_on_a_task_while_its_stores_are_being_restored()
     {
         using var f = new TopologyFixture();
-        f.PublishRule(new Rule
-        {
-            Id = "db-09-silent", Kind = RuleKinds.Absence, Severity = Severities.Critical,
-            Selector = new RuleSelector { Metric = "pg_connections_used_ratio", Instance = "prod-db-09" }, Timeout = "2m",
-        });
+        f.PublishRule(Db09Silent);
         // Streamiz punctuates tasks whose changelogs it is still replaying: the state it would judge is incomplete.
         f.Options.Restoration.Started(AlertingTopology.StateStore, 0);
         f.Driver.AdvanceWallClock(TimeSpan.FromMinutes(3));
