@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text.Json;
 using Gds.Contracts.Metrics;
+using Gds.Contracts.Serialization;
 
 namespace Gds.Alerting.Backtest;
 
@@ -13,7 +14,7 @@ namespace Gds.Alerting.Backtest;
 /// </summary>
 public sealed class MetricLineParser
 {
-    private readonly Recent _databaseType = new(), _instance = new(), _metric = new();
+    private readonly RepeatedValues _repeated = new();
     private Dictionary<string, string>? _lastTags;
     private readonly List<KeyValuePair<string, string>> _tags = new(8);
 
@@ -28,9 +29,9 @@ public sealed class MetricLineParser
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("timestamp"u8)) { reader.Read(); timestamp = ReadTimestamp(ref reader); }
-            else if (reader.ValueTextEquals("database_type"u8)) { reader.Read(); databaseType = _databaseType.Get(ref reader); }
-            else if (reader.ValueTextEquals("instance_id"u8)) { reader.Read(); instance = _instance.Get(ref reader); }
-            else if (reader.ValueTextEquals("metric_name"u8)) { reader.Read(); metric = _metric.Get(ref reader); }
+            else if (reader.ValueTextEquals("database_type"u8)) { reader.Read(); databaseType = ReadString(ref reader); }
+            else if (reader.ValueTextEquals("instance_id"u8)) { reader.Read(); instance = ReadString(ref reader); }
+            else if (reader.ValueTextEquals("metric_name"u8)) { reader.Read(); metric = ReadString(ref reader); }
             else if (reader.ValueTextEquals("value"u8)) { reader.Read(); value = ReadNumber(ref reader); }
             else if (reader.ValueTextEquals("tags"u8)) { reader.Read(); tags = ReadTags(ref reader); }
             else { reader.Read(); reader.Skip(); }
@@ -97,30 +98,6 @@ public sealed class MetricLineParser
         return map;
     }
 
-    /// <summary>A tiny cache of recent strings of one field, matched on their UTF-8 bytes without decoding.</summary>
-    private sealed class Recent
-    {
-        private readonly byte[][] _bytes = new byte[64][];
-        private readonly string[] _strings = new string[64];
-
-        public string Get(ref Utf8JsonReader reader)
-        {
-            if (reader.TokenType != JsonTokenType.String) throw new FormatException($"expected a string, found {reader.TokenType}");
-            if (reader.ValueIsEscaped || reader.HasValueSequence) return reader.GetString()!;
-            var span = reader.ValueSpan;
-            var slot = (int)((uint)Hash(span) % 64);
-            if (_bytes[slot] is { } b && span.SequenceEqual(b)) return _strings[slot];
-            var s = reader.GetString()!;
-            _bytes[slot] = span.ToArray();
-            _strings[slot] = s;
-            return s;
-        }
-
-        private static int Hash(ReadOnlySpan<byte> s)
-        {
-            var h = s.Length;
-            for (var i = 0; i < s.Length; i++) h = h * 31 + s[i];
-            return h;
-        }
-    }
+    private string ReadString(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.String ? _repeated.GetString(ref reader) : throw new FormatException($"expected a string, found {reader.TokenType}");
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gds.Contracts.Metrics;
+using Gds.Contracts.Serialization;
 
 namespace Gds.Warehouse.Consuming;
 
@@ -121,11 +122,7 @@ internal sealed class MetricJsonFastPath
     {
         value = null;
         if (!reader.Read() || reader.TokenType != JsonTokenType.String) return false;
-        // An escaped string's raw bytes are not its text; those are rare enough to decode every time.
-        if (reader.ValueIsEscaped || reader.HasValueSequence) return (value = reader.GetString()) is not null;
-        if (_repeated.TryGet(reader.ValueSpan, out value)) return true;
-        value = reader.GetString()!;
-        _repeated.Add(reader.ValueSpan, value);
+        value = _repeated.GetString(ref reader);
         return true;
     }
 

@@ -1,7 +1,8 @@
 using System.Text;
-using Gds.Warehouse.Consuming;
+using System.Text.Json;
+using Gds.Contracts.Serialization;
 
-namespace Gds.Warehouse.Tests.Consuming;
+namespace Gds.Contracts.Tests;
 
 public sealed class RepeatedValuesTests
 {
@@ -28,5 +29,21 @@ public sealed class RepeatedValuesTests
         Assert.False(values.TryGet<string>("c"u8, out _));
         Assert.True(values.TryGet<string>("d"u8, out var d));
         Assert.Equal("d", d);
+    }
+
+    [Fact]
+    public void A_string_token_is_shared_by_its_bytes_and_an_escaped_one_is_decoded()
+    {
+        var values = new RepeatedValues();
+        string Read(string json)
+        {
+            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
+            reader.Read();
+            return values.GetString(ref reader);
+        }
+        var first = Read("\"db-01\"");
+        Assert.Same(first, Read("\"db-01\""));
+        Assert.Equal("db-\u00e9", Read("\"db-\\u00e9\""));
+        Assert.False(values.TryGet<string>("db-\\u00e9"u8, out _)); // not remembered under its escaped bytes
     }
 }
