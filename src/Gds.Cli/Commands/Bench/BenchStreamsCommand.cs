@@ -46,7 +46,7 @@ public sealed class BenchStreamsSettings : CommandSettings
     public string Grace { get; init; } = "0s";
 
     public override Spectre.Console.ValidationResult Validate() =>
-        DurationText.TryParse(Grace, out _) ? base.Validate() : Spectre.Console.ValidationResult.Error($"--grace: '{Grace}' is not a duration (use e.g. 5s)");
+        DurationOptions.Problem("--grace", Grace, "5s") is { } problem ? Spectre.Console.ValidationResult.Error(problem) : base.Validate();
 
     [CommandOption("--latency-samples <N>")] [Description("Breaching metrics sent one by one to time produce → alert (default 500).")] [DefaultValue(500)]
     public int LatencySamples { get; init; } = 500;

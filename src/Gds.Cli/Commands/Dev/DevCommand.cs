@@ -50,7 +50,7 @@ public sealed class DevSettings : CommandSettings
 
     public override ValidationResult Validate()
     {
-        if (Duration is not null && !DurationText.TryParse(Duration, out _)) return ValidationResult.Error($"--duration: '{Duration}' is not a duration (use e.g. 60s, 5m)");
+        if (Duration is not null && DurationOptions.Problem("--duration", Duration, "60s, 5m") is { } problem) return ValidationResult.Error(problem);
         if (Partitions < 1) return ValidationResult.Error("--partitions must be at least 1");
         if (Instances < 1) return ValidationResult.Error("--instances must be at least 1");
         if (NotifyUrl is not null && !Uri.TryCreate(NotifyUrl, UriKind.Absolute, out _)) return ValidationResult.Error($"--notify-url: '{NotifyUrl}' is not an absolute URL");

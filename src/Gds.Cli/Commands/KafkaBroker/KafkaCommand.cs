@@ -36,7 +36,7 @@ public sealed class KafkaSettingsForBroker : CommandSettings
     public override ValidationResult Validate() =>
         Partitions < 1 ? ValidationResult.Error("--partitions must be at least 1")
         : Brokers < 1 ? ValidationResult.Error("--brokers must be at least 1")
-        : !Gds.Contracts.Rules.DurationText.TryParse(InitialRebalanceDelay, out var d) || d < TimeSpan.Zero ? ValidationResult.Error($"--initial-rebalance-delay: '{InitialRebalanceDelay}' is not a duration (use e.g. 3s or 0s)")
+        : DurationOptions.Problem("--initial-rebalance-delay", InitialRebalanceDelay, "3s or 0s") is { } problem ? ValidationResult.Error(problem)
         : ValidationResult.Success();
 
     public IReadOnlyList<string>? EnvironmentList =>

@@ -25,7 +25,7 @@ public sealed class StreamsSettings : KafkaSettings
     public string Grace { get; init; } = "0s";
 
     public override Spectre.Console.ValidationResult Validate() =>
-        Gds.Contracts.Rules.DurationText.TryParse(Grace, out _) ? base.Validate() : Spectre.Console.ValidationResult.Error($"--grace: '{Grace}' is not a duration (use e.g. 5s)");
+        DurationOptions.Problem("--grace", Grace, "5s") is { } problem ? Spectre.Console.ValidationResult.Error(problem) : base.Validate();
 
     [CommandOption("--threads <N>")]
     [Description("Stream threads (default 1); one per core scales a process. Every thread must be in the group's first generation: Kafka's group.initial.rebalance.delay.ms (3 s) sees to that, and so does gds kafka.")]
