@@ -37,7 +37,10 @@ public class SchemaSyncTests
 
     private static void AssertSameFields(RecordSchema schema, Type type, string path)
     {
-        var props = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        // Public properties, and the non-public ones the serializer is told to include (a field kept off the wire
+        // when empty, such as Metric's labels).
+        var props = type.GetProperties(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)
+            .Where(p => p.GetMethod?.IsPublic == true || p.GetCustomAttribute<JsonIncludeAttribute>() is not null)
             .Select(p => (Prop: p, Name: p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name))
             .Where(x => x.Name is not null && x.Prop.GetCustomAttribute<JsonIgnoreAttribute>() is null)
             .ToDictionary(x => x.Name!, x => x.Prop);

@@ -62,7 +62,7 @@ public sealed class TopologyFixture : IDisposable
     public void Acknowledge(string dedupKey, string instance, string by, DateTimeOffset at) =>
         _acks.PipeInput(dedupKey, GdsJson.Serialize(new Gds.Contracts.Alerts.Ack { AlertId = dedupKey, InstanceId = instance, By = by, At = at }));
 
-    public void Sample(string instance, double value, DateTimeOffset at, string metric = "pg_connections_used_ratio")
+    public void Sample(string instance, double value, DateTimeOffset at, string metric = "pg_connections_used_ratio", IReadOnlyDictionary<string, string>? labels = null)
     {
         var m = new Metric
         {
@@ -72,6 +72,7 @@ public sealed class TopologyFixture : IDisposable
             MetricName = metric,
             Value = value,
             Tags = new Dictionary<string, string> { ["environment"] = "production", ["region"] = "us-east-1" },
+            Labels = labels ?? SeriesLabels.None,
         };
         _metrics.PipeInput(instance, GdsJson.Serialize(m), at.UtcDateTime, new Confluent.Kafka.Headers());
     }

@@ -21,7 +21,7 @@ public sealed record BacktestOptions
 }
 
 public sealed record BacktestSummary(
-    long Samples, long LateSamples, long Fired, long Resolved, long Repeated, int Series, int StillFiring,
+    long Samples, long MatchedSamples, long LateSamples, long Fired, long Resolved, long Repeated, int SeriesWithState, int StillFiring,
     long Ticks, DateTimeOffset? FirstSampleAt, DateTimeOffset? LastSampleAt, TimeSpan Elapsed)
 {
     public double SamplesPerSecond => Elapsed.TotalSeconds > 0 ? Samples / Elapsed.TotalSeconds : 0;
@@ -79,7 +79,7 @@ public sealed class BacktestRunner(RuleBook rules, BacktestOptions? options = nu
 
         var firing = store.All().Count(kv => kv.Value.Lifecycle.Phase == AlertPhase.Firing);
         var c = engine.Counters;
-        return new BacktestSummary(c.Samples, c.LateSamples, c.Fired, c.Resolved, c.Repeated, store.Count, firing,
+        return new BacktestSummary(c.Samples, c.Matched, c.LateSamples, c.Fired, c.Resolved, c.Repeated, store.Count, firing,
             ticks, first, newest, watch.Elapsed);
     }
 }

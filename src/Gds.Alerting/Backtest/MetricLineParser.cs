@@ -16,6 +16,7 @@ public sealed class MetricLineParser
 {
     private readonly RepeatedValues _repeated = new();
     private Dictionary<string, string>? _lastTags;
+    private Dictionary<string, string>? _lastLabels;
     private readonly List<KeyValuePair<string, string>> _tags = new(8);
 
     public Metric Parse(ReadOnlySpan<byte> line)
@@ -25,7 +26,7 @@ public sealed class MetricLineParser
         DateTimeOffset? timestamp = null;
         string? databaseType = null, instance = null, metric = null;
         double? value = null;
-        IReadOnlyDictionary<string, string>? tags = null;
+        IReadOnlyDictionary<string, string>? tags = null, labels = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("timestamp"u8)) { reader.Read(); timestamp = ReadTimestamp(ref reader); }
@@ -33,7 +34,8 @@ public sealed class MetricLineParser
             else if (reader.ValueTextEquals("instance_id"u8)) { reader.Read(); instance = ReadString(ref reader); }
             else if (reader.ValueTextEquals("metric_name"u8)) { reader.Read(); metric = ReadString(ref reader); }
             else if (reader.ValueTextEquals("value"u8)) { reader.Read(); value = ReadNumber(ref reader); }
-            else if (reader.ValueTextEquals("tags"u8)) { reader.Read(); tags = ReadTags(ref reader); }
+            else if (reader.ValueTextEquals("tags"u8)) { reader.Read(); tags = ReadMap(ref reader, "tags", ref _lastTags); }
+            else if (reader.ValueTextEquals("labels"u8)) { reader.Read(); labels = ReadMap(ref reader, "labels", ref _lastLabels); }
             else { reader.Read(); reader.Skip(); }
         }
         if (reader.TokenType != JsonTokenType.EndObject) throw new FormatException("unexpected content after the fields");
@@ -45,6 +47,7 @@ public sealed class MetricLineParser
             MetricName = metric ?? throw Missing("metric_name"),
             Value = value ?? throw Missing("value"),
             Tags = tags ?? EmptyTags,
+            Labels = labels ?? EmptyTags,
         };
     }
 
@@ -71,20 +74,20 @@ public sealed class MetricLineParser
         throw new FormatException("value: not a number");
     }
 
-    private IReadOnlyDictionary<string, string>? ReadTags(ref Utf8JsonReader reader)
+    private IReadOnlyDictionary<string, string>? ReadMap(ref Utf8JsonReader reader, string field, ref Dictionary<string, string>? lastMap)
     {
         if (reader.TokenType == JsonTokenType.Null) return null;
-        if (reader.TokenType != JsonTokenType.StartObject) throw new FormatException("tags: must be an object of strings");
+        if (reader.TokenType != JsonTokenType.StartObject) throw new FormatException($"{field}: must be an object of strings");
         _tags.Clear();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var key = reader.GetString()!;
             reader.Read();
-            if (reader.TokenType != JsonTokenType.String) throw new FormatException($"tags.{key}: must be a string");
+            if (reader.TokenType != JsonTokenType.String) throw new FormatException($"{field}.{key}: must be a string");
             _tags.Add(new(key, reader.GetString()!));
         }
         // Consecutive samples of a fleet mostly carry the same tags: share one map rather than allocate per line.
-        var last = _lastTags;
+        var last = lastMap;
         if (last is not null && last.Count == _tags.Count)
         {
             var same = true;
@@ -94,7 +97,7 @@ public sealed class MetricLineParser
         }
         var map = new Dictionary<string, string>(_tags.Count, StringComparer.Ordinal);
         foreach (var (k, v) in _tags) map[k] = v;
-        _lastTags = map;
+        lastMap = map;
         return map;
     }
 

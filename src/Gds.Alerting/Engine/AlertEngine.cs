@@ -28,10 +28,15 @@ public sealed class AlertEngine(RuleBook rules, AlertEngineOptions? options = nu
         matched.Clear();
         Rules.Match(sample, matched);
         Interlocked.Increment(ref Counters.Samples);
+        if (matched.Count > 0) Interlocked.Increment(ref Counters.Matched);
+        // Formatted once per sample, not per matched rule; most samples have no labels and pay nothing.
+        string? sampleLabelsText = null;
         foreach (var rule in matched)
         {
             var metric = rule.Kind.SeriesMetric(rule, sample);
-            var key = rule.DedupKey(sample.InstanceId, metric);
+            var labels = rule.Kind.SeriesLabels(rule, sample);
+            var labelsText = labels.Count == 0 ? "" : ReferenceEquals(labels, sample.Labels) ? sampleLabelsText ??= SeriesLabels.Format(labels) : SeriesLabels.Format(labels);
+            var key = rule.DedupKey(sample.InstanceId, metric, labelsText);
             var state = store.Get(key);
             var existed = state is not null;
             if (state is null)
@@ -39,7 +44,14 @@ public sealed class AlertEngine(RuleBook rules, AlertEngineOptions? options = nu
                 // Without a grace period, a quiet sample of a series with no state leaves it without state: skip
                 // the fold. (With one, the sample must still be held so that a late breach is placed before it.)
                 if (Options.Grace <= TimeSpan.Zero && rule.Kind.IsQuietForNewSeries(rule, sample)) continue;
-                state = new SeriesState { RuleId = rule.Id, InstanceId = sample.InstanceId, MetricName = metric, RuleVersion = rule.Version };
+                state = new SeriesState
+                {
+                    RuleId = rule.Id,
+                    InstanceId = sample.InstanceId,
+                    MetricName = metric,
+                    RuleVersion = rule.Version,
+                    Labels = labels.Count == 0 ? null : new Dictionary<string, string>(labels, StringComparer.Ordinal),
+                };
             }
             else if (state.RuleVersion != rule.Version)
             {
@@ -225,6 +237,8 @@ public sealed class AlertEngine(RuleBook rules, AlertEngineOptions? options = nu
 public sealed class EngineCounters
 {
     public long Samples;
+    /// <summary>Samples at least one rule selected (whether or not they changed anything).</summary>
+    public long Matched;
     public long LateSamples;
     public long Fired;
     public long Resolved;

@@ -44,6 +44,7 @@ internal static class ReorderBuffer
         MetricName = b.Metric,
         Value = b.Value,
         Tags = state.Tags ?? (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(),
+        Labels = state.Labels ?? SeriesLabels.None,
     };
 
     private static int Compare(BufferedSample a, BufferedSample b)

@@ -2,6 +2,7 @@ using Gds.Alerting.Lifecycle;
 using Gds.Alerting.Rules;
 using Gds.Alerting.State;
 using Gds.Contracts.Alerts;
+using Gds.Contracts.Metrics;
 
 namespace Gds.Alerting.Events;
 
@@ -15,14 +16,17 @@ public static class AlertEventFactory
         var eventId = EventIds.For(dedupKey, status, t.ActiveAt, t.Kind == TransitionKind.Resolved ? 0 : t.Sequence);
         var severity = t.Severity ?? state.Lifecycle.Severity ?? r.Severity;
         var labels = Labels(rule, state, severity);
+        var series = SeriesLabels.Describe(state.InstanceId, state.Labels);
         var values = new Dictionary<string, string>(labels, StringComparer.Ordinal)
         {
             ["value"] = Templates.Number(state.Lifecycle.LastValue),
             ["expected"] = state.Lifecycle.LastExpected ?? "",
+            ["series"] = series,
+            ["series_labels"] = SeriesLabels.Format(state.Labels),
         };
         var episode = t.EpisodeId ?? eventId;
         var summary = Templates.Render(r.Annotations.GetValueOrDefault("summary"), values)
-                      ?? $"{r.Id}: {state.MetricName} is {values["value"]} (expected {values["expected"]}) on {state.InstanceId}";
+                      ?? $"{r.Id}: {state.MetricName} is {values["value"]} (expected {values["expected"]}) on {series}";
         var description = Templates.Render(r.Annotations.GetValueOrDefault("description"), values);
         if (state.Lifecycle.LastDetail is { } detail) description = description is null ? detail : description + "\n" + detail;
 
@@ -35,6 +39,7 @@ public static class AlertEventFactory
             DedupKey = dedupKey,
             InstanceId = state.InstanceId,
             MetricName = state.MetricName,
+            SeriesLabels = state.Labels is { Count: > 0 } l ? l : null,
             DatabaseType = state.DatabaseType,
             Environment = state.Environment,
             Severity = severity,
@@ -55,10 +60,15 @@ public static class AlertEventFactory
         };
     }
 
-    /// <summary>Sample tags, then the series' identity, then the rule's labels (which win).</summary>
+    /// <summary>
+    /// The instance's tags, then the series labels (more specific than a tag of the same name), then the series'
+    /// identity, then the rule's labels (which win): what silences, inhibition and grouping match on.
+    /// </summary>
     public static Dictionary<string, string> Labels(CompiledRule rule, SeriesState state, string severity)
     {
         var labels = state.Tags is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(state.Tags, StringComparer.Ordinal);
+        if (state.Labels is { } own)
+            foreach (var (k, v) in own) labels[k] = v;
         labels["rule_id"] = rule.Id;
         labels["instance_id"] = state.InstanceId;
         labels["metric_name"] = state.MetricName;

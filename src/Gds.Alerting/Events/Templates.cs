@@ -5,7 +5,9 @@ namespace Gds.Alerting.Events;
 
 /// <summary>
 /// Fills {{name}} placeholders in annotations: instance_id, metric_name, rule_id, database_type, environment,
-/// value, expected, severity, and any label or tag by its name. Unknown names are left as written so a typo shows.
+/// value, expected, severity, series (the series in words: <c>orders@pg-1</c>, or the instance alone), series_labels
+/// (<c>{database="orders"}</c>), and any label or tag by its name ({{database}}). Unknown names are left as written
+/// so a typo shows.
 /// </summary>
 public static class Templates
 {

@@ -23,6 +23,13 @@ public interface IRuleKind
     /// <summary>The metric_name part of the dedup key for a sample (burn-rate pairs two metrics into one series).</summary>
     string SeriesMetric(CompiledRule rule, Metric sample);
 
+    /// <summary>
+    /// The labels that, with instance and <see cref="SeriesMetric"/>, identify the series a sample belongs to: the
+    /// sample's own series labels (one series per database, lock mode, ...) unless the kind watches something
+    /// wider (an absence rule on a whole instance or collector).
+    /// </summary>
+    IReadOnlyDictionary<string, string> SeriesLabels(CompiledRule rule, Metric sample) => sample.Labels;
+
     /// <summary>Folds a sample into the series' kind state and says whether the condition holds now.</summary>
     Condition Observe(CompiledRule rule, SeriesState state, Metric sample);
 

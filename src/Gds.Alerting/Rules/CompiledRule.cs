@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Gds.Alerting.Kinds;
+using Gds.Contracts.Metrics;
 using Gds.Contracts.Rules;
 using Gds.Contracts.Serialization;
 
@@ -54,16 +55,25 @@ public sealed class CompiledRule
     public static CompiledRule Orphan(string ruleId) =>
         new(new Rule { Id = ruleId, Kind = RuleKinds.Threshold, Selector = new RuleSelector(), Op = ">", Value = 0 }, new Kinds.Threshold.ThresholdKind());
 
-    public string DedupKey(string instanceId, string metric) => DedupKeys.For(Id, instanceId, metric);
+    public string DedupKey(string instanceId, string metric, string labelsText = "") => DedupKeys.For(Id, instanceId, metric, labelsText);
 }
 
+/// <summary>
+/// The dedup key of a series of a rule: <c>rule_id:instance_id:metric_name</c>, followed by the series labels in
+/// their text form (<see cref="SeriesLabels.Format"/>) when it has any, e.g.
+/// <c>pg-wraparound:pg-1:pg_database_wraparound_ratio{database="orders"}</c>. A series without labels keeps the key
+/// (and so the event ids, state and acks) it had before labels existed.
+/// </summary>
 public static class DedupKeys
 {
-    public static string For(string ruleId, string instanceId, string metric)
+    public static string For(string ruleId, string instanceId, string metric, string labelsText = "")
     {
-        var sb = new StringBuilder(ruleId.Length + instanceId.Length + metric.Length + 2);
-        return sb.Append(ruleId).Append(':').Append(instanceId).Append(':').Append(metric).ToString();
+        var sb = new StringBuilder(ruleId.Length + instanceId.Length + metric.Length + labelsText.Length + 2);
+        return sb.Append(ruleId).Append(':').Append(instanceId).Append(':').Append(metric).Append(labelsText).ToString();
     }
+
+    public static string For(string ruleId, string instanceId, string metric, IReadOnlyDictionary<string, string>? labels) =>
+        For(ruleId, instanceId, metric, SeriesLabels.Format(labels));
 
     /// <summary>The key prefix of every series of a rule, for range scans.</summary>
     public static string RulePrefix(string ruleId) => ruleId + ":";

@@ -3,7 +3,10 @@ using Gds.Contracts.Rules;
 
 namespace Gds.Alerting.Rules;
 
-/// <summary>Decides whether a sample is in a rule's scope: database type, environment, instance glob, tags.</summary>
+/// <summary>
+/// Decides whether a sample is in a rule's scope: database type, environment, instance glob, and tags, each of which
+/// matches a series label of that name (database, mode, ...) or else an instance tag (region, team, ...).
+/// </summary>
 public sealed class SelectorMatcher
 {
     private readonly string? _databaseType;
@@ -19,15 +22,18 @@ public sealed class SelectorMatcher
         _tags = selector.Tags?.ToArray() ?? [];
     }
 
-    public bool Matches(Metric m) => Matches(m.DatabaseType, m.Environment, m.InstanceId, m.Tags);
+    public bool Matches(Metric m) => Matches(m.DatabaseType, m.Environment, m.InstanceId, m.Tags, m.Labels);
 
-    public bool Matches(string databaseType, string environment, string instanceId, IReadOnlyDictionary<string, string> tags)
+    public bool Matches(string databaseType, string environment, string instanceId, IReadOnlyDictionary<string, string> tags) =>
+        Matches(databaseType, environment, instanceId, tags, SeriesLabels.None);
+
+    public bool Matches(string databaseType, string environment, string instanceId, IReadOnlyDictionary<string, string> tags, IReadOnlyDictionary<string, string> labels)
     {
         if (_databaseType is not null && !string.Equals(_databaseType, databaseType, StringComparison.Ordinal)) return false;
         if (_environment is not null && !string.Equals(_environment, environment, StringComparison.Ordinal)) return false;
         if (_instance is not null && !_instance.IsMatch(instanceId)) return false;
         foreach (var (k, v) in _tags)
-            if (!tags.TryGetValue(k, out var actual) || !string.Equals(actual, v, StringComparison.Ordinal))
+            if (!(labels.TryGetValue(k, out var actual) || tags.TryGetValue(k, out actual)) || !string.Equals(actual, v, StringComparison.Ordinal))
                 return false;
         return true;
     }

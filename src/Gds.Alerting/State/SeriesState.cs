@@ -3,7 +3,8 @@ using System.Text.Json.Serialization;
 namespace Gds.Alerting.State;
 
 /// <summary>
-/// Everything remembered about one series of one rule (dedup key rule_id:instance_id:metric_name): where its
+/// Everything remembered about one series of one rule (dedup key rule_id:instance_id:metric_name plus the
+/// series labels, see <see cref="Rules.DedupKeys"/>): where its
 /// alert is in the lifecycle, and what its kind needs (counter history, windows, baselines).
 /// </summary>
 public sealed class SeriesState
@@ -14,6 +15,9 @@ public sealed class SeriesState
     [JsonPropertyName("rule_version")] public string RuleVersion { get; set; } = "";
     [JsonPropertyName("database_type")] public string? DatabaseType { get; set; }
     [JsonPropertyName("environment")] public string? Environment { get; set; }
+    /// <summary>The series' own labels (part of its identity); null when it has none.</summary>
+    [JsonPropertyName("labels")] public Dictionary<string, string>? Labels { get; set; }
+    /// <summary>The instance's tags as of the newest sample: they describe it and may change without a new series.</summary>
     [JsonPropertyName("tags")] public Dictionary<string, string>? Tags { get; set; }
     /// <summary>Event time of the newest sample folded in.</summary>
     [JsonPropertyName("last_sample_at")] public DateTimeOffset LastSampleAt { get; set; }

@@ -26,6 +26,8 @@ public sealed record AlertEvent
     [JsonPropertyName("description")] public string? Description { get; init; }
     [JsonPropertyName("runbook_url")] public string? RunbookUrl { get; init; }
     [JsonPropertyName("dashboard_url")] public string? DashboardUrl { get; init; }
+    /// <summary>The series' own labels (database, mode, ...), also part of <see cref="DedupKey"/>; null when it has none.</summary>
+    [JsonPropertyName("series_labels")] public IReadOnlyDictionary<string, string>? SeriesLabels { get; init; }
     [JsonPropertyName("labels")] public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
     [JsonPropertyName("routing_key")] public string? RoutingKey { get; init; }
     [JsonPropertyName("group_key")] public string? GroupKey { get; init; }

@@ -112,27 +112,21 @@ public sealed class TargetScraper : IAsyncDisposable
         return new ScrapeOutcome(Target.Id, up, duration, metrics.Count, rejected, error, correlationId);
     }
 
-    private Metric ToMetric(string name, double value, IReadOnlyDictionary<string, string>? labels, DateTimeOffset timestamp, MetricMetadata metadata)
+    /// <summary>
+    /// The target's tags describe the instance; a reading's own labels (database, standby, ...) tell it apart from
+    /// the other readings of the same metric, so they go to Labels, where they identify the series.
+    /// </summary>
+    private Metric ToMetric(string name, double value, IReadOnlyDictionary<string, string>? labels, DateTimeOffset timestamp, MetricMetadata metadata) => new()
     {
-        var tags = _tags;
-        if (labels is { Count: > 0 })
-        {
-            var merged = new Dictionary<string, string>(_tags, StringComparer.Ordinal);
-            // A reading's own label (database, standby, ...) is more specific than a target tag of the same name.
-            foreach (var (k, v) in labels) if (k != "environment") merged[k] = v;
-            tags = merged;
-        }
-        return new Metric
-        {
-            Timestamp = timestamp,
-            DatabaseType = Target.Type,
-            InstanceId = Target.Id,
-            MetricName = name,
-            Value = value,
-            Tags = tags,
-            Metadata = metadata,
-        };
-    }
+        Timestamp = timestamp,
+        DatabaseType = Target.Type,
+        InstanceId = Target.Id,
+        MetricName = name,
+        Value = value,
+        Tags = _tags,
+        Labels = labels ?? SeriesLabels.None,
+        Metadata = metadata,
+    };
 
     /// <summary>Logs changes of state at Warning/Information and repeats of a failure only now and then, so a dead target does not flood the log.</summary>
     private void Report(bool up, string? error)

@@ -1,5 +1,6 @@
 using Gds.Alerting.Acknowledgements;
 using Gds.Alerting.Escalation;
+using Gds.Alerting.Rules;
 using Gds.Contracts.Alerts;
 using Gds.Contracts.Rules;
 using static Gds.Alerting.Tests.Hygiene.HygieneHarness;
@@ -161,5 +162,18 @@ public class AckEscalationTests
         Assert.False(AlertReference.TryParse("4f0c2d1e9a", out _, out var error));
         Assert.Contains("rule_id:instance_id:metric_name", error);
         Assert.False(AlertReference.TryParse("cpu-high::cpu", out _, out _));
+    }
+
+    [Theory]
+    [InlineData("orders")]
+    [InlineData("odd:name{with}\"braces\"")]
+    public void Alert_ids_of_labelled_series_carry_their_labels_and_read_back_to_the_same_key(string database)
+    {
+        var key = DedupKeys.For("pg-wraparound", "db1:5432", "pg_database_wraparound_ratio", new Dictionary<string, string> { ["database"] = database });
+        Assert.True(AlertReference.TryParse(key, out var r, out var error), error);
+        Assert.Equal(("pg-wraparound", "db1:5432", "pg_database_wraparound_ratio", database), (r!.RuleId, r.InstanceId, r.MetricName, r.Labels["database"]));
+        Assert.Equal(key, r.DedupKey);
+        Assert.False(AlertReference.TryParse("pg-wraparound:db1:pg_database_wraparound_ratio{database=orders}", out _, out error));
+        Assert.Contains("labels do not read", error);
     }
 }

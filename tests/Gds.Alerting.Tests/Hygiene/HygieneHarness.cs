@@ -58,13 +58,15 @@ internal sealed class HygieneHarness
         Op = "==", Value = 0, Severity = Severities.Critical,
     };
 
-    public List<AlertEvent> Sample(string instance, string metric, double value, DateTimeOffset at, IReadOnlyDictionary<string, string>? tags = null)
+    public List<AlertEvent> Sample(string instance, string metric, double value, DateTimeOffset at, IReadOnlyDictionary<string, string>? tags = null,
+        IReadOnlyDictionary<string, string>? labels = null)
     {
         var engineOut = new List<AlertEvent>();
         Engine.OnSample(new Metric
         {
             Timestamp = at, DatabaseType = "postgresql", InstanceId = instance, MetricName = metric, Value = value,
             Tags = tags ?? new Dictionary<string, string> { ["environment"] = "production" },
+            Labels = labels ?? SeriesLabels.None,
         }, Series, engineOut);
         var output = new List<AlertEvent>();
         foreach (var e in engineOut) Hygiene.OnAlertEvent(e, Store, output);

@@ -131,11 +131,11 @@ public class ScrapeSchedulerTests
     }
 
     [Fact]
-    public async Task The_samples_of_one_scrape_share_timestamp_and_correlation_id_and_carry_the_target_tags()
+    public async Task The_samples_of_one_scrape_share_timestamp_and_correlation_id_carry_the_target_tags_and_their_own_labels()
     {
         var collectors = new FakeCollectors().Add("prod-db-01", _ => Samples(
             new Sample("pg_connections_used", 12),
-            new Sample("pg_database_size_bytes", 1e9, new Dictionary<string, string> { ["database"] = "orders", ["region"] = "override" })));
+            new Sample("pg_database_size_bytes", 1e9, new Dictionary<string, string> { ["database"] = "orders" })));
         var publisher = new RecordingPublisher();
         var target = TestTargets.Make("prod-db-01", environment: "production");
         await using var scheduler = new ScrapeScheduler([target], collectors, publisher, new CollectorOptions { Version = "2.3" }, new CapturedLogs().Factory());
@@ -156,8 +156,11 @@ public class ScrapeSchedulerTests
         });
         Assert.Equal("local", firstScrape.Single(m => m.MetricName == "pg_connections_used").Tags["region"]);
         var size = firstScrape.Single(m => m.MetricName == "pg_database_size_bytes");
-        Assert.Equal("orders", size.Tags["database"]);
-        Assert.Equal("override", size.Tags["region"]);
+        // The reading's label identifies its series; the target's tags stay as they are, apart from it.
+        Assert.Equal("orders", size.Labels["database"]);
+        Assert.False(size.Tags.ContainsKey("database"));
+        Assert.Equal("local", size.Tags["region"]);
+        Assert.Empty(firstScrape.Single(m => m.MetricName == "pg_connections_used").Labels);
         Assert.Equal(2, publisher.Metrics.Select(m => m.Metadata!.CorrelationId).Distinct().Count());
     }
 

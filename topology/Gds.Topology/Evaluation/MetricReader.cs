@@ -38,6 +38,9 @@ public static class MetricReader
         if (string.IsNullOrWhiteSpace(m.DatabaseType)) return "Metric: database_type is empty";
         if (!double.IsFinite(m.Value)) return $"Metric: value {m.Value} is not a finite number";
         if (m.Timestamp == default) return "Metric: timestamp is missing";
+        if (m.Labels.Count > 0)
+            foreach (var name in m.Labels.Keys)
+                if (!SeriesLabels.IsValidName(name)) return $"Metric: label name '{name}' is not valid (letters, digits and '_', not starting with a digit)";
         return null;
     }
 }

@@ -49,6 +49,9 @@ public sealed class AbsenceKind : IRuleKind
         _ => sample.MetricName,
     };
 
+    public IReadOnlyDictionary<string, string> SeriesLabels(CompiledRule rule, Metric sample) =>
+        PlanFor(rule).Scope == AbsenceScope.Series ? sample.Labels : Contracts.Metrics.SeriesLabels.None;
+
     public Condition Observe(CompiledRule rule, SeriesState state, Metric sample)
     {
         var plan = PlanFor(rule);

@@ -142,8 +142,9 @@ public sealed class RulesBacktestCommand : Command<RulesBacktestSettings>
         Console.Error.WriteLine(string.Create(inv,
             $"backtest: {s.Samples:N0} samples ({(csv ? "CSV" : "JSON lines")}, {span}) against {rules} rule(s) in {s.Elapsed.TotalSeconds:0.00}s ({s.SamplesPerSecond:N0} samples/s)"));
         Console.Error.WriteLine(string.Create(inv,
-            $"backtest: {s.Fired} fired, {s.Resolved} resolved, {s.Repeated} repeated; {s.StillFiring} still firing at the end; {s.Series} series; {s.LateSamples} late samples dropped; {s.Ticks} ticks"));
-        if (s.Series == 0 && s.Samples > 0)
+            $"backtest: {s.MatchedSamples:N0} samples matched a rule; {s.Fired} fired, {s.Resolved} resolved, {s.Repeated} repeated; {s.StillFiring} still firing at the end; {s.SeriesWithState} series hold state at the end; {s.LateSamples} late samples dropped; {s.Ticks} ticks"));
+        // Idle series keep no state, so "no state at the end" says nothing about matching: only the count does.
+        if (s.MatchedSamples == 0 && s.Samples > 0)
             Console.Error.WriteLine("backtest: no rule matched any sample: check the rules' selector (metric, database_type, environment, instance) against the input" +
                                     (csv ? " (or pass --database-type / --environment)" : ""));
         if (settings.Output is not null) Console.Error.WriteLine($"backtest: events written to {settings.Output}");
