@@ -1,0 +1,7 @@
+namespace Gds.Contracts.Metrics.Catalog;
+
+/// <summary>The metrics of Snowflake targets.</summary>
+public static class SnowflakeMetrics
+{
+    private const string Db = DatabaseTypes.Snowflake;
+}
