@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts what the tests need on this machine, each on a spare loopback port with its data in a temp dir:
-#   - PostgreSQL 15 (Debian's postgresql-15, run as the `postgres` user)
+#   - PostgreSQL 15 (Debian's postgresql-15, run as the `postgres` user), with pg_stat_statements loaded, and a
+#     streaming standby of it on a second port (pg_basebackup -R), so replication is tested against the real thing
 #   - an SMTP server (Debian's python3-aiosmtpd) that writes every message it receives to a maildir
 # Usage: source <(scripts/services.sh start)   -> exports GDS_TEST_* variables
 #        scripts/services.sh start --durable   -> PostgreSQL with production durability (fsync, synchronous
@@ -33,9 +34,16 @@ start() {
   mkdir -p "$dir/pg" && chown postgres:postgres "$dir/pg"
   su postgres -s /bin/bash -c "$pgbin/initdb -D '$dir/pg/data' -U postgres --auth=trust -E UTF8 >'$dir/pg/initdb.log' 2>&1"
   su postgres -s /bin/bash -c "$pgbin/pg_ctl -D '$dir/pg/data' -l '$dir/pg/server.log' -w -t 60 \
-      -o \"-p $pgport -k '$dir/pg' -c listen_addresses=127.0.0.1 -c max_connections=300 $durability -c shared_buffers=256MB\" start >&2"
+      -o \"-p $pgport -k '$dir/pg' -c listen_addresses=127.0.0.1 -c max_connections=300 $durability -c shared_buffers=256MB -c shared_preload_libraries=pg_stat_statements -c track_io_timing=on\" start >&2"
   # A role with a password, so collectors and tests can exercise password auth too.
-  su postgres -s /bin/bash -c "psql -h 127.0.0.1 -p $pgport -U postgres -qAt -c \"ALTER USER postgres PASSWORD 'postgres'; CREATE ROLE gds_monitor LOGIN PASSWORD 'gds-monitor-secret' IN ROLE pg_monitor;\"" >&2
+  su postgres -s /bin/bash -c "psql -h 127.0.0.1 -p $pgport -U postgres -qAt -c \"ALTER USER postgres PASSWORD 'postgres'; CREATE ROLE gds_monitor LOGIN PASSWORD 'gds-monitor-secret' IN ROLE pg_monitor; CREATE EXTENSION IF NOT EXISTS pg_stat_statements;\"" >&2
+  # The standby: a base backup with -R (primary_conninfo + standby.signal), started on its own port. Its
+  # application_name is what the primary's pg_stat_replication shows for it.
+  local standbyport; standbyport=$(free_port)
+  su postgres -s /bin/bash -c "$pgbin/pg_basebackup -h 127.0.0.1 -p $pgport -U postgres -D '$dir/pg/standby' -R -X stream -c fast >'$dir/pg/basebackup.log' 2>&1"
+  su postgres -s /bin/bash -c "echo \"primary_conninfo = 'host=127.0.0.1 port=$pgport user=postgres password=postgres application_name=gds-test-standby'\" >> '$dir/pg/standby/postgresql.auto.conf'"
+  su postgres -s /bin/bash -c "$pgbin/pg_ctl -D '$dir/pg/standby' -l '$dir/pg/standby.log' -w -t 60 \
+      -o \"-p $standbyport -k '$dir/pg' -c listen_addresses=127.0.0.1 -c max_connections=300 $durability -c shared_buffers=64MB -c shared_preload_libraries=pg_stat_statements -c hot_standby=on\" start >&2"
   local smtpport; smtpport=$(free_port)
   mkdir -p "$dir/mail"
   setsid /usr/bin/python3 "$HERE/smtp_sink.py" 127.0.0.1 "$smtpport" "$dir/mail" </dev/null >"$dir/smtp.log" 2>&1 &
@@ -45,6 +53,8 @@ start() {
 export GDS_TEST_SERVICES_DIR='$dir'
 export GDS_TEST_PG_CONNECTION='Host=127.0.0.1;Port=$pgport;Username=postgres;Password=postgres;Database=postgres'
 export GDS_TEST_PG_PORT='$pgport'
+export GDS_TEST_PG_STANDBY_CONNECTION='Host=127.0.0.1;Port=$standbyport;Username=postgres;Password=postgres;Database=postgres'
+export GDS_TEST_PG_STANDBY_PORT='$standbyport'
 export GDS_TEST_SMTP_HOST='127.0.0.1'
 export GDS_TEST_SMTP_PORT='$smtpport'
 export GDS_TEST_SMTP_MAILDIR='$dir/mail'
@@ -55,6 +65,7 @@ stop() {
   local dir=$1
   [ -d "$dir" ] || return 0
   [ -f "$dir/smtp.pid" ] && kill "$(cat "$dir/smtp.pid")" 2>/dev/null || true
+  su postgres -s /bin/bash -c "/usr/lib/postgresql/15/bin/pg_ctl -D '$dir/pg/standby' -m immediate stop" >/dev/null 2>&1 || true
   su postgres -s /bin/bash -c "/usr/lib/postgresql/15/bin/pg_ctl -D '$dir/pg/data' -m immediate stop" >/dev/null 2>&1 || true
   rm -rf "$dir"
 }
