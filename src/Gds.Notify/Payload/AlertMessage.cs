@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gds.Contracts.Alerts;
+using Gds.Contracts.Metrics;
 
 namespace Gds.Notify.Payload;
 
@@ -8,9 +9,9 @@ public static class AlertMessage
 {
     public const int SubjectMessageLength = 50;
 
-    /// <summary>The rule's summary, else "{rule_id} on {instance_id}".</summary>
+    /// <summary>The rule's summary, else "{rule_id} on {series}" (orders@pg-1, or the instance alone).</summary>
     public static string Of(AlertEvent e) =>
-        string.IsNullOrWhiteSpace(e.Summary) ? $"{e.RuleId} on {e.InstanceId}" : e.Summary.Trim();
+        string.IsNullOrWhiteSpace(e.Summary) ? $"{e.RuleId} on {SeriesLabels.Describe(e.InstanceId, e.SeriesLabels)}" : e.Summary.Trim();
 
     /// <summary>"Alert: ", "Resolved: " or "Acknowledged: " and the first 50 characters of the message.</summary>
     public static string Subject(AlertEvent e) => SubjectPrefix(e) + FirstCharacters(Of(e), SubjectMessageLength);

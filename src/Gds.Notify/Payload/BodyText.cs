@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Gds.Contracts.Alerts;
+using Gds.Contracts.Metrics;
 
 namespace Gds.Notify.Payload;
 
@@ -26,11 +27,11 @@ public static class BodyText
         b.AppendLine();
         b.Append("What:      rule ").Append(e.RuleId);
         if (!string.IsNullOrWhiteSpace(e.RuleKind)) b.Append(" (").Append(e.RuleKind).Append(')');
-        b.Append(" on ").Append(e.InstanceId);
+        b.Append(" on ").Append(SeriesLabels.Describe(e.InstanceId, e.SeriesLabels));
         var where = string.Join(", ", new[] { e.DatabaseType, e.Environment }.Where(s => !string.IsNullOrWhiteSpace(s)));
         if (where.Length > 0) b.Append(" [").Append(where).Append(']');
         b.AppendLine();
-        b.Append("Metric:    ").AppendLine(e.MetricName);
+        b.Append("Metric:    ").Append(e.MetricName).AppendLine(SeriesLabels.Format(e.SeriesLabels));
         b.Append("Observed:  ").Append(Number(e.Value)).Append(" (expected ").Append(string.IsNullOrWhiteSpace(e.Expected) ? "n/a" : e.Expected).AppendLine(")");
         b.Append("Since:     ").AppendLine(Time(e.StartsAt));
         if (e.EndsAt is { } ended) b.Append("Ended:     ").AppendLine(Time(ended));
@@ -40,6 +41,8 @@ public static class BodyText
         b.Append("Dashboard: ").AppendLine(string.IsNullOrWhiteSpace(e.DashboardUrl) ? "none" : e.DashboardUrl);
         var labels = AlertFields.Labels(e);
         b.Append("Labels:    ").AppendLine(labels.Count == 0 ? "none" : string.Join(", ", labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}")));
+        // The id `gds ack` and `gds silence` take, so the reader can act on the notice as it stands.
+        if (!string.IsNullOrWhiteSpace(e.DedupKey)) b.Append("Alert id:  ").AppendLine(e.DedupKey);
         b.Append("Event:     ").AppendLine(e.EventId);
     }
 

@@ -18,6 +18,7 @@ public class NotificationComposerTests
         "Runbook:   https://runbooks.example.org/pg-cpu\n" +
         "Dashboard: https://grafana.example.org/d/pg?var-instance=prod-db-01\n" +
         "Labels:    env=production, team=dba\n" +
+        "Alert id:  pg-cpu-high:prod-db-01:cpu_usage_percent\n" +
         "Event:     evt-1";
 
     public static string ExpectedJson(string eventId = "evt-1") =>
@@ -25,6 +26,22 @@ public class NotificationComposerTests
         "\"body_text\":" + System.Text.Json.JsonSerializer.Serialize(ExpectedBody.Replace("evt-1", eventId)) + "," +
         "\"message_id\":\"" + eventId + "\",\"severity\":\"CRITICAL\",\"runbook_url\":\"https://runbooks.example.org/pg-cpu\"," +
         "\"labels\":{\"team\":\"dba\",\"env\":\"production\"},\"routing_key\":\"dba\"}";
+
+    [Fact]
+    public void A_labelled_series_is_named_by_its_labels_in_the_body_and_the_default_message()
+    {
+        var e = Alerts.Firing(summary: null) with
+        {
+            MetricName = "pg_database_wraparound_ratio",
+            SeriesLabels = new Dictionary<string, string> { ["database"] = "orders" },
+            DedupKey = "pg-wraparound:prod-db-01:pg_database_wraparound_ratio{database=\"orders\"}",
+        };
+        var request = NotificationComposer.Compose(e);
+        Assert.Equal("Alert: pg-cpu-high on orders@prod-db-01", request.Subject);
+        Assert.Contains("What:      rule pg-cpu-high (threshold) on orders@prod-db-01 [postgresql, production]\n", request.BodyText);
+        Assert.Contains("Metric:    pg_database_wraparound_ratio{database=\"orders\"}\n", request.BodyText);
+        Assert.Contains("Alert id:  pg-wraparound:prod-db-01:pg_database_wraparound_ratio{database=\"orders\"}\n", request.BodyText);
+    }
 
     [Fact]
     public void A_firing_event_becomes_exactly_the_request_gds_notification_expects()

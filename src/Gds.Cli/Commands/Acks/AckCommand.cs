@@ -14,7 +14,7 @@ namespace Gds.Cli.Commands.Acks;
 public sealed class AckSettings : KafkaSettings
 {
     [CommandArgument(0, "<ALERT_ID>")]
-    [Description("The alert's dedup key rule_id:instance_id:metric_name (the dedup_key of its events).")]
+    [Description("The alert's dedup key rule_id:instance_id:metric_name, with the series labels after it when it has any, e.g. 'pg-wraparound:pg-1:pg_database_wraparound_ratio{database=\"orders\"}' (the dedup_key of its events, the Alert id of its notifications).")]
     public string AlertId { get; init; } = "";
 
     [CommandOption("--by <WHO>")]
