@@ -2,6 +2,7 @@
 # Starts what the tests need on this machine, each on a spare loopback port with its data in a temp dir:
 #   - PostgreSQL 15 (Debian's postgresql-15, run as the `postgres` user), with pg_stat_statements loaded, and a
 #     streaming standby of it on a second port (pg_basebackup -R), so replication is tested against the real thing
+#   - a second primary + standby pair, for the incident tests alone
 #   - an SMTP server (Debian's python3-aiosmtpd) that writes every message it receives to a maildir
 # Usage: source <(scripts/services.sh start)   -> exports GDS_TEST_* variables
 #        scripts/services.sh start --durable   -> PostgreSQL with production durability (fsync, synchronous
@@ -22,6 +23,28 @@ install_missing() {
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
+# A primary: initdb, then pg_ctl start on PORT with MAXCONN connections, pg_stat_statements loaded.
+start_primary() {
+  local data=$1 port=$2 maxconn=$3 buffers=$4 durability=$5
+  su postgres -s /bin/bash -c "$PGBIN/initdb -D '$data' -U postgres --auth=trust -E UTF8 >'$data.initdb.log' 2>&1"
+  su postgres -s /bin/bash -c "$PGBIN/pg_ctl -D '$data' -l '$data.log' -w -t 60 \
+      -o \"-p $port -k '$(dirname "$data")' -c listen_addresses=127.0.0.1 -c max_connections=$maxconn $durability -c shared_buffers=$buffers -c shared_preload_libraries=pg_stat_statements -c track_io_timing=on\" start >&2"
+  # A role with a password, so collectors and tests can exercise password auth too.
+  su postgres -s /bin/bash -c "psql -h 127.0.0.1 -p $port -U postgres -qAt -c \"ALTER USER postgres PASSWORD 'postgres'; CREATE ROLE gds_monitor LOGIN PASSWORD 'gds-monitor-secret' IN ROLE pg_monitor; CREATE EXTENSION IF NOT EXISTS pg_stat_statements;\"" >&2
+}
+
+# A streaming standby of the primary on PRIMARY_PORT: a base backup with -R (primary_conninfo + standby.signal),
+# started on its own port. NAME is its application_name, what the primary's pg_stat_replication shows for it.
+start_standby() {
+  local data=$1 primary_port=$2 port=$3 maxconn=$4 name=$5 durability=$6
+  su postgres -s /bin/bash -c "$PGBIN/pg_basebackup -h 127.0.0.1 -p $primary_port -U postgres -D '$data' -R -X stream -c fast >'$data.basebackup.log' 2>&1"
+  su postgres -s /bin/bash -c "echo \"primary_conninfo = 'host=127.0.0.1 port=$primary_port user=postgres password=postgres application_name=$name'\" >> '$data/postgresql.auto.conf'"
+  su postgres -s /bin/bash -c "$PGBIN/pg_ctl -D '$data' -l '$data.log' -w -t 60 \
+      -o \"-p $port -k '$(dirname "$data")' -c listen_addresses=127.0.0.1 -c max_connections=$maxconn $durability -c shared_buffers=32MB -c shared_preload_libraries=pg_stat_statements -c hot_standby=on\" start >&2"
+}
+
+PGBIN=/usr/lib/postgresql/15/bin
+
 start() {
   install_missing postgresql-15 python3-aiosmtpd kcat
   # Tests want speed and lose nothing of value if the server crashes; a benchmark must pay what production pays.
@@ -29,21 +52,19 @@ start() {
   [ "${1:-}" = "--durable" ] && durability="-c max_wal_size=4GB"
   local dir; dir=$(mktemp -d /tmp/gds-services.XXXXXX)
   chmod 755 "$dir"
-  local pgbin=/usr/lib/postgresql/15/bin
-  local pgport; pgport=$(free_port)
   mkdir -p "$dir/pg" && chown postgres:postgres "$dir/pg"
-  su postgres -s /bin/bash -c "$pgbin/initdb -D '$dir/pg/data' -U postgres --auth=trust -E UTF8 >'$dir/pg/initdb.log' 2>&1"
-  su postgres -s /bin/bash -c "$pgbin/pg_ctl -D '$dir/pg/data' -l '$dir/pg/server.log' -w -t 60 \
-      -o \"-p $pgport -k '$dir/pg' -c listen_addresses=127.0.0.1 -c max_connections=300 $durability -c shared_buffers=256MB -c shared_preload_libraries=pg_stat_statements -c track_io_timing=on\" start >&2"
-  # A role with a password, so collectors and tests can exercise password auth too.
-  su postgres -s /bin/bash -c "psql -h 127.0.0.1 -p $pgport -U postgres -qAt -c \"ALTER USER postgres PASSWORD 'postgres'; CREATE ROLE gds_monitor LOGIN PASSWORD 'gds-monitor-secret' IN ROLE pg_monitor; CREATE EXTENSION IF NOT EXISTS pg_stat_statements;\"" >&2
-  # The standby: a base backup with -R (primary_conninfo + standby.signal), started on its own port. Its
-  # application_name is what the primary's pg_stat_replication shows for it.
+  # The server every test shares, and a standby of it.
+  local pgport; pgport=$(free_port)
+  start_primary "$dir/pg/data" "$pgport" 300 256MB "$durability"
   local standbyport; standbyport=$(free_port)
-  su postgres -s /bin/bash -c "$pgbin/pg_basebackup -h 127.0.0.1 -p $pgport -U postgres -D '$dir/pg/standby' -R -X stream -c fast >'$dir/pg/basebackup.log' 2>&1"
-  su postgres -s /bin/bash -c "echo \"primary_conninfo = 'host=127.0.0.1 port=$pgport user=postgres password=postgres application_name=gds-test-standby'\" >> '$dir/pg/standby/postgresql.auto.conf'"
-  su postgres -s /bin/bash -c "$pgbin/pg_ctl -D '$dir/pg/standby' -l '$dir/pg/standby.log' -w -t 60 \
-      -o \"-p $standbyport -k '$dir/pg' -c listen_addresses=127.0.0.1 -c max_connections=300 $durability -c shared_buffers=64MB -c shared_preload_libraries=pg_stat_statements -c hot_standby=on\" start >&2"
+  start_standby "$dir/pg/standby" "$pgport" "$standbyport" 300 gds-test-standby "$durability"
+  # A primary and standby of their own for the incident tests, which cause lock waits, saturate connections and
+  # pause replay: nothing else may run there, and nothing running elsewhere may page in them. 100 connections, so
+  # saturating them is cheap.
+  local incport; incport=$(free_port)
+  start_primary "$dir/pg/incidents" "$incport" 100 32MB "$durability"
+  local incstandbyport; incstandbyport=$(free_port)
+  start_standby "$dir/pg/incidents-standby" "$incport" "$incstandbyport" 100 incidents-standby "$durability"
   local smtpport; smtpport=$(free_port)
   mkdir -p "$dir/mail"
   setsid /usr/bin/python3 "$HERE/smtp_sink.py" 127.0.0.1 "$smtpport" "$dir/mail" </dev/null >"$dir/smtp.log" 2>&1 &
@@ -55,6 +76,8 @@ export GDS_TEST_PG_CONNECTION='Host=127.0.0.1;Port=$pgport;Username=postgres;Pas
 export GDS_TEST_PG_PORT='$pgport'
 export GDS_TEST_PG_STANDBY_CONNECTION='Host=127.0.0.1;Port=$standbyport;Username=postgres;Password=postgres;Database=postgres'
 export GDS_TEST_PG_STANDBY_PORT='$standbyport'
+export GDS_TEST_PG_INCIDENTS_CONNECTION='Host=127.0.0.1;Port=$incport;Username=postgres;Password=postgres;Database=postgres'
+export GDS_TEST_PG_INCIDENTS_STANDBY_CONNECTION='Host=127.0.0.1;Port=$incstandbyport;Username=postgres;Password=postgres;Database=postgres'
 export GDS_TEST_SMTP_HOST='127.0.0.1'
 export GDS_TEST_SMTP_PORT='$smtpport'
 export GDS_TEST_SMTP_MAILDIR='$dir/mail'
@@ -65,8 +88,9 @@ stop() {
   local dir=$1
   [ -d "$dir" ] || return 0
   [ -f "$dir/smtp.pid" ] && kill "$(cat "$dir/smtp.pid")" 2>/dev/null || true
-  su postgres -s /bin/bash -c "/usr/lib/postgresql/15/bin/pg_ctl -D '$dir/pg/standby' -m immediate stop" >/dev/null 2>&1 || true
-  su postgres -s /bin/bash -c "/usr/lib/postgresql/15/bin/pg_ctl -D '$dir/pg/data' -m immediate stop" >/dev/null 2>&1 || true
+  for data in standby incidents-standby data incidents; do
+    [ -d "$dir/pg/$data" ] && su postgres -s /bin/bash -c "$PGBIN/pg_ctl -D '$dir/pg/$data' -m immediate stop" >/dev/null 2>&1 || true
+  done
   rm -rf "$dir"
 }
 
