@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Security.Cryptography;
+using Gds.Alerting.Acknowledgements;
 using Gds.Alerting.Matchers;
 using Gds.Alerting.Silences;
 using Gds.Cli.Infrastructure;
@@ -16,6 +17,10 @@ public sealed class SilenceAddSettings : KafkaSettings
     [CommandOption("-m|--match <MATCHER>")]
     [Description("A label matcher, repeatable; all must match: name=value, name!=value, name=~regex, name!~regex (regexes are anchored).")]
     public string[] Match { get; init; } = [];
+
+    [CommandOption("--alert <ALERT_ID>")]
+    [Description("Silence exactly one alert: its dedup key (the Alert id of its notifications, as `gds ack` takes it) becomes matchers on rule_id, instance_id, metric_name and each series label. Combines with --match.")]
+    public string? Alert { get; init; }
 
     [CommandOption("--for <DURATION>")]
     [Description("How long the silence lasts from its start, e.g. 30m, 2h, 1d.")]
@@ -88,9 +93,16 @@ public static class SilenceRequest
     {
         silence = null;
         var errors = new List<string>();
-        if (s.Match.Length == 0) errors.Add("--match is required (e.g. --match 'instance_id=prod-db-01')");
+        var matchers = new List<LabelMatcher>();
+        if (s.Alert is not null)
+        {
+            if (AlertReference.TryParse(s.Alert, out var alert, out var alertError)) matchers.AddRange(AlertMatchers(alert!));
+            else errors.Add("--alert: " + alertError);
+        }
+        if (s.Match.Length == 0 && s.Alert is null) errors.Add("--match or --alert is required (e.g. --match 'instance_id=prod-db-01')");
         foreach (var m in s.Match)
-            if (!MatcherParser.TryParse(m, out _, out var e)) errors.Add("--match " + e);
+            if (MatcherParser.TryParse(m, out var parsed, out var e)) matchers.Add(parsed!);
+            else errors.Add("--match " + e);
         var windows = new List<SilenceWindow>();
         foreach (var w in s.Schedule)
         {
@@ -119,7 +131,7 @@ public static class SilenceRequest
         var candidate = new Silence
         {
             Id = string.IsNullOrWhiteSpace(s.Id) ? NewId() : s.Id.Trim(),
-            Matchers = s.Match.Select(m => MatcherParser.Parse(m).ToString()).ToList(),
+            Matchers = matchers.Select(m => m.ToString()).ToList(),
             StartsAt = starts,
             EndsAt = ends,
             Schedule = windows.Count == 0 ? null : windows,
@@ -139,6 +151,12 @@ public static class SilenceRequest
         error = null;
         return true;
     }
+
+    /// <summary>The matchers that select one alert's series and nothing else: its identity labels and its series labels.</summary>
+    public static IEnumerable<LabelMatcher> AlertMatchers(AlertReference alert) =>
+        new[] { ("rule_id", alert.RuleId), ("instance_id", alert.InstanceId), ("metric_name", alert.MetricName) }
+            .Concat(alert.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => (l.Key, l.Value)))
+            .Select(m => new LabelMatcher(m.Item1, MatchOperator.Equal, m.Item2));
 
     /// <summary>Short enough to type in `gds silence expire`, random enough (64 bits) never to collide.</summary>
     public static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
