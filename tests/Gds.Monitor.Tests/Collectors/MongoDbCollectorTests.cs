@@ -32,7 +32,7 @@ public class MongoDbCollectorTests
         Assert.Equal(15400000, One(s, "mongodb_opcounters_command_total"));
         Assert.Equal(2500, One(s, "mongodb_op_latency_reads_seconds_total"), 9); // 2.5e9 µs
         Assert.Equal(10000000, One(s, "mongodb_op_latency_reads_ops_total"));
-        Assert.Equal(3, One(s, "mongodb_global_lock_queue_total"));
+        Assert.Equal(3, One(s, "mongodb_global_lock_queue_operations"));
         Assert.Equal(2, One(s, "mongodb_global_lock_queue_writers"));
         Assert.Equal(7, One(s, "mongodb_global_lock_active_writers"));
         Assert.Equal(1804, One(s, "mongodb_asserts_user_total"));
