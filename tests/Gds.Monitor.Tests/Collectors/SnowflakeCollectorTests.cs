@@ -100,6 +100,14 @@ public sealed class SnowflakeCollectorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_scrape_emits_only_catalogue_metrics_with_their_labels_each_series_once()
+    {
+        StubEveryQuery();
+        await using var collector = new SnowflakeCollector(TestTargets.Make("sf", "snowflake", Connection), FastOptions);
+        CatalogueConformance.Holds(await collector.CollectAsync(CancellationToken.None), Gds.Contracts.Metrics.DatabaseTypes.Snowflake);
+    }
+
+    [Fact]
     public async Task A_synchronous_result_maps_to_samples_and_every_request_carries_a_valid_key_pair_jwt()
     {
         StubEveryQuery();
