@@ -3,6 +3,7 @@
 #   - PostgreSQL 15 (Debian's postgresql-15, run as the `postgres` user), with pg_stat_statements loaded, and a
 #     streaming standby of it on a second port (pg_basebackup -R), so replication is tested against the real thing
 #   - an SMTP server (Debian's python3-aiosmtpd) that writes every message it receives to a maildir
+#   - Debian's prometheus-postgres-exporter installed (not started): a test runs it as a second opinion on the collector
 # Usage: source <(scripts/services.sh start)   -> exports GDS_TEST_* variables
 #        scripts/services.sh start --durable   -> PostgreSQL with production durability (fsync, synchronous
 #                                                 commit, full-page writes): what benchmarks measure against
@@ -23,7 +24,7 @@ install_missing() {
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 start() {
-  install_missing postgresql-15 python3-aiosmtpd kcat
+  install_missing postgresql-15 python3-aiosmtpd kcat prometheus-postgres-exporter
   # Tests want speed and lose nothing of value if the server crashes; a benchmark must pay what production pays.
   local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   [ "${1:-}" = "--durable" ] && durability="-c max_wal_size=4GB"
