@@ -4,6 +4,7 @@
 #     streaming standby of it on a second port (pg_basebackup -R), so replication is tested against the real thing
 #   - a second primary + standby pair, for the incident tests alone
 #   - an SMTP server (Debian's python3-aiosmtpd) that writes every message it receives to a maildir
+#   - Debian's prometheus-postgres-exporter installed (not started): a test runs it as a second opinion on the collector
 # Usage: source <(scripts/services.sh start)   -> exports GDS_TEST_* variables
 #        scripts/services.sh start --durable   -> PostgreSQL with production durability (fsync, synchronous
 #                                                 commit, full-page writes): what benchmarks measure against
@@ -46,7 +47,7 @@ start_standby() {
 PGBIN=/usr/lib/postgresql/15/bin
 
 start() {
-  install_missing postgresql-15 python3-aiosmtpd kcat
+  install_missing postgresql-15 python3-aiosmtpd kcat prometheus-postgres-exporter
   # Tests want speed and lose nothing of value if the server crashes; a benchmark must pay what production pays.
   local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   [ "${1:-}" = "--durable" ] && durability="-c max_wal_size=4GB"

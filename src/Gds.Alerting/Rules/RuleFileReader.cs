@@ -72,6 +72,7 @@ public sealed class RuleFileReader(RuleKindRegistry? kinds = null)
         }
 
         var seen = new Dictionary<string, Mark>(StringComparer.Ordinal);
+        var fieldLines = new Dictionary<string, IReadOnlyDictionary<string, int>>(StringComparer.Ordinal);
         foreach (var node in list?.Children ?? [])
         {
             if (node is not YamlMappingNode map)
@@ -91,10 +92,12 @@ public sealed class RuleFileReader(RuleKindRegistry? kinds = null)
             var before = errors.Count;
             foreach (var (field, message) in RuleValidator.Validate(rule, _kinds))
                 ctx.Error(field, message);
-            if (errors.Count == before) rules.Add(rule);
+            if (errors.Count != before) continue;
+            rules.Add(rule);
+            fieldLines[rule.Id] = ctx.Positions.ToDictionary(p => p.Key, p => (int)p.Value.Line, StringComparer.Ordinal);
         }
         var inhibitRules = inhibitNode is null ? [] : Inhibition.InhibitRuleReader.Read(path, inhibitNode, errors);
-        return new RuleFile(path, rules, errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList()) { InhibitRules = inhibitRules };
+        return new RuleFile(path, rules, errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList()) { InhibitRules = inhibitRules, FieldLines = fieldLines };
     }
 
     private static Rule? ReadRule(RuleContext c)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Gds.Contracts.Metrics;
+using Gds.Contracts.Metrics.Catalog;
 using Gds.Monitor.Collectors;
 using Gds.Monitor.Publishing;
 using Gds.Monitor.Targets;
@@ -102,12 +103,12 @@ public sealed class TargetScraper : IAsyncDisposable
         }
         var rejectedTotal = Interlocked.Add(ref _rejected, rejected);
         var stats = _publisher.Statistics;
-        metrics.Add(ToMetric(CollectorMetricNames.Up, up ? 1 : 0, null, started, metadata));
-        metrics.Add(ToMetric(CollectorMetricNames.ScrapeDuration, duration.TotalSeconds, null, started, metadata));
-        metrics.Add(ToMetric(CollectorMetricNames.SamplesScraped, samples.Count, null, started, metadata));
-        metrics.Add(ToMetric(CollectorMetricNames.SamplesRejected, rejectedTotal, null, started, metadata));
-        metrics.Add(ToMetric(CollectorMetricNames.SpoolDropped, stats.DroppedFromSpoolFor(Target.Id), null, started, metadata));
-        metrics.Add(ToMetric(CollectorMetricNames.PublishFailed, stats.FailedFor(Target.Id), null, started, metadata));
+        metrics.Add(ToMetric(CollectorMetrics.Up.Name, up ? 1 : 0, null, started, metadata));
+        metrics.Add(ToMetric(CollectorMetrics.ScrapeDuration.Name, duration.TotalSeconds, null, started, metadata));
+        metrics.Add(ToMetric(CollectorMetrics.SamplesScraped.Name, samples.Count, null, started, metadata));
+        metrics.Add(ToMetric(CollectorMetrics.SamplesRejected.Name, rejectedTotal, null, started, metadata));
+        metrics.Add(ToMetric(CollectorMetrics.SpoolDropped.Name, stats.DroppedFromSpoolFor(Target.Id), null, started, metadata));
+        metrics.Add(ToMetric(CollectorMetrics.PublishFailed.Name, stats.FailedFor(Target.Id), null, started, metadata));
         await _publisher.PublishAsync(metrics).ConfigureAwait(false);
         return new ScrapeOutcome(Target.Id, up, duration, metrics.Count, rejected, error, correlationId);
     }

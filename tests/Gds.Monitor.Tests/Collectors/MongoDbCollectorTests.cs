@@ -32,7 +32,7 @@ public class MongoDbCollectorTests
         Assert.Equal(15400000, One(s, "mongodb_opcounters_command_total"));
         Assert.Equal(2500, One(s, "mongodb_op_latency_reads_seconds_total"), 9); // 2.5e9 µs
         Assert.Equal(10000000, One(s, "mongodb_op_latency_reads_ops_total"));
-        Assert.Equal(3, One(s, "mongodb_global_lock_queue_total"));
+        Assert.Equal(3, One(s, "mongodb_global_lock_queue_operations"));
         Assert.Equal(2, One(s, "mongodb_global_lock_queue_writers"));
         Assert.Equal(7, One(s, "mongodb_global_lock_active_writers"));
         Assert.Equal(1804, One(s, "mongodb_asserts_user_total"));
@@ -43,6 +43,17 @@ public class MongoDbCollectorTests
         Assert.Equal(6, One(s, "mongodb_cursors_open"));
         Assert.Equal(17, One(s, "mongodb_cursors_timed_out_total"));
         Assert.Equal(864123, One(s, "mongodb_uptime_seconds"));
+        Assert.Equal(98765432101, One(s, "mongodb_network_in_bytes_total"));
+        Assert.Equal(456789012, One(s, "mongodb_network_requests_total"));
+        Assert.Equal(3391, One(s, "mongodb_write_conflicts_total"));
+        // Summed over metrics.commands; the two unknown commands received count as failed.
+        Assert.Equal(310 + 95 + 0 + 1204 + 0 + 87 + 2, One(s, "mongodb_commands_failed_total"));
+        Assert.Equal(1450000 + 9870000 + 2580000 + 3100000 + 28800 + 1200000 + 2, One(s, "mongodb_commands_total"));
+        // 7.0 reports tickets under queues.execution.
+        Assert.Equal(32, Of(s, "mongodb_wiredtiger_tickets_available", "operation", "read"));
+        Assert.Equal(96, Of(s, "mongodb_wiredtiger_tickets_in_use", "operation", "read"));
+        Assert.Equal(0.75, Of(s, "mongodb_wiredtiger_tickets_used_ratio", "operation", "read"), 12);
+        Assert.Equal(125, Of(s, "mongodb_wiredtiger_tickets_available", "operation", "write"));
         Assert.All(s, x => Assert.Matches("^mongodb_[a-z0-9_]+$", x.Name));
     }
 
@@ -55,6 +66,10 @@ public class MongoDbCollectorTests
         Assert.Equal(48000, One(s, "mongodb_wiredtiger_cache_used_bytes"));
         Assert.Equal(96d * 1024 * 1024, One(s, "mongodb_memory_resident_bytes"));
         Assert.DoesNotContain(s, x => x.Name == "mongodb_asserts_tripwire_total"); // absent in the reply: absent, not 0
+        // Before 7.0 tickets are under wiredTiger.concurrentTransactions.
+        Assert.Equal(127, Of(s, "mongodb_wiredtiger_tickets_available", "operation", "read"));
+        Assert.Equal(0, Of(s, "mongodb_wiredtiger_tickets_in_use", "operation", "write"));
+        Assert.Equal(1, One(s, "mongodb_commands_failed_total"));
     }
 
     [Fact]

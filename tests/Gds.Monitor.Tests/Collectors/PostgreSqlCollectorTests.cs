@@ -1,3 +1,4 @@
+using Gds.Contracts.Metrics.Catalog;
 using Gds.Contracts.Serialization;
 using Gds.Monitor.Collectors;
 using Gds.Monitor.Collectors.PostgreSql;
@@ -38,7 +39,8 @@ public class PostgreSqlCollectorTests
         Assert.True(One(samples, "pg_xact_commit_total") > 0);
         Assert.True(One(samples, "pg_databases_size_bytes") > 1_000_000);
         Assert.InRange(One(samples, "pg_wraparound_ratio"), 0, 0.1);
-        Assert.Equal(0, One(samples, "pg_replication_standbys"));
+        Assert.Equal(1, One(samples, "pg_replication_standbys")); // services.sh streams to one standby
+        Assert.Single(samples, s => s.Name == "pg_replication_standby_lag_bytes" && s.Labels!["standby"] == "gds-test-standby");
         Assert.True(One(samples, "pg_checkpoints_timed_total") >= 0);
         Assert.Contains(samples, s => s.Name == "pg_bgwriter_buffers_backend_total"); // 15 still has it
 
@@ -46,8 +48,8 @@ public class PostgreSqlCollectorTests
         Assert.True(postgresSize.Value > 1_000_000);
         Assert.DoesNotContain(samples, s => s.Labels is not null && s.Labels.TryGetValue("database", out var db) && db == "template0");
 
-        foreach (var mode in PostgreSqlMapping.LockModes)
-            Assert.Contains(samples, s => s.Name == "pg_locks_" + PostgreSqlMapping.LockModeName(mode));
+        foreach (var metric in PostgreSqlMapping.LockModes.Values)
+            Assert.Contains(samples, s => s.Name == metric.Name);
         Assert.True(One(samples, "pg_locks_access_share") >= 1, "the scrape's own catalog reads hold AccessShareLocks");
         Assert.All(samples, s => Assert.Matches("^pg_[a-z0-9_]+$", s.Name));
         Assert.All(samples, s => Assert.True(double.IsFinite(s.Value), s.Name));
@@ -140,8 +142,8 @@ public class PostgreSqlCollectorTests
             Assert.True(byId["pg-good-2"].Up);
             Assert.False(byId["pg-wrong-password"].Up);
             Assert.Contains("28P01", byId["pg-wrong-password"].Error);
-            Assert.Equal(0, Assert.Single(publisher.For("pg-wrong-password", CollectorMetricNames.Up)).Value);
-            Assert.Equal(1, Assert.Single(publisher.For("pg-good", CollectorMetricNames.Up)).Value);
+            Assert.Equal(0, Assert.Single(publisher.For("pg-wrong-password", CollectorMetrics.Up.Name)).Value);
+            Assert.Equal(1, Assert.Single(publisher.For("pg-good", CollectorMetrics.Up.Name)).Value);
             Assert.Single(publisher.For("pg-good-2", "pg_connections_used_ratio"));
             Assert.DoesNotContain(publisher.Metrics, m => m.InstanceId == "pg-wrong-password" && m.MetricName.StartsWith("pg_", StringComparison.Ordinal));
             Assert.Contains(logs.Lines, l => l.Contains("pg-wrong-password") && l.Contains("password authentication failed"));
@@ -167,14 +169,6 @@ public class PostgreSqlCollectorTests
         Assert.Contains(PostgreSqlQueries.For(new Version(12, 0)), q => q.Text.Contains("checkpoints_timed"));
         var ex = Assert.Throws<NotSupportedException>(() => PostgreSqlQueries.For(new Version(11, 22)));
         Assert.Equal("PostgreSQL 11.22 is not supported (12 or later)", ex.Message);
-    }
-
-    [Fact]
-    public void Lock_modes_become_snake_case_names()
-    {
-        Assert.Equal("access_share", PostgreSqlMapping.LockModeName("AccessShareLock"));
-        Assert.Equal("share_row_exclusive", PostgreSqlMapping.LockModeName("ShareRowExclusiveLock"));
-        Assert.Equal("si_read", PostgreSqlMapping.LockModeName("SIReadLock"));
     }
 
     private static async Task Exec(NpgsqlConnection conn, string sql)

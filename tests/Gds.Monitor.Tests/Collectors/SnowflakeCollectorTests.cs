@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Gds.Contracts.Metrics.Catalog;
 using Gds.Monitor.Collectors;
 using Gds.Monitor.Collectors.Snowflake;
 using Gds.Monitor.Collectors.Snowflake.Api;
@@ -91,8 +92,19 @@ public sealed class SnowflakeCollectorTests : IDisposable
         StubStatement("WAREHOUSE_METERING_HISTORY", ResultSet(["WAREHOUSE_NAME", "CREDITS_USED"], [["ETL_WH", "42.125000000"], ["BI_WH", "7.000000000"]]));
         StubStatement("LOGIN_HISTORY", ResultSet(["FAILED_LOGINS", "LOGINS"], [["4", "310"]]));
         StubStatement("TASK_HISTORY", ResultSet(["FAILED_TASKS", "TASK_RUNS"], [["1", "96"]]));
-        StubStatement("QUERY_HISTORY", ResultSet(["FAILED_QUERIES", "LONG_RUNNING_QUERIES", "QUERIES", "MAX_ELAPSED_MS"], [["12", "2", "5021", "2400000"]]));
+        StubStatement("LONG_RUNNING_QUERIES", ResultSet(["FAILED_QUERIES", "LONG_RUNNING_QUERIES", "QUERIES", "MAX_ELAPSED_MS"], [["12", "2", "5021", "2400000"]]));
+        StubStatement("QUEUED_OVERLOAD_TIME", ResultSet(
+            ["WAREHOUSE_NAME", "QUERIES", "FAILED_QUERIES", "AVG_EXECUTION_MS", "MAX_EXECUTION_MS", "AVG_QUEUED_OVERLOAD_MS", "MAX_QUEUED_OVERLOAD_MS"],
+            [["ETL_WH", "1200", "9", "5321.250000", "2400000", "812.500000", "95000"], ["BI_WH", "3800", "3", "420.000000", "61000", "0.000000", "0"]]));
         StubStatement("STORAGE_USAGE", ResultSet(["STORAGE_BYTES", "STAGE_BYTES", "FAILSAFE_BYTES"], [["1099511627776", "1073741824", "5368709120"]]));
+    }
+
+    [Fact]
+    public async Task A_scrape_emits_only_catalogue_metrics_with_their_labels_each_series_once()
+    {
+        StubEveryQuery();
+        await using var collector = new SnowflakeCollector(TestTargets.Make("sf", "snowflake", Connection), FastOptions);
+        CatalogueConformance.Holds(await collector.CollectAsync(CancellationToken.None), Gds.Contracts.Metrics.DatabaseTypes.Snowflake);
     }
 
     [Fact]
@@ -115,9 +127,16 @@ public sealed class SnowflakeCollectorTests : IDisposable
         Assert.Equal(2, One("snowflake_queries_long_running_last_1h"));
         Assert.Equal(2400, One("snowflake_query_max_elapsed_seconds_last_1h"));
         Assert.Equal(1099511627776, One("snowflake_storage_bytes"));
+        double Etl(string name) => Assert.Single(samples, s => s.Name == name && s.Labels!["warehouse"] == "ETL_WH").Value;
+        Assert.Equal(1200, Etl("snowflake_warehouse_queries_last_1h"));
+        Assert.Equal(9, Etl("snowflake_warehouse_queries_failed_last_1h"));
+        Assert.Equal(5.32125, Etl("snowflake_warehouse_query_avg_execution_seconds_last_1h"), 9);
+        Assert.Equal(2400, Etl("snowflake_warehouse_query_max_execution_seconds_last_1h"), 9);
+        Assert.Equal(0.8125, Etl("snowflake_warehouse_query_avg_queued_overload_seconds_last_1h"), 9);
+        Assert.Equal(95, Etl("snowflake_warehouse_query_max_queued_overload_seconds_last_1h"), 9);
 
         var posts = _server.LogEntries.Select(e => e.RequestMessage).Where(r => r.Method == "POST").ToList();
-        Assert.Equal(6, posts.Count);
+        Assert.Equal(7, posts.Count);
         var expectedFingerprint = "SHA256:" + Convert.ToBase64String(SHA256.HashData(_key.ExportSubjectPublicKeyInfo()));
         foreach (var request in posts)
         {
@@ -239,8 +258,8 @@ public sealed class SnowflakeCollectorTests : IDisposable
         Assert.False(outcome.Up);
         Assert.Contains("Snowflake 401 (code 390144)", outcome.Error);
         Assert.Contains("authentication failed", outcome.Error);
-        Assert.Equal(0, Assert.Single(publisher.For("sf-bad-key", CollectorMetricNames.Up)).Value);
-        Assert.Equal(6, _server.LogEntries.Count()); // one POST per statement, none retried
+        Assert.Equal(0, Assert.Single(publisher.For("sf-bad-key", CollectorMetrics.Up.Name)).Value);
+        Assert.Equal(7, _server.LogEntries.Count()); // one POST per statement, none retried
         var pem = await File.ReadAllTextAsync(_keyFile);
         Assert.DoesNotContain(pem.Split('\n')[1], logs.All);
     }

@@ -35,6 +35,7 @@ public class SqlServerCollectorTests
         Assert.Equal(9, Of(s, "mssql_database_log_growths_total", "database", "orders"));
         Assert.Equal(884422, One(s, "mssql_checkpoint_pages_total"));
         Assert.Equal(57, One(s, "mssql_user_connections"));
+        Assert.Equal(2, One(s, "mssql_memory_grants_pending"));
 
         Assert.Equal(91234, Of(s, "mssql_wait_seconds_total", "wait_type", "HADR_SYNC_COMMIT"), 9);
         Assert.Equal(1200, Of(s, "mssql_waiting_tasks_total", "wait_type", "LCK_M_X"));
@@ -50,6 +51,10 @@ public class SqlServerCollectorTests
 
         Assert.Equal(51, Of(s, "mssql_database_connections", "database", "orders"));
         Assert.Equal(57, One(s, "mssql_connections"));
+        Assert.Equal(14, One(s, "mssql_requests_active"));
+        Assert.Equal(3, One(s, "mssql_requests_runnable"));
+        Assert.Equal(5, One(s, "mssql_requests_blocked"));
+        Assert.Equal(1840, One(s, "mssql_oldest_request_age_seconds"));
 
         Assert.Equal(6, Of(s, "mssql_database_state", "database", "archive_2019"));
         Assert.Equal(0, Of(s, "mssql_database_online", "database", "archive_2019"));
@@ -82,10 +87,10 @@ public class SqlServerCollectorTests
     public async Task A_missing_result_set_is_named()
     {
         using var set = RecordedResultSets.Load("dmv-2022-ag-primary.json");
-        set.Tables.RemoveAt(6);
+        set.Tables.RemoveAt(7);
         using var reader = set.CreateDataReader();
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => SqlBatchMapping.MapAsync(reader, SqlServerQueries.All, CancellationToken.None));
-        Assert.Equal("the server returned 6 result sets, expected 7 (missing: availability_replicas)", ex.Message);
+        Assert.Equal("the server returned 7 result sets, expected 8 (missing: availability_replicas)", ex.Message);
     }
 
     [Fact]
@@ -96,7 +101,7 @@ public class SqlServerCollectorTests
         foreach (var view in new[]
                  {
                      "sys.dm_os_performance_counters", "sys.dm_os_wait_stats", "sys.dm_io_virtual_file_stats(NULL, NULL)",
-                     "sys.dm_os_process_memory", "sys.dm_exec_sessions", "sys.databases", "sys.dm_hadr_availability_replica_states",
+                     "sys.dm_os_process_memory", "sys.dm_exec_sessions", "sys.dm_exec_requests", "sys.databases", "sys.dm_hadr_availability_replica_states",
                      "sys.dm_hadr_database_replica_states",
                  })
             Assert.Contains(view, batch);
@@ -104,9 +109,10 @@ public class SqlServerCollectorTests
         var selects = Regex.Matches(batch, @"^SELECT\b", RegexOptions.Multiline).Count;
         Assert.Equal(SqlServerQueries.All.Count, selects);
         Assert.All(SqlServerQueries.All, q => Assert.EndsWith(";", q.Text.TrimEnd()));
-        Assert.Contains("WHERE counter_name IN (N'Batch Requests/sec', N'Number of Deadlocks/sec', N'Page life expectancy', N'Buffer cache hit ratio', N'Buffer cache hit ratio base', N'Errors/sec', N'Log Growths', N'Checkpoint pages/sec', N'User Connections')", batch);
+        Assert.Contains("WHERE counter_name IN (N'Batch Requests/sec', N'Number of Deadlocks/sec', N'Page life expectancy', N'Buffer cache hit ratio', N'Buffer cache hit ratio base', N'Errors/sec', N'Log Growths', N'Checkpoint pages/sec', N'User Connections', N'Memory Grants Pending')", batch);
         Assert.Contains("SELECT TOP (10) wait_type", batch);
         Assert.Contains("N'SLEEP_TASK'", batch);
         Assert.DoesNotContain("N'HADR_SYNC_COMMIT'", batch); // a real wait, never filtered out
+        Assert.Contains("AND r.session_id <> @@SPID", batch); // the collector's own request is never the oldest
     }
 }

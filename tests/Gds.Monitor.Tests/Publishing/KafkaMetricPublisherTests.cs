@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Gds.Contracts.Heartbeats;
 using Gds.Contracts.Metrics;
+using Gds.Contracts.Metrics.Catalog;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Topics;
 using Gds.Kafka.Clients;
@@ -151,7 +152,7 @@ public sealed class KafkaMetricPublisherTests : IDisposable
         // In order; apart from the one sample the producer already held (MaxInFlight = 1), the newest survive.
         Assert.Equal(kept.Order(), kept);
         Assert.Equal(Enumerable.Range(300 - (kept.Count - 1), kept.Count - 1), kept.Skip(1));
-        Assert.Equal(dropped, Assert.Single(metrics, m => m.MetricName == CollectorMetricNames.SpoolDropped).Value);
+        Assert.Equal(dropped, Assert.Single(metrics, m => m.MetricName == CollectorMetrics.SpoolDropped.Name).Value);
     }
 
     [Fact]

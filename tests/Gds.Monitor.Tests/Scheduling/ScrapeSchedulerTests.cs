@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Gds.Contracts.Metrics.Catalog;
 using Gds.Monitor.Collectors;
 using Gds.Monitor.Scheduling;
 using Gds.Monitor.Tests.Support;
@@ -56,7 +57,7 @@ public class ScrapeSchedulerTests
         Assert.All(stuck, o => Assert.True(o.Duration < TimeSpan.FromSeconds(5), $"a scrape lasted {o.Duration}"));
         Assert.Equal("timed out after 2s", stuck[0].Error);
         Assert.Contains(stuck.Skip(1), o => o.Error == "the previous scrape is still running after its timeout");
-        Assert.All(publisher.For("stuck", CollectorMetricNames.Up), m => Assert.Equal(0, m.Value));
+        Assert.All(publisher.For("stuck", CollectorMetrics.Up.Name), m => Assert.Equal(0, m.Value));
         // A dead target is logged when it goes down, not on every scrape.
         // (A loaded machine may also log that a scrape ran late: that is another message, not counted here.)
         Assert.Single(logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("target stuck") && l.Contains("is down"));
@@ -82,7 +83,7 @@ public class ScrapeSchedulerTests
         await run.WaitAsync(TimeSpan.FromSeconds(5));
 
         Assert.Single(publisher.For("slow", "finished"));
-        Assert.Equal(1, Assert.Single(publisher.For("slow", CollectorMetricNames.Up)).Value);
+        Assert.Equal(1, Assert.Single(publisher.For("slow", CollectorMetrics.Up.Name)).Value);
     }
 
     [Fact]
@@ -125,8 +126,8 @@ public class ScrapeSchedulerTests
         Assert.Equal(2, publisher.For("db", "good_bytes").Count());
         Assert.Empty(publisher.For("db", "bad_ratio"));
         Assert.Empty(publisher.For("db", "worse_seconds"));
-        Assert.Equal([2d, 4d], publisher.For("db", CollectorMetricNames.SamplesRejected).Select(m => m.Value));
-        Assert.Equal([3d, 3d], publisher.For("db", CollectorMetricNames.SamplesScraped).Select(m => m.Value));
+        Assert.Equal([2d, 4d], publisher.For("db", CollectorMetrics.SamplesRejected.Name).Select(m => m.Value));
+        Assert.Equal([3d, 3d], publisher.For("db", CollectorMetrics.SamplesScraped.Name).Select(m => m.Value));
         Assert.All(publisher.Metrics, m => Assert.True(double.IsFinite(m.Value)));
     }
 

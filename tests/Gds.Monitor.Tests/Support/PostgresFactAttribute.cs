@@ -25,9 +25,19 @@ public static class TestPostgres
 
     public static string Port => new Npgsql.NpgsqlConnectionStringBuilder(Superuser).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>The streaming standby of that server, as its superuser; services.sh starts both or neither.</summary>
+    public static string StandbySuperuser => Environment.GetEnvironmentVariable("GDS_TEST_PG_STANDBY_CONNECTION")
+        ?? throw new InvalidOperationException("GDS_TEST_PG_STANDBY_CONNECTION is not set; scripts/services.sh start exports it with the primary's");
+
+    public static string StandbyPort => new Npgsql.NpgsqlConnectionStringBuilder(StandbySuperuser).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The pg_monitor role services.sh creates, with its password left as a reference to <paramref name="passwordVariable"/>.</summary>
     public static string MonitorTemplate(string passwordVariable) =>
         $"Host=127.0.0.1;Port={Port};Username=gds_monitor;Password=${{{passwordVariable}}};Database=postgres";
+
+    /// <summary>The same role on the standby (roles replicate with the rest of the cluster).</summary>
+    public static string StandbyMonitorTemplate(string passwordVariable) =>
+        $"Host=127.0.0.1;Port={StandbyPort};Username=gds_monitor;Password=${{{passwordVariable}}};Database=postgres";
 
     public const string MonitorPassword = "gds-monitor-secret";
 }

@@ -24,7 +24,10 @@ public sealed class RulesValidateCommand : Command<RulesValidateSettings>
 
 internal static class RuleFileReport
 {
-    /// <summary>Prints errors to stderr, or a one-line summary to stdout; true when the file is valid.</summary>
+    /// <summary>
+    /// Prints errors to stderr, or catalogue warnings to stderr and a one-line summary to stdout; true when the file
+    /// is valid (warnings do not make it invalid).
+    /// </summary>
     public static bool Print(RuleFile file)
     {
         if (!file.IsValid)
@@ -33,9 +36,12 @@ internal static class RuleFileReport
             Console.Error.WriteLine($"{file.Path}: {file.Errors.Count} error(s); nothing was published.");
             return false;
         }
+        var warnings = RuleCatalogCheck.Check(file);
+        foreach (var w in warnings) Console.Error.WriteLine("warning: " + w);
         var kinds = file.Rules.GroupBy(r => r.Kind).Select(g => $"{g.Count()} {g.Key}");
         Console.WriteLine($"{file.Path}: {file.Rules.Count} rule(s) valid ({string.Join(", ", kinds)})"
-                          + (file.InhibitRules.Count > 0 ? $", {file.InhibitRules.Count} inhibition rule(s)" : ""));
+                          + (file.InhibitRules.Count > 0 ? $", {file.InhibitRules.Count} inhibition rule(s)" : "")
+                          + (warnings.Count > 0 ? $", {warnings.Count} warning(s)" : ""));
         return true;
     }
 }

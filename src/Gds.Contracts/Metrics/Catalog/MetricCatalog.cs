@@ -25,9 +25,15 @@ public static class MetricCatalog
     public static IEnumerable<MetricDefinition> For(string databaseType) =>
         All.Where(m => m.DatabaseType == databaseType || m.DatabaseType == MetricDefinition.AnyDatabase);
 
-    /// <summary>The catalogue name closest to a misspelt one (for "did you mean"), or null.</summary>
+    /// <summary>
+    /// The catalogue name closest to a misspelt one (for "did you mean"), or null. A name cut short of its unit
+    /// (snowflake_warehouse_queued_load for ..._queued_load_queries) is too many edits away, so it gets the shortest
+    /// name it begins.
+    /// </summary>
     public static string? Closest(string name) =>
-        Suggestions.Closest(name, Metrics.Value.ByName.Keys, Math.Max(2, name.Length / 5));
+        Suggestions.Closest(name, Metrics.Value.ByName.Keys, Math.Max(2, name.Length / 5))
+        ?? Metrics.Value.Ordered.Select(d => d.Name).Where(n => n.StartsWith(name + "_", StringComparison.Ordinal))
+            .OrderBy(n => n.Length).ThenBy(n => n, StringComparer.Ordinal).FirstOrDefault();
 
     private static Index Build()
     {

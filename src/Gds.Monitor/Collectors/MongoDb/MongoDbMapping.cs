@@ -1,4 +1,6 @@
+using Gds.Contracts.Metrics.Catalog;
 using MongoDB.Bson;
+using M = Gds.Contracts.Metrics.Catalog.MongoDbMetrics;
 
 namespace Gds.Monitor.Collectors.MongoDb;
 
@@ -12,77 +14,150 @@ public static class MongoDbMapping
 
     public static void ServerStatus(BsonDocument reply, SampleSet s)
     {
-        if (Number(reply, "uptime") is { } uptime) s.Add("mongodb_uptime_seconds", uptime);
+        if (Number(reply, "uptime") is { } uptime) s.Add(M.Uptime, uptime);
 
         if (reply.TryGetValue("connections", out var c) && c is BsonDocument conn)
         {
             var current = Number(conn, "current") ?? 0;
             var available = Number(conn, "available") ?? 0;
-            s.Add("mongodb_connections_current", current);
-            s.Add("mongodb_connections_available", available);
-            s.Add("mongodb_connections_used_ratio", current + available > 0 ? current / (current + available) : 0);
-            if (Number(conn, "totalCreated") is { } created) s.Add("mongodb_connections_created_total", created);
-            if (Number(conn, "active") is { } active) s.Add("mongodb_connections_active", active);
+            s.Add(M.ConnectionsCurrent, current);
+            s.Add(M.ConnectionsAvailable, available);
+            s.Add(M.ConnectionsUsedRatio, current + available > 0 ? current / (current + available) : 0);
+            if (Number(conn, "totalCreated") is { } created) s.Add(M.ConnectionsCreated, created);
+            if (Number(conn, "active") is { } active) s.Add(M.ConnectionsActive, active);
+        }
+
+        if (reply.TryGetValue("network", out var nw) && nw is BsonDocument network)
+        {
+            if (Number(network, "bytesIn") is { } bytesIn) s.Add(M.NetworkIn, bytesIn);
+            if (Number(network, "bytesOut") is { } bytesOut) s.Add(M.NetworkOut, bytesOut);
+            if (Number(network, "numRequests") is { } requests) s.Add(M.NetworkRequests, requests);
         }
 
         if (reply.TryGetValue("opcounters", out var o) && o is BsonDocument ops)
-            foreach (var op in new[] { "insert", "query", "update", "delete", "getmore", "command" })
-                if (Number(ops, op) is { } n) s.Add($"mongodb_opcounters_{op}_total", n);
+            foreach (var (field, metric) in Opcounters)
+                if (Number(ops, field) is { } n) s.Add(metric, n);
 
         if (reply.TryGetValue("opLatencies", out var l) && l is BsonDocument latencies)
-            foreach (var kind in new[] { "reads", "writes", "commands", "transactions" })
+            foreach (var (kind, seconds, operations) in OpLatencies)
             {
                 if (!latencies.TryGetValue(kind, out var k) || k is not BsonDocument stat) continue;
                 // "latency" is the total in microseconds since start; with "ops" the topology can derive the mean.
-                if (Number(stat, "latency") is { } micros) s.Add($"mongodb_op_latency_{kind}_seconds_total", micros / 1_000_000);
-                if (Number(stat, "ops") is { } count) s.Add($"mongodb_op_latency_{kind}_ops_total", count);
+                if (Number(stat, "latency") is { } micros) s.Add(seconds, micros / 1_000_000);
+                if (Number(stat, "ops") is { } count) s.Add(operations, count);
             }
 
         if (Path(reply, "globalLock", "currentQueue") is { } queue)
         {
-            s.Add("mongodb_global_lock_queue_total", Number(queue, "total") ?? 0);
-            s.Add("mongodb_global_lock_queue_readers", Number(queue, "readers") ?? 0);
-            s.Add("mongodb_global_lock_queue_writers", Number(queue, "writers") ?? 0);
+            s.Add(M.GlobalLockQueue, Number(queue, "total") ?? 0);
+            s.Add(M.GlobalLockQueueReaders, Number(queue, "readers") ?? 0);
+            s.Add(M.GlobalLockQueueWriters, Number(queue, "writers") ?? 0);
         }
         if (Path(reply, "globalLock", "activeClients") is { } clients)
         {
-            s.Add("mongodb_global_lock_active_readers", Number(clients, "readers") ?? 0);
-            s.Add("mongodb_global_lock_active_writers", Number(clients, "writers") ?? 0);
+            s.Add(M.GlobalLockActiveReaders, Number(clients, "readers") ?? 0);
+            s.Add(M.GlobalLockActiveWriters, Number(clients, "writers") ?? 0);
         }
+        Tickets(reply, s);
 
         if (reply.TryGetValue("asserts", out var a) && a is BsonDocument asserts)
-            foreach (var kind in new[] { "regular", "warning", "msg", "user", "tripwire", "rollovers" })
-                if (Number(asserts, kind) is { } n) s.Add($"mongodb_asserts_{kind}_total", n);
+            foreach (var (field, metric) in Asserts)
+                if (Number(asserts, field) is { } n) s.Add(metric, n);
+
+        if (Path(reply, "metrics", "commands") is { } commands) Commands(commands, s);
+        if (Path(reply, "metrics", "operation") is { } operation && Number(operation, "writeConflicts") is { } conflicts)
+            s.Add(M.WriteConflicts, conflicts);
 
         if (Path(reply, "wiredTiger", "cache") is { } cache)
         {
             var used = Number(cache, "bytes currently in the cache");
             var dirty = Number(cache, "tracked dirty bytes in the cache");
             var max = Number(cache, "maximum bytes configured");
-            if (used is { } u) s.Add("mongodb_wiredtiger_cache_used_bytes", u);
-            if (dirty is { } d) s.Add("mongodb_wiredtiger_cache_dirty_bytes", d);
-            if (max is { } m) s.Add("mongodb_wiredtiger_cache_max_bytes", m);
-            if (used is { } u2 && max is > 0) s.Add("mongodb_wiredtiger_cache_used_ratio", u2 / max.Value);
-            if (dirty is { } d2 && max is > 0) s.Add("mongodb_wiredtiger_cache_dirty_ratio", d2 / max.Value);
+            if (used is { } u) s.Add(M.CacheUsed, u);
+            if (dirty is { } d) s.Add(M.CacheDirty, d);
+            if (max is { } m) s.Add(M.CacheMax, m);
+            if (used is { } u2 && max is > 0) s.Add(M.CacheUsedRatio, u2 / max.Value);
+            if (dirty is { } d2 && max is > 0) s.Add(M.CacheDirtyRatio, d2 / max.Value);
         }
 
         if (reply.TryGetValue("mem", out var mm) && mm is BsonDocument mem)
         {
             // serverStatus reports memory in MiB.
-            if (Number(mem, "resident") is { } resident) s.Add("mongodb_memory_resident_bytes", resident * MiB);
-            if (Number(mem, "virtual") is { } virt) s.Add("mongodb_memory_virtual_bytes", virt * MiB);
+            if (Number(mem, "resident") is { } resident) s.Add(M.MemoryResident, resident * MiB);
+            if (Number(mem, "virtual") is { } virt) s.Add(M.MemoryVirtual, virt * MiB);
         }
 
         if (Path(reply, "metrics", "cursor") is { } cursor)
         {
-            if (Number(cursor, "timedOut") is { } timedOut) s.Add("mongodb_cursors_timed_out_total", timedOut);
+            if (Number(cursor, "timedOut") is { } timedOut) s.Add(M.CursorsTimedOut, timedOut);
             if (cursor.TryGetValue("open", out var op) && op is BsonDocument open)
             {
-                if (Number(open, "total") is { } total) s.Add("mongodb_cursors_open", total);
-                if (Number(open, "noTimeout") is { } noTimeout) s.Add("mongodb_cursors_open_no_timeout", noTimeout);
-                if (Number(open, "pinned") is { } pinned) s.Add("mongodb_cursors_open_pinned", pinned);
+                if (Number(open, "total") is { } total) s.Add(M.CursorsOpen, total);
+                if (Number(open, "noTimeout") is { } noTimeout) s.Add(M.CursorsOpenNoTimeout, noTimeout);
+                if (Number(open, "pinned") is { } pinned) s.Add(M.CursorsOpenPinned, pinned);
             }
         }
+    }
+
+    private static readonly (string Field, MetricDefinition Metric)[] Opcounters =
+    [
+        ("insert", M.OpcountersInsert), ("query", M.OpcountersQuery), ("update", M.OpcountersUpdate),
+        ("delete", M.OpcountersDelete), ("getmore", M.OpcountersGetmore), ("command", M.OpcountersCommand),
+    ];
+
+    private static readonly (string Kind, MetricDefinition Seconds, MetricDefinition Operations)[] OpLatencies =
+    [
+        ("reads", M.OpLatencyReadsSeconds, M.OpLatencyReadsOps), ("writes", M.OpLatencyWritesSeconds, M.OpLatencyWritesOps),
+        ("commands", M.OpLatencyCommandsSeconds, M.OpLatencyCommandsOps), ("transactions", M.OpLatencyTransactionsSeconds, M.OpLatencyTransactionsOps),
+    ];
+
+    private static readonly (string Field, MetricDefinition Metric)[] Asserts =
+    [
+        ("regular", M.AssertsRegular), ("warning", M.AssertsWarning), ("msg", M.AssertsMsg),
+        ("user", M.AssertsUser), ("tripwire", M.AssertsTripwire), ("rollovers", M.AssertsRollovers),
+    ];
+
+    /// <summary>
+    /// Read and write tickets: how many operations may be inside the storage engine at once. 7.0 reports them under
+    /// queues.execution (and sizes them dynamically); older servers under wiredTiger.concurrentTransactions.
+    /// </summary>
+    private static void Tickets(BsonDocument reply, SampleSet s)
+    {
+        var tickets = Path(reply, "queues", "execution") ?? Path(reply, "wiredTiger", "concurrentTransactions");
+        if (tickets is null) return;
+        foreach (var operation in new[] { "read", "write" })
+        {
+            if (!tickets.TryGetValue(operation, out var t) || t is not BsonDocument ticket) continue;
+            var inUse = Number(ticket, "out");
+            var available = Number(ticket, "available");
+            if (available is { } free) s.Add(M.TicketsAvailable, free, operation);
+            if (inUse is { } held) s.Add(M.TicketsInUse, held, operation);
+            if (inUse is { } h && Number(ticket, "totalTickets") is { } total && total > 0) s.Add(M.TicketsUsedRatio, h / total, operation);
+        }
+    }
+
+    /// <summary>
+    /// metrics.commands has one {failed, total} document per command name; a few (update, findAndModify, ...) carry
+    /// more fields beside them, and "&lt;UNKNOWN&gt;" is a bare number of unknown commands received, counted as failed.
+    /// </summary>
+    private static void Commands(BsonDocument commands, SampleSet s)
+    {
+        double failed = 0, total = 0;
+        foreach (var element in commands)
+        {
+            if (element.Value is BsonDocument command)
+            {
+                failed += Number(command, "failed") ?? 0;
+                total += Number(command, "total") ?? 0;
+            }
+            else if (element.Name == "<UNKNOWN>" && element.Value.IsNumeric)
+            {
+                failed += element.Value.ToDouble();
+                total += element.Value.ToDouble();
+            }
+        }
+        s.Add(M.CommandsTotal, total);
+        s.Add(M.CommandsFailed, failed);
     }
 
     /// <summary>
@@ -91,40 +166,40 @@ public static class MongoDbMapping
     /// </summary>
     public static void ReplSetStatus(BsonDocument reply, SampleSet s)
     {
-        s.Add("mongodb_replset_enabled", 1);
-        if (Number(reply, "myState") is { } myState) s.Add("mongodb_replset_my_state", myState);
+        s.Add(M.ReplSetEnabled, 1);
+        if (Number(reply, "myState") is { } myState) s.Add(M.ReplSetMyState, myState);
         var members = reply.TryGetValue("members", out var m) && m is BsonArray array ? array.OfType<BsonDocument>().ToList() : [];
         var primary = members.FirstOrDefault(x => Number(x, "state") == 1);
         var primaryOptime = primary is null ? null : OptimeDate(primary);
-        s.Add("mongodb_replset_has_primary", primary is not null);
+        s.Add(M.ReplSetHasPrimary, primary is not null);
 
         double unhealthy = 0, maxLag = 0;
         foreach (var member in members)
         {
-            var labels = new Dictionary<string, string>(1) { ["member"] = member.GetValue("name", "?").ToString()! };
+            var name = member.GetValue("name", "?").ToString()!;
             var state = Number(member, "state") ?? -1;
             var health = Number(member, "health") ?? 0;
-            s.Add("mongodb_replset_member_state", state, labels);
-            s.Add("mongodb_replset_member_health", health, labels);
+            s.Add(M.ReplSetMemberState, state, name);
+            s.Add(M.ReplSetMemberHealth, health, name);
             if (health < 1) unhealthy++;
             // The reply has no ping to itself.
-            if (Number(member, "pingMs") is { } ping) s.Add("mongodb_replset_member_ping_seconds", ping / 1000, labels);
+            if (Number(member, "pingMs") is { } ping) s.Add(M.ReplSetMemberPing, ping / 1000, name);
             // Only a secondary (2) has a lag; arbiters carry no data and an unreachable member's optime is stale or zero.
             if (primaryOptime is { } p && state is 1 or 2 && OptimeDate(member) is { } optime)
             {
                 var lag = Math.Max(0, (p - optime).TotalSeconds);
-                s.Add("mongodb_replset_member_lag_seconds", lag, labels);
+                s.Add(M.ReplSetMemberLag, lag, name);
                 maxLag = Math.Max(maxLag, lag);
-                if (member.GetValue("self", false).ToBoolean()) s.Add("mongodb_replset_lag_seconds", lag);
+                if (member.GetValue("self", false).ToBoolean()) s.Add(M.ReplSetLag, lag);
             }
         }
-        s.Add("mongodb_replset_members", members.Count);
-        s.Add("mongodb_replset_members_unhealthy", unhealthy);
-        if (primaryOptime is not null) s.Add("mongodb_replset_max_lag_seconds", maxLag);
+        s.Add(M.ReplSetMembers, members.Count);
+        s.Add(M.ReplSetMembersUnhealthy, unhealthy);
+        if (primaryOptime is not null) s.Add(M.ReplSetMaxLag, maxLag);
     }
 
     /// <summary>Outside a replica set there is nothing more to say than that.</summary>
-    public static void NotAReplicaSet(SampleSet s) => s.Add("mongodb_replset_enabled", 0);
+    public static void NotAReplicaSet(SampleSet s) => s.Add(M.ReplSetEnabled, 0);
 
     /// <summary>
     /// The time between the oldest and newest oplog entries (two find replies): how long a secondary may be down
@@ -135,7 +210,7 @@ public static class MongoDbMapping
         var oldest = FirstTimestamp(oldestReply);
         var newest = FirstTimestamp(newestReply);
         if (oldest is null || newest is null) return;
-        s.Add("mongodb_oplog_window_hours", Math.Max(0, newest.Value - oldest.Value) / 3600.0);
+        s.Add(M.OplogWindow, Math.Max(0, newest.Value - oldest.Value) / 3600.0);
     }
 
     private static long? FirstTimestamp(BsonDocument findReply)

@@ -13,6 +13,8 @@ public sealed class PostgreSqlCollector(TargetDefinition target) : ICollector
 {
     private string? _lastResolved;
     private string? _lastBuilt;
+    private StatementsSource? _statements;
+    private bool _statementsProbed;
 
     public async Task<IReadOnlyList<Sample>> CollectAsync(CancellationToken cancellationToken)
     {
@@ -22,17 +24,52 @@ public sealed class PostgreSqlCollector(TargetDefinition target) : ICollector
             secret = target.Connection.Resolve();
             await using var connection = new NpgsqlConnection(ConnectionString(secret.Value));
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var queries = PostgreSqlQueries.For(connection.PostgreSqlVersion);
-            await using var batch = new NpgsqlBatch(connection);
-            foreach (var q in queries) batch.BatchCommands.Add(new NpgsqlBatchCommand(q.Text));
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            return await SqlBatchMapping.MapAsync(reader, queries, cancellationToken).ConfigureAwait(false);
+            if (!_statementsProbed) await ProbeStatementsAsync(connection, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await ScrapeAsync(connection, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException ex) when (_statements is not null && StatementsGone(ex))
+            {
+                // The extension was dropped (or unloaded) since the last probe: this scrape goes on without it.
+                _statements = null;
+                return await ScrapeAsync(connection, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             throw CollectorFailure.From(ex, secret);
         }
     }
+
+    /// <summary>
+    /// One batch: the metric queries, then the pg_stat_statements probe whose answer the next scrape follows, so
+    /// only a collector's first scrape pays a second round trip for it.
+    /// </summary>
+    private async Task<IReadOnlyList<Sample>> ScrapeAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        StatementsSource? probed = null;
+        var queries = PostgreSqlQueries.For(connection.PostgreSqlVersion, _statements)
+            .Append(new SqlQuery("statements_probe", PostgreSqlQueries.StatementsProbe, (rows, _) => probed = StatementsSource.From(rows)))
+            .ToList();
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var q in queries) batch.BatchCommands.Add(new NpgsqlBatchCommand(q.Text));
+        await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var samples = await SqlBatchMapping.MapAsync(reader, queries, ct).ConfigureAwait(false);
+        _statements = probed;
+        return samples;
+    }
+
+    private async Task ProbeStatementsAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(PostgreSqlQueries.StatementsProbe, connection);
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        _statements = StatementsSource.From(await ResultRow.ReadAllAsync(reader, ct).ConfigureAwait(false));
+        _statementsProbed = true;
+    }
+
+    /// <summary>undefined_table / undefined_function (dropped), object_not_in_prerequisite_state (no longer preloaded).</summary>
+    private static bool StatementsGone(PostgresException ex) => ex.SqlState is "42P01" or "42883" or "55000";
 
     /// <summary>
     /// Adds what the user did not set: an application name that shows the collector in pg_stat_activity, and connect

@@ -23,6 +23,8 @@ public static class PostgreSqlQueries
                d.deadlocks::float8 AS deadlocks,
                d.temp_bytes::float8 AS temp_bytes,
                d.conflicts::float8 AS conflicts,
+               d.blk_read_time::float8 AS blk_read_time_ms,
+               d.blk_write_time::float8 AS blk_write_time_ms,
                pg_database_size(d.datid)::float8 AS size_bytes,
                age(db.datfrozenxid)::float8 AS frozen_xid_age
         FROM pg_stat_database AS d
@@ -44,7 +46,9 @@ public static class PostgreSqlQueries
                coalesce(max(extract(epoch FROM clock_timestamp() - xact_start))
                         FILTER (WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid()), 0)::float8 AS oldest_xact_age_seconds,
                coalesce(max(extract(epoch FROM clock_timestamp() - state_change))
-                        FILTER (WHERE state IN ('idle in transaction', 'idle in transaction (aborted)')), 0)::float8 AS oldest_idle_in_xact_seconds
+                        FILTER (WHERE state IN ('idle in transaction', 'idle in transaction (aborted)')), 0)::float8 AS oldest_idle_in_xact_seconds,
+               coalesce(max(extract(epoch FROM clock_timestamp() - query_start))
+                        FILTER (WHERE backend_type = 'client backend' AND state = 'active' AND pid <> pg_backend_pid()), 0)::float8 AS oldest_active_query_seconds
         FROM pg_stat_activity
         """;
 
@@ -63,13 +67,17 @@ public static class PostgreSqlQueries
         """;
 
     // On a standby pg_current_wal_lsn() raises an error, so cascaded standbys and slots are measured from the last
-    // received position there.
+    // received position there. Standbys that leave application_name at its default all call themselves
+    // "walreceiver": those get their address and port (or pid) appended, so each is its own series.
     public const string Standbys = """
-        SELECT coalesce(nullif(application_name, ''), host(client_addr), pid::text) AS standby,
-               pg_wal_lsn_diff(CASE WHEN pg_is_in_recovery() THEN pg_last_wal_receive_lsn() ELSE pg_current_wal_lsn() END,
-                               replay_lsn)::float8 AS lag_bytes,
-               extract(epoch FROM replay_lag)::float8 AS replay_lag_seconds
-        FROM pg_stat_replication
+        SELECT CASE WHEN count(*) OVER (PARTITION BY name) = 1 THEN name
+                    ELSE name || '@' || coalesce(host(client_addr) || ':' || client_port, pid::text) END AS standby,
+               lag_bytes, replay_lag_seconds
+        FROM (SELECT coalesce(nullif(application_name, ''), host(client_addr), pid::text) AS name, client_addr, client_port, pid,
+                     pg_wal_lsn_diff(CASE WHEN pg_is_in_recovery() THEN pg_last_wal_receive_lsn() ELSE pg_current_wal_lsn() END,
+                                     replay_lsn)::float8 AS lag_bytes,
+                     extract(epoch FROM replay_lag)::float8 AS replay_lag_seconds
+              FROM pg_stat_replication) AS r
         """;
 
     public const string Slots = """
@@ -111,12 +119,47 @@ public static class PostgreSqlQueries
         FROM pg_stat_checkpointer AS c CROSS JOIN pg_stat_bgwriter AS b
         """;
 
+    /// <summary>
+    /// Whether pg_stat_statements can be read, and how: the extension must be created in the target's database and
+    /// preloaded (otherwise reading it raises an error). Runs at the end of every batch, so the next scrape follows an
+    /// extension installed or dropped in the meantime. pg_read_all_settings (in pg_monitor) may read
+    /// shared_preload_libraries.
+    /// </summary>
+    public const string StatementsProbe = """
+        SELECT e.extversion AS version, n.nspname AS schema_name,
+               'pg_stat_statements' = ANY (string_to_array(replace(coalesce(current_setting('shared_preload_libraries', true), ''), ' ', ''), ',')) AS preloaded
+        FROM pg_extension AS e
+        JOIN pg_namespace AS n ON n.oid = e.extnamespace
+        WHERE e.extname = 'pg_stat_statements'
+        """;
+
+    /// <summary>
+    /// Sums per database, never per statement: a queryid label would make every distinct statement a series of its
+    /// own (thousands per server, coming and going as entries are evicted). pg_stat_statements(false) leaves the
+    /// query texts unread, which is most of the cost of reading the view. Only top-level statements count where
+    /// the extension tells them apart (1.9+), so track = all does not count a function's statements twice.
+    /// </summary>
+    public static string Statements(StatementsSource source) => $"""
+        SELECT d.datname AS database_name,
+               sum(s.calls)::float8 AS calls,
+               (sum(s.{(source.HasExecTime ? "total_exec_time" : "total_time")}) / 1000)::float8 AS exec_seconds,
+               sum(s.rows)::float8 AS rows
+        FROM {source.QualifiedName("pg_stat_statements")}(false) AS s
+        JOIN pg_database AS d ON d.oid = s.dbid
+        {(source.HasToplevel ? "WHERE s.toplevel" : "")}
+        GROUP BY d.datname
+        ORDER BY d.datname
+        """;
+
+    public static string StatementsInfo(StatementsSource source) =>
+        $"SELECT dealloc::float8 AS dealloc FROM {source.QualifiedName("pg_stat_statements_info")}";
+
     /// <summary>The batch for a server version; throws for servers older than 12.</summary>
-    public static IReadOnlyList<SqlQuery> For(Version serverVersion)
+    public static IReadOnlyList<SqlQuery> For(Version serverVersion, StatementsSource? statements = null)
     {
         if (serverVersion < Minimum)
             throw new NotSupportedException($"PostgreSQL {serverVersion.Major}.{serverVersion.Minor} is not supported (12 or later)");
-        return
+        List<SqlQuery> queries =
         [
             new SqlQuery("databases", Databases, PostgreSqlMapping.Databases),
             new SqlQuery("activity", Activity, PostgreSqlMapping.Activity),
@@ -127,5 +170,11 @@ public static class PostgreSqlQueries
             new SqlQuery("tuples", Tuples, PostgreSqlMapping.Tuples),
             new SqlQuery("checkpoints", serverVersion.Major >= 17 ? Checkpoints17 : CheckpointsBefore17, PostgreSqlMapping.Checkpoints),
         ];
+        if (statements is not null)
+        {
+            queries.Add(new SqlQuery("statements", Statements(statements), PostgreSqlMapping.Statements));
+            if (statements.HasInfo) queries.Add(new SqlQuery("statements_info", StatementsInfo(statements), PostgreSqlMapping.StatementsInfo));
+        }
+        return queries;
     }
 }

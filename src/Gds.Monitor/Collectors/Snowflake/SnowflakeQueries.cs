@@ -46,6 +46,20 @@ public static class SnowflakeQueries
         WHERE START_TIME >= DATEADD('hour', -1, CURRENT_TIMESTAMP())
         """;
 
+    /// <summary>
+    /// Latency and queueing per warehouse. Queries without a warehouse (metadata only, served by the cloud services
+    /// layer) are left out: they never queue on one.
+    /// </summary>
+    public const string WarehouseQueries = """
+        SELECT WAREHOUSE_NAME, COUNT(*) AS QUERIES, COUNT_IF(EXECUTION_STATUS = 'FAIL') AS FAILED_QUERIES,
+               AVG(EXECUTION_TIME) AS AVG_EXECUTION_MS, MAX(EXECUTION_TIME) AS MAX_EXECUTION_MS,
+               AVG(QUEUED_OVERLOAD_TIME) AS AVG_QUEUED_OVERLOAD_MS, MAX(QUEUED_OVERLOAD_TIME) AS MAX_QUEUED_OVERLOAD_MS
+        FROM SNOWFLAKE.ACCOUNT_USAGE.QUERY_HISTORY
+        WHERE START_TIME >= DATEADD('hour', -1, CURRENT_TIMESTAMP())
+          AND WAREHOUSE_NAME IS NOT NULL
+        GROUP BY WAREHOUSE_NAME
+        """;
+
     public const string Storage = """
         SELECT STORAGE_BYTES, STAGE_BYTES, FAILSAFE_BYTES
         FROM SNOWFLAKE.ACCOUNT_USAGE.STORAGE_USAGE
@@ -60,6 +74,7 @@ public static class SnowflakeQueries
         new("logins", Logins, SnowflakeMapping.Logins),
         new("tasks", Tasks, SnowflakeMapping.Tasks),
         new("queries", Queries, SnowflakeMapping.Queries),
+        new("warehouse_queries", WarehouseQueries, SnowflakeMapping.WarehouseQueries),
         new("storage", Storage, SnowflakeMapping.Storage),
     ];
 }

@@ -1,3 +1,5 @@
+using M = Gds.Contracts.Metrics.Catalog.SqlServerMetrics;
+
 namespace Gds.Monitor.Collectors.SqlServer;
 
 /// <summary>
@@ -20,13 +22,13 @@ public static class SqlServerMapping
             switch (objectName, counter)
             {
                 case ("SQL Statistics", "Batch Requests/sec"):
-                    s.Add("mssql_batch_requests_total", value);
+                    s.Add(M.BatchRequests, value);
                     break;
                 case ("Locks", "Number of Deadlocks/sec") when instance == "_Total":
-                    s.Add("mssql_deadlocks_total", value);
+                    s.Add(M.Deadlocks, value);
                     break;
                 case ("Buffer Manager", "Page life expectancy"):
-                    s.Add("mssql_page_life_expectancy_seconds", value);
+                    s.Add(M.PageLifeExpectancy, value);
                     break;
                 case ("Buffer Manager", "Buffer cache hit ratio"):
                     hit = value;
@@ -35,36 +37,39 @@ public static class SqlServerMapping
                     hitBase = value;
                     break;
                 case ("Buffer Manager", "Checkpoint pages/sec"):
-                    s.Add("mssql_checkpoint_pages_total", value);
+                    s.Add(M.CheckpointPages, value);
                     break;
                 case ("SQL Errors", "Errors/sec") when instance == "User Errors":
-                    s.Add("mssql_user_errors_total", value);
+                    s.Add(M.UserErrors, value);
                     break;
                 case ("Databases", "Log Growths") when instance == "_Total":
-                    s.Add("mssql_log_growths_total", value);
+                    s.Add(M.LogGrowths, value);
                     break;
                 case ("Databases", "Log Growths"):
-                    s.Add("mssql_database_log_growths_total", value, "database", instance);
+                    s.Add(M.DatabaseLogGrowths, value, instance);
                     break;
                 case ("General Statistics", "User Connections"):
-                    s.Add("mssql_user_connections", value);
+                    s.Add(M.UserConnections, value);
+                    break;
+                case ("Memory Manager", "Memory Grants Pending"):
+                    s.Add(M.MemoryGrantsPending, value);
                     break;
             }
         }
         // A ratio counter (cntr_type 537003264) is only meaningful divided by its base.
-        if (hit is { } h && hitBase is > 0) s.Add("mssql_buffer_cache_hit_ratio", Math.Min(1, h / hitBase.Value));
+        if (hit is { } h && hitBase is > 0) s.Add(M.BufferCacheHitRatio, Math.Min(1, h / hitBase.Value));
     }
 
     public static void WaitStats(IReadOnlyList<ResultRow> rows, SampleSet s)
     {
         foreach (var r in rows)
         {
-            var labels = new Dictionary<string, string>(1) { ["wait_type"] = r.Text("wait_type") };
-            s.Add("mssql_wait_seconds_total", r.Number("wait_time_ms", 0) / 1000, labels);
-            s.Add("mssql_wait_signal_seconds_total", r.Number("signal_wait_time_ms", 0) / 1000, labels);
-            s.Add("mssql_waiting_tasks_total", r.Number("waiting_tasks_count", 0), labels);
+            var waitType = r.Text("wait_type");
+            s.Add(M.WaitSeconds, r.Number("wait_time_ms", 0) / 1000, waitType);
+            s.Add(M.WaitSignalSeconds, r.Number("signal_wait_time_ms", 0) / 1000, waitType);
+            s.Add(M.WaitingTasks, r.Number("waiting_tasks_count", 0), waitType);
         }
-        s.Add("mssql_waits_seconds_total", rows.Count > 0 ? rows[0].Number("total_wait_time_ms", 0) / 1000 : 0);
+        s.Add(M.WaitsSeconds, rows.Count > 0 ? rows[0].Number("total_wait_time_ms", 0) / 1000 : 0);
     }
 
     public static void FileStats(IReadOnlyList<ResultRow> rows, SampleSet s)
@@ -72,31 +77,31 @@ public static class SqlServerMapping
         double read = 0, write = 0;
         foreach (var r in rows)
         {
-            var db = new Dictionary<string, string>(1) { ["database"] = r.Text("database_name", "unknown") };
+            var db = r.Text("database_name", "unknown");
             var readStall = r.Number("io_stall_read_ms", 0) / 1000;
             var writeStall = r.Number("io_stall_write_ms", 0) / 1000;
-            s.Add("mssql_database_io_stall_read_seconds_total", readStall, db);
-            s.Add("mssql_database_io_stall_write_seconds_total", writeStall, db);
-            s.Add("mssql_database_io_reads_total", r.Number("num_of_reads", 0), db);
-            s.Add("mssql_database_io_writes_total", r.Number("num_of_writes", 0), db);
-            s.Add("mssql_database_io_read_bytes_total", r.Number("num_of_bytes_read", 0), db);
-            s.Add("mssql_database_io_written_bytes_total", r.Number("num_of_bytes_written", 0), db);
+            s.Add(M.DatabaseIoStallRead, readStall, db);
+            s.Add(M.DatabaseIoStallWrite, writeStall, db);
+            s.Add(M.DatabaseIoReads, r.Number("num_of_reads", 0), db);
+            s.Add(M.DatabaseIoWrites, r.Number("num_of_writes", 0), db);
+            s.Add(M.DatabaseIoReadBytes, r.Number("num_of_bytes_read", 0), db);
+            s.Add(M.DatabaseIoWrittenBytes, r.Number("num_of_bytes_written", 0), db);
             read += readStall;
             write += writeStall;
         }
-        s.Add("mssql_io_stall_read_seconds_total", read);
-        s.Add("mssql_io_stall_write_seconds_total", write);
+        s.Add(M.IoStallRead, read);
+        s.Add(M.IoStallWrite, write);
     }
 
     public static void ProcessMemory(IReadOnlyList<ResultRow> rows, SampleSet s)
     {
         if (rows.Count == 0) return;
         var r = rows[0];
-        s.Add("mssql_process_memory_used_bytes", r.Number("physical_memory_in_use_kb", 0) * 1024);
-        s.Add("mssql_process_memory_utilization_ratio", r.Number("memory_utilization_percentage", 0) / 100);
-        s.Add("mssql_process_page_faults_total", r.Number("page_fault_count", 0));
-        s.Add("mssql_process_physical_memory_low", r.Flag("process_physical_memory_low"));
-        s.Add("mssql_process_virtual_memory_low", r.Flag("process_virtual_memory_low"));
+        s.Add(M.ProcessMemoryUsed, r.Number("physical_memory_in_use_kb", 0) * 1024);
+        s.Add(M.ProcessMemoryUtilization, r.Number("memory_utilization_percentage", 0) / 100);
+        s.Add(M.ProcessPageFaults, r.Number("page_fault_count", 0));
+        s.Add(M.ProcessPhysicalMemoryLow, r.Flag("process_physical_memory_low"));
+        s.Add(M.ProcessVirtualMemoryLow, r.Flag("process_virtual_memory_low"));
     }
 
     public static void Connections(IReadOnlyList<ResultRow> rows, SampleSet s)
@@ -105,10 +110,20 @@ public static class SqlServerMapping
         foreach (var r in rows)
         {
             var n = r.Number("connections", 0);
-            s.Add("mssql_database_connections", n, "database", r.Text("database_name", "unknown"));
+            s.Add(M.DatabaseConnections, n, r.Text("database_name", "unknown"));
             total += n;
         }
-        s.Add("mssql_connections", total);
+        s.Add(M.Connections, total);
+    }
+
+    /// <summary>One row: counts over the user requests executing now and the oldest one's age.</summary>
+    public static void Requests(IReadOnlyList<ResultRow> rows, SampleSet s)
+    {
+        var r = rows.Count == 1 ? rows[0] : throw new InvalidOperationException($"expected one row, got {rows.Count}");
+        s.Add(M.RequestsActive, r.Number("active_requests", 0));
+        s.Add(M.RequestsRunnable, r.Number("runnable_requests", 0));
+        s.Add(M.RequestsBlocked, r.Number("blocked_requests", 0));
+        s.Add(M.OldestRequestAge, r.Number("oldest_request_seconds", 0));
     }
 
     /// <summary>sys.databases.state: 0 ONLINE, 1 RESTORING, 2 RECOVERING, 3 RECOVERY_PENDING, 4 SUSPECT, 5 EMERGENCY, 6 OFFLINE, 10 OFFLINE_SECONDARY.</summary>
@@ -117,14 +132,14 @@ public static class SqlServerMapping
         double notOnline = 0;
         foreach (var r in rows)
         {
-            var db = new Dictionary<string, string>(1) { ["database"] = r.Text("database_name") };
+            var db = r.Text("database_name");
             var state = r.Number("state", -1);
-            s.Add("mssql_database_state", state, db);
-            s.Add("mssql_database_online", state == 0, db);
+            s.Add(M.DatabaseState, state, db);
+            s.Add(M.DatabaseOnline, state == 0, db);
             if (state != 0) notOnline++;
         }
-        s.Add("mssql_databases", rows.Count);
-        s.Add("mssql_databases_not_online", notOnline);
+        s.Add(M.Databases, rows.Count);
+        s.Add(M.DatabasesNotOnline, notOnline);
     }
 
     /// <summary>Always On replicas, where the instance has any. synchronization_health: 0 not healthy, 1 partially, 2 healthy.</summary>
@@ -134,27 +149,23 @@ public static class SqlServerMapping
         double unhealthy = 0, maxSendQueue = 0, maxRedoQueue = 0;
         foreach (var r in rows)
         {
-            var labels = new Dictionary<string, string>(2)
-            {
-                ["availability_group"] = r.Text("availability_group"),
-                ["replica"] = r.Text("replica_server_name"),
-            };
+            string[] labels = [r.Text("availability_group"), r.Text("replica_server_name")];
             var health = r.Number("synchronization_health", 0);
             var sendQueue = r.Number("log_send_queue_kb", 0) * 1024;
             var redoQueue = r.Number("redo_queue_kb", 0) * 1024;
-            s.Add("mssql_ag_replica_synchronization_health", health, labels);
-            s.Add("mssql_ag_replica_healthy", health == 2, labels);
-            s.Add("mssql_ag_replica_connected", r.Number("connected_state", 0) == 1, labels);
-            s.Add("mssql_ag_replica_primary", r.Text("role_desc") == "PRIMARY", labels);
-            s.Add("mssql_ag_replica_log_send_queue_bytes", sendQueue, labels);
-            s.Add("mssql_ag_replica_redo_queue_bytes", redoQueue, labels);
+            s.Add(M.AgReplicaSynchronizationHealth, health, labels);
+            s.Add(M.AgReplicaHealthy, health == 2, labels);
+            s.Add(M.AgReplicaConnected, r.Number("connected_state", 0) == 1, labels);
+            s.Add(M.AgReplicaPrimary, r.Text("role_desc") == "PRIMARY", labels);
+            s.Add(M.AgReplicaLogSendQueue, sendQueue, labels);
+            s.Add(M.AgReplicaRedoQueue, redoQueue, labels);
             if (health != 2) unhealthy++;
             maxSendQueue = Math.Max(maxSendQueue, sendQueue);
             maxRedoQueue = Math.Max(maxRedoQueue, redoQueue);
         }
-        s.Add("mssql_ag_replicas", rows.Count);
-        s.Add("mssql_ag_replicas_unhealthy", unhealthy);
-        s.Add("mssql_ag_max_log_send_queue_bytes", maxSendQueue);
-        s.Add("mssql_ag_max_redo_queue_bytes", maxRedoQueue);
+        s.Add(M.AgReplicas, rows.Count);
+        s.Add(M.AgReplicasUnhealthy, unhealthy);
+        s.Add(M.AgMaxLogSendQueue, maxSendQueue);
+        s.Add(M.AgMaxRedoQueue, maxRedoQueue);
     }
 }

@@ -12,6 +12,7 @@ public static class SqlServerQueries
     [
         "Batch Requests/sec", "Number of Deadlocks/sec", "Page life expectancy", "Buffer cache hit ratio",
         "Buffer cache hit ratio base", "Errors/sec", "Log Growths", "Checkpoint pages/sec", "User Connections",
+        "Memory Grants Pending",
     ];
 
     public static readonly string PerformanceCounters = $"""
@@ -77,6 +78,23 @@ public static class SqlServerQueries
         GROUP BY s.database_id;
         """;
 
+    /// <summary>
+    /// The requests of user sessions executing now, as a DBA reads sys.dm_exec_requests: how many, how many wait for
+    /// a CPU, how many are blocked, and how long the oldest has run. The collector's own request and those parked in
+    /// WAITFOR (Service Broker receives, scheduled jobs) are left out, or they would always be the oldest.
+    /// </summary>
+    public const string Requests = """
+        SELECT COUNT(*) AS active_requests,
+               COUNT(CASE WHEN r.status = N'runnable' THEN 1 END) AS runnable_requests,
+               COUNT(CASE WHEN r.blocking_session_id > 0 THEN 1 END) AS blocked_requests,
+               ISNULL(MAX(DATEDIFF(second, r.start_time, GETDATE())), 0) AS oldest_request_seconds
+        FROM sys.dm_exec_requests AS r
+        JOIN sys.dm_exec_sessions AS s ON s.session_id = r.session_id
+        WHERE s.is_user_process = 1
+          AND r.session_id <> @@SPID
+          AND ISNULL(r.wait_type, N'') NOT IN (N'WAITFOR', N'BROKER_RECEIVE_WAITFOR');
+        """;
+
     public const string DatabaseStates = """
         SELECT name AS database_name, state, state_desc
         FROM sys.databases;
@@ -101,6 +119,7 @@ public static class SqlServerQueries
         new("file_stats", FileStats, SqlServerMapping.FileStats),
         new("process_memory", ProcessMemory, SqlServerMapping.ProcessMemory),
         new("connections", Connections, SqlServerMapping.Connections),
+        new("requests", Requests, SqlServerMapping.Requests),
         new("database_states", DatabaseStates, SqlServerMapping.DatabaseStates),
         new("availability_replicas", AvailabilityReplicas, SqlServerMapping.AvailabilityReplicas),
     ];
