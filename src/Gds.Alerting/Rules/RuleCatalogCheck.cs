@@ -24,6 +24,7 @@ public static class RuleCatalogCheck
             Metric(file, rule, "selector.metric", rule.Selector.Metric, warnings);
             Metric(file, rule, "bad_metric", rule.BadMetric, warnings);
             Metric(file, rule, "total_metric", rule.TotalMetric, warnings);
+            Metric(file, rule, "per", rule.Per, warnings);
         }
         return warnings.OrderBy(w => w.Line).ToList();
     }

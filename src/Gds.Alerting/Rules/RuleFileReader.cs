@@ -17,7 +17,7 @@ public sealed class RuleFileReader(RuleKindRegistry? kinds = null)
 
     private static readonly HashSet<string> RuleKeys =
     [
-        "id", "kind", "selector", "severity", "labels", "annotations", "routing_key", "op", "value", "rate", "resolve_value",
+        "id", "kind", "selector", "severity", "labels", "annotations", "routing_key", "op", "value", "rate", "per", "resolve_value",
         "for", "keep_firing_for", "repeat_interval", "group_by", "escalation", "objective", "period", "bad_metric",
         "total_metric", "windows", "warmup", "sensitivity", "direction", "seasonality", "timeout", "scope", "description",
     ];
@@ -130,6 +130,7 @@ public sealed class RuleFileReader(RuleKindRegistry? kinds = null)
             Op = c.String("op"),
             Value = c.Number("value"),
             Rate = c.Bool("rate") ?? false,
+            Per = c.String("per"),
             ResolveValue = c.Number("resolve_value"),
             For = c.String("for"),
             KeepFiringFor = c.String("keep_firing_for"),

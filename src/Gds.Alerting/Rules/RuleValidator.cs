@@ -31,6 +31,8 @@ public static class RuleValidator
             errors.Add(("kind", $"'{rule.Kind}' is not one of {string.Join(", ", kinds.Names)}"));
             return errors;
         }
+        if (rule.Per is not null && rule.Kind != RuleKinds.Threshold)
+            errors.Add(("per", $"applies to threshold rules only (a {rule.Kind} rule reads its inputs its own way)"));
         errors.AddRange(kind.Validate(rule));
         return errors;
     }

@@ -21,6 +21,8 @@ public sealed record Rule
     [JsonPropertyName("op")] public string? Op { get; init; }
     [JsonPropertyName("value")] public double? Value { get; init; }
     [JsonPropertyName("rate")] public bool Rate { get; init; }
+    /// <summary>A counter: judge the increase of selector.metric per increase of this one instead of per second.</summary>
+    [JsonPropertyName("per")] public string? Per { get; init; }
     [JsonPropertyName("resolve_value")] public double? ResolveValue { get; init; }
 
     // lifecycle, every kind

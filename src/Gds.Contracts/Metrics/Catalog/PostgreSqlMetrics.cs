@@ -16,6 +16,12 @@ public static class PostgreSqlMetrics
         "Transactions committed in the database since the statistics were reset", Database);
     public static readonly MetricDefinition DatabaseXactRollback = MetricDefinition.Counter(Db, "pg_database_xact_rollback_total", "transactions",
         "Transactions rolled back in the database (errors and explicit ROLLBACKs) since the statistics were reset", Database);
+    // Commits + rollbacks and hits + reads, as counters of their own: a burn-rate rule needs the total of all events
+    // as one counter (rollbacks / transactions, misses / block accesses).
+    public static readonly MetricDefinition DatabaseXact = MetricDefinition.Counter(Db, "pg_database_xact_total", "transactions",
+        "Transactions of the database that ended, committed or rolled back (xact_commit + xact_rollback)", Database);
+    public static readonly MetricDefinition DatabaseBlksAccessed = MetricDefinition.Counter(Db, "pg_database_blks_accessed_total", "blocks",
+        "Blocks the database asked for, in shared buffers or not (blks_hit + blks_read): the total of its cache hit ratio", Database);
     public static readonly MetricDefinition DatabaseBlksRead = MetricDefinition.Counter(Db, "pg_database_blks_read_total", "blocks",
         "Blocks the database read that were not in shared buffers (from the OS cache or disk)", Database);
     public static readonly MetricDefinition DatabaseBlksHit = MetricDefinition.Counter(Db, "pg_database_blks_hit_total", "blocks",
@@ -42,6 +48,10 @@ public static class PostgreSqlMetrics
         "Transactions committed, summed over the databases");
     public static readonly MetricDefinition XactRollback = MetricDefinition.Counter(Db, "pg_xact_rollback_total", "transactions",
         "Transactions rolled back, summed over the databases");
+    public static readonly MetricDefinition Xact = MetricDefinition.Counter(Db, "pg_xact_total", "transactions",
+        "Transactions that ended, committed or rolled back, summed over the databases");
+    public static readonly MetricDefinition BlksAccessed = MetricDefinition.Counter(Db, "pg_blks_accessed_total", "blocks",
+        "Blocks asked for, in shared buffers or not, summed over the databases");
     public static readonly MetricDefinition BlksRead = MetricDefinition.Counter(Db, "pg_blks_read_total", "blocks",
         "Blocks read outside shared buffers, summed over the databases");
     public static readonly MetricDefinition BlksHit = MetricDefinition.Counter(Db, "pg_blks_hit_total", "blocks",

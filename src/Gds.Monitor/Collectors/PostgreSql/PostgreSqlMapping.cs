@@ -20,6 +20,8 @@ public static class PostgreSqlMapping
             s.Add(M.DatabaseBackends, r.Number("backends", 0), db);
             s.Add(M.DatabaseXactCommit, r.Number("xact_commit", 0), db);
             s.Add(M.DatabaseXactRollback, r.Number("xact_rollback", 0), db);
+            s.Add(M.DatabaseXact, r.Number("xact_commit", 0) + r.Number("xact_rollback", 0), db);
+            s.Add(M.DatabaseBlksAccessed, r.Number("blks_hit", 0) + r.Number("blks_read", 0), db);
             s.Add(M.DatabaseBlksRead, r.Number("blks_read", 0), db);
             s.Add(M.DatabaseBlksHit, r.Number("blks_hit", 0), db);
             s.Add(M.DatabaseBlkReadTime, r.Number("blk_read_time_ms", 0) / 1000, db);
@@ -44,6 +46,8 @@ public static class PostgreSqlMapping
         }
         s.Add(M.XactCommit, commits);
         s.Add(M.XactRollback, rollbacks);
+        s.Add(M.Xact, commits + rollbacks);
+        s.Add(M.BlksAccessed, hit + read);
         s.Add(M.BlksRead, read);
         s.Add(M.BlksHit, hit);
         s.Add(M.BlkReadTime, readTime);
