@@ -12,20 +12,20 @@ namespace Gds.Cli.Commands.Rules;
 public sealed class RulesPublishSettings : KafkaSettings
 {
     [CommandArgument(0, "<FILE>")]
-    [Description("The rules YAML file.")]
-    public string File { get; init; } = "";
+    [Description("Rules YAML files or folders of them (every *.yaml and *.yml inside), e.g. examples/rules.")]
+    public string[] Files { get; init; } = [];
 
     [CommandOption("--prune")]
-    [Description("Delete (tombstone) rules that are on gds.rules but not in the file.")]
+    [Description("Delete (tombstone) rules that are on gds.rules but in none of the files.")]
     public bool Prune { get; init; }
 }
 
-/// <summary>`gds rules publish FILE`: all or nothing — any invalid rule and nothing is sent.</summary>
+/// <summary>`gds rules publish FILE...`: all or nothing — any invalid rule in any file and nothing is sent.</summary>
 public sealed class RulesPublishCommand : AsyncCommand<RulesPublishSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, RulesPublishSettings settings, CancellationToken cancellationToken)
     {
-        var file = new RuleFileReader().ReadFile(settings.File);
+        var file = RuleSet.Read(settings.Files);
         if (!RuleFileReport.Print(file)) return ExitCodes.Failed;
         var clients = new KafkaClientFactory(settings.ResolveBootstrap());
         var result = await RulePublisher.PublishAsync(clients, file.Rules, settings.Prune, cancellationToken);
