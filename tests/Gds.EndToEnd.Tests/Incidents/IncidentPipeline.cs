@@ -30,7 +30,9 @@ namespace Gds.EndToEnd.Tests.Incidents;
 /// <see cref="Database"/> throughout, as production would.
 /// <para>The packs run with their durations scaled down (<see cref="TimeScale"/>: a 5m `for` becomes 2s) and, where
 /// a threshold is itself an age or a size that a test cannot wait for or write, with that one value sized down
-/// (<see cref="TestSized"/>); selectors, metrics, labels, kinds and severities are the shipped ones.</para>
+/// (<see cref="TestSized"/>); selectors, metrics, labels, kinds and severities are the shipped ones. The rollback
+/// SLO keeps its two paging window pairs only: scaling shrinks windows but not the application's traffic, so the
+/// ticket pair (3d/6h, here 7m/36s) would weigh a test's burst against minutes instead of days of traffic.</para>
 /// </summary>
 public sealed class IncidentPipeline : IAsyncLifetime
 {
@@ -110,6 +112,7 @@ public sealed class IncidentPipeline : IAsyncLifetime
         }
         return rules.Select(r => RuleTimeScale.Apply(r, TimeScale, Floor))
             .Select(r => TestSized.TryGetValue(r.Id, out var v) ? r with { Value = v.Value, ResolveValue = v.Resolve ?? r.ResolveValue } : r)
+            .Select(r => r.Id == "pg-rollback-slo" ? r with { Windows = r.Windows!.Where(w => w.Severity == "CRITICAL").ToList() } : r)
             .ToList();
     }
 
