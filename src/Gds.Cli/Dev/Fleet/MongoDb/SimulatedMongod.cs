@@ -120,12 +120,13 @@ internal sealed class SimulatedMongod : SimulatedServer
         _commandMicros += commands * 260;
         _transactions += writes * 0.01;
         _transactionMicros += writes * 0.01 * 4_100;
-        // Duplicate keys and failed updates are user asserts too.
+        // A failed command (a duplicate key, a bad query) raises a user assert.
+        var failed = inserts * 0.0003 + updates * 0.0001 + queries * 0.00001 + reads * 0.12 * 0.0002;
         _insertFailed += inserts * 0.0003;
         _updateFailed += updates * 0.0001;
         _findFailed += queries * 0.00001;
         _aggregateFailed += reads * 0.12 * 0.0002;
-        _userAsserts += inserts * 0.0003 + updates * 0.0001;
+        _userAsserts += failed;
         _writeConflicts += updates * 0.0004;
         _bytesIn += ops * 610;
         _bytesOut += ops * 1_750;
