@@ -22,7 +22,7 @@ public static class DevIntro
         };
         if (fleet.Incidents.Count > 0) lines.Add($"incidents, every {Number(SyntheticFleet.Cycle.TotalSeconds)}s:");
         foreach (var i in fleet.Incidents)
-            lines.Add($"  +{Number(i.Start.TotalSeconds),-3}s {i.Title} → {string.Join(", ", i.Fires)}");
+            lines.Add($"  {"+" + Number(i.Start.TotalSeconds) + "s",-5} {i.Title} → {string.Join(", ", i.Fires)}");
         return lines;
     }
 

@@ -17,7 +17,7 @@ public sealed class DevView(string notifyUrl, string bootstrap, IReadOnlyList<st
 
     public void OnNotification(NotificationRequest n)
     {
-        var line = $"{DateTime.Now:HH:mm:ss} {n.Severity,-8} {n.Subject}  [{n.AlertName} on {Series(n)} → {n.RoutingKey ?? "-"}]";
+        var line = $"{DateTime.Now:HH:mm:ss} {n.Severity,-8} {Message(n)}  [{n.AlertName} on {Series(n)} → {n.RoutingKey ?? "-"}]";
         _recent.Enqueue(line);
         while (_recent.Count > 12) _recent.TryDequeue(out _);
         if (!_interactive) Console.WriteLine("notification " + line);
@@ -51,6 +51,10 @@ public sealed class DevView(string notifyUrl, string bootstrap, IReadOnlyList<st
 
     public void PrintFinal(DevSummary s) =>
         Console.WriteLine($"done: metrics_published={s.MetricsPublished} alerts_firing={s.AlertsFiring} alerts_resolved={s.AlertsResolved} notifications_delivered={s.NotificationsDelivered} notifications_failed={s.NotificationsFailed} dlq={s.Dlq}");
+
+    /// <summary>The body's first line ("FIRING: ..." with the whole message), where the subject is cut at 50 characters.</summary>
+    private static string Message(NotificationRequest n) =>
+        n.BodyText.Split('\n', 2)[0].Trim() is { Length: > 0 } first ? first : n.Subject;
 
     /// <summary>
     /// The alerting series in words (orders@pg-prod-01), read from the notification's "Alert id:" line — the dedup key,

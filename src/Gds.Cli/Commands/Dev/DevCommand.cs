@@ -107,7 +107,9 @@ public sealed class DevCommand : AsyncCommand<DevSettings>
         await streams.StartAsync(CancellationToken.None);
         await streams.WaitUntilRunningAsync(TimeSpan.FromSeconds(60));
 
-        var sink = new NotificationSink(new SinkOptions { NotifyUrl = settings.NotifyUrl ?? receiver!.BaseUrl }, clients, logs);
+        // A real gds_notification takes its token from the environment as `gds sink` does; the local receiver made its own.
+        var sinkOptions = receiver is null ? new SinkOptions { NotifyUrl = settings.NotifyUrl! } : new SinkOptions { NotifyUrl = receiver.BaseUrl, AuthToken = receiver.Token };
+        var sink = new NotificationSink(sinkOptions, clients, logs);
         using var sinkStop = new CancellationTokenSource();
         var sinkRun = sink.RunAsync(sinkStop.Token);
 
