@@ -120,6 +120,7 @@ public class CliTests
     [Theory]
     [InlineData("no-such-verb")]
     [InlineData("dev", "--no-such-option")]
+    [InlineData("dev", "--time-scale", "0")]
     [InlineData("rules", "publish")]
     public async Task Unknown_verbs_options_and_missing_arguments_fail_with_exit_code_2(params string[] args)
     {

@@ -4,8 +4,4 @@ namespace Gds.Cli.Dev.Fleet.Incidents;
 /// Where an incident stands at a tick: when this cycle's episode began (the same at every tick of it, so it names
 /// the episode), how long ago, and how long the episode lasts.
 /// </summary>
-public readonly record struct IncidentPhase(DateTimeOffset Began, TimeSpan Elapsed, TimeSpan Length)
-{
-    /// <summary>0 at the start of the episode, 1 at its end.</summary>
-    public double Progress => Elapsed / Length;
-}
+internal readonly record struct IncidentPhase(DateTimeOffset Began, TimeSpan Elapsed, TimeSpan Length);

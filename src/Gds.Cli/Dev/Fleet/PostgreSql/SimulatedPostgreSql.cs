@@ -14,7 +14,6 @@ namespace Gds.Cli.Dev.Fleet.PostgreSql;
 internal sealed class SimulatedPostgreSql : SimulatedServer
 {
     private static readonly StatementsSource Statements = new("public", new Version(1, 10));
-    private const double XidsPerWriteXact = 1;
     private const double WalBytesPerXact = 9_200;
     /// <summary>How much faster than the primary writes WAL a standby replays once it may: catching up takes seconds.</summary>
     private const double CatchUpSecondsPerSecond = 25;
@@ -25,7 +24,6 @@ internal sealed class SimulatedPostgreSql : SimulatedServer
     private readonly int _baseClients;
     private readonly List<PgDatabase> _databases;
     private readonly string _mainDatabase;
-    private readonly double _uptime;
     private readonly double _phase;
     private readonly List<SimulatedPostgreSql> _standbys = [];
     private Trouble _trouble = new();
@@ -47,7 +45,7 @@ internal sealed class SimulatedPostgreSql : SimulatedServer
     private DateTimeOffset? _lastDeadlock;
 
     public SimulatedPostgreSql(string id, string environment, string region, string cluster, Version version, int maxConnections, int baseClients,
-        IEnumerable<PgDatabaseProfile> databases, int seed, SimulatedPostgreSql? primary = null)
+        IReadOnlyList<PgDatabaseProfile> databases, int seed, SimulatedPostgreSql? primary = null)
         : base(Define(id, "postgresql", environment, $"Host={id}.db.internal;Database={MainOf(databases)};Username=gds_monitor", ("region", region), ("cluster", cluster)), seed)
     {
         _version = version;
@@ -55,18 +53,18 @@ internal sealed class SimulatedPostgreSql : SimulatedServer
         _baseClients = baseClients;
         Primary = primary;
         primary?._standbys.Add(this);
-        _uptime = Random.Around(21, 9) * 86_400;
+        var uptime = Random.Around(21, 9) * 86_400;
         _phase = Random.NextDouble() * Math.PI * 2;
-        _databases = databases.Select(p => new PgDatabase(p, _uptime)).ToList();
+        _databases = databases.Select(p => new PgDatabase(p, uptime)).ToList();
         _mainDatabase = MainOf(databases);
-        _checkpointsTimed = Math.Floor(_uptime / CheckpointTimeout);
-        _checkpointsRequested = Math.Floor(_uptime / 86_400) * 2;
+        _checkpointsTimed = Math.Floor(uptime / CheckpointTimeout);
+        _checkpointsRequested = Math.Floor(uptime / 86_400) * 2;
         _checkpointWriteMs = _checkpointsTimed * 269_500;
         _checkpointSyncMs = _checkpointsTimed * 310;
         _buffersCheckpoint = _checkpointsTimed * 41_000;
-        _buffersClean = _uptime * 48;
-        _maxwrittenClean = Math.Floor(_uptime / 600);
-        _buffersBackend = _uptime * 4;
+        _buffersClean = uptime * 48;
+        _maxwrittenClean = Math.Floor(uptime / 600);
+        _buffersBackend = uptime * 4;
         _buffersAlloc = _databases.Sum(d => d.Reads);
         _nextCheckpointAt = Random.NextDouble() * CheckpointTimeout;
         _liveTuples = _databases.First(d => d.Name == _mainDatabase).Profile.SizeBytes / 440;
@@ -81,7 +79,7 @@ internal sealed class SimulatedPostgreSql : SimulatedServer
     /// <summary>WAL the primary writes per second at the moment (its write transactions).</summary>
     private double WalBytesPerSecond => (Primary ?? this)._databases.Sum(d => d.Profile.XactsPerSecond) * WalBytesPerXact;
 
-    private static string MainOf(IEnumerable<PgDatabaseProfile> databases) =>
+    private static string MainOf(IReadOnlyList<PgDatabaseProfile> databases) =>
         databases.FirstOrDefault(d => d.Name is not ("postgres" or "template1"))?.Name ?? "postgres";
 
     // --- trouble, set by incidents for the current tick ---------------------------------------------------------
@@ -130,7 +128,8 @@ internal sealed class SimulatedPostgreSql : SimulatedServer
             foreach (var db in _databases)
                 db.Size = Primary._databases.FirstOrDefault(p => p.Name == db.Name)?.Size ?? db.Size;
         else
-            _xidsConsumed += _databases.Sum(d => d.Profile.XactsPerSecond) * load * 0.6 * XidsPerWriteXact * dt;
+            // Each writing transaction (about 60% of them) takes a transaction id.
+            _xidsConsumed += _databases.Sum(d => d.Profile.XactsPerSecond) * load * 0.6 * dt;
 
         AdvanceSessions(now, load);
         AdvanceTroubles(now);

@@ -16,7 +16,6 @@ internal sealed class SimulatedSqlServer : SimulatedServer
     private readonly List<SqlDatabase> _databases;
     private readonly List<SqlWait> _waits;
     private readonly double _batchesPerSecond;
-    private readonly double _uptime;
     private readonly double _phase;
 
     private double _batches, _checkpointPages, _userErrors, _infoErrors, _pageFaults;
@@ -32,15 +31,15 @@ internal sealed class SimulatedSqlServer : SimulatedServer
         AvailabilityGroup = availabilityGroup;
         availabilityGroup?.Join(this);
         _batchesPerSecond = batchesPerSecond;
-        _uptime = Random.Around(40, 15) * 86_400;
+        var uptime = Random.Around(40, 15) * 86_400;
         _phase = Random.NextDouble() * Math.PI * 2;
-        _databases = SystemDatabases.Concat(userDatabases).Select(name => new SqlDatabase(SqlDatabase.ProfileOf(name), _uptime, Random)).ToList();
-        _waits = SqlWait.TopTen(availabilityGroup?.Primary == this, batchesPerSecond / 2_400, _uptime);
-        _batches = batchesPerSecond * _uptime;
-        _checkpointPages = _uptime * 210;
-        _userErrors = _uptime * 0.3;
-        _infoErrors = _uptime * 0.1;
-        _pageFaults = _uptime * 25;
+        _databases = SystemDatabases.Concat(userDatabases).Select(name => new SqlDatabase(SqlDatabase.ProfileOf(name), uptime, Random)).ToList();
+        _waits = SqlWait.TopTen(availabilityGroup?.Primary == this, batchesPerSecond / 2_400, uptime);
+        _batches = batchesPerSecond * uptime;
+        _checkpointPages = uptime * 210;
+        _userErrors = uptime * 0.3;
+        _infoErrors = uptime * 0.1;
+        _pageFaults = uptime * 25;
         _pageLifeExpectancy = Random.Around(5_200, 1_500);
     }
 
