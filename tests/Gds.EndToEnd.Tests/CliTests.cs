@@ -1,4 +1,7 @@
+using System.Text.Json;
+using Gds.Alerting.Rules;
 using Gds.Cli;
+using Gds.Cli.Dev.Fleet;
 using Gds.Cli.Commands.KafkaBroker;
 using Gds.Contracts.Topics;
 using Gds.Kafka.Admin;
@@ -22,16 +25,18 @@ public class CliTests
         finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
     }
 
+    private static readonly RuleSet Packs = RuleSet.Read([RepoPaths.Examples("rules")]);
+
     private const string Broken = """
         rules:
           - id: ok-rule
             kind: threshold
-            selector: {metric: cpu_usage_percent}
+            selector: {metric: pg_connections_used_ratio}
             op: ">"
-            value: 90
+            value: 0.9
           - id: broken-rule
             kind: threshold
-            selector: {metric: cpu_usage_percent}
+            selector: {metric: pg_connections_used_ratio}
             op: ">"
             value: ninety
             for: 2 minutes
@@ -64,11 +69,10 @@ public class CliTests
         Assert.Contains("nothing was published", err);
         Assert.Empty(CompactedTopicReader.ReadLatest(clients, TopicNames.Rules, TimeSpan.FromSeconds(10)));
 
-        (code, _, _) = await Gds("rules", "publish", RepoPaths.Examples("rules.yaml"), "--bootstrap", broker.BootstrapServers);
+        (code, _, _) = await Gds("rules", "publish", RepoPaths.Examples("rules"), "--bootstrap", broker.BootstrapServers);
         Assert.Equal(0, code);
         var published = CompactedTopicReader.ReadLatest(clients, TopicNames.Rules, TimeSpan.FromSeconds(10));
-        Assert.Equal(6, published.Count);
-        Assert.Contains("pg-connections-high", published.Keys);
+        Assert.Equal(Packs.Rules.Select(r => r.Id).Order(), published.Keys.Order());
     }
 
     [Fact]
@@ -77,18 +81,46 @@ public class CliTests
         using var broker = EmbeddedBroker.Start();
         await new EmbeddedTopicCreator(broker).EnsureAsync(DevTopics.All(1));
         var clients = new KafkaClientFactory(broker.BootstrapServers);
-        Assert.Equal(0, (await Gds("rules", "publish", RepoPaths.Examples("rules.yaml"), "--bootstrap", broker.BootstrapServers)).Code);
+        Assert.Equal(0, (await Gds("rules", "publish", RepoPaths.Examples("rules"), "--bootstrap", broker.BootstrapServers)).Code);
         var one = Path.GetTempFileName();
-        await File.WriteAllTextAsync(one, "rules:\n  - id: cpu-high\n    kind: threshold\n    selector: {metric: cpu_usage_percent}\n    op: \">\"\n    value: 95\n");
+        await File.WriteAllTextAsync(one, "rules:\n  - id: pg-connections-high\n    kind: threshold\n    selector: {metric: pg_connections_used_ratio}\n    op: \">\"\n    value: 0.95\n");
         var (code, output, _) = await Gds("rules", "publish", one, "--bootstrap", broker.BootstrapServers, "--prune");
         Assert.Equal(0, code);
-        Assert.Contains("deleted 5", output);
-        Assert.Equal(["cpu-high"], CompactedTopicReader.ReadLatest(clients, TopicNames.Rules, TimeSpan.FromSeconds(10)).Keys);
+        Assert.Contains($"deleted {Packs.Rules.Count - 1}", output);
+        Assert.Equal(["pg-connections-high"], CompactedTopicReader.ReadLatest(clients, TopicNames.Rules, TimeSpan.FromSeconds(10)).Keys);
+    }
+
+    [Fact]
+    public async Task Gds_dev_runs_the_time_scaled_packs_over_the_fleet_for_its_duration_and_summarises_the_run()
+    {
+        var summaryFile = Path.Combine(Path.GetTempPath(), $"gds-dev-summary-{Guid.NewGuid():N}.json");
+        var (code, output, err) = await Gds("dev", "--duration", "60s", "--summary", summaryFile);
+        Assert.Equal(0, code);
+        Assert.True(err.Length == 0, "gds dev should start and stop without a warning:\n" + err);
+        Assert.Contains("durations scaled 30x faster", output);
+
+        // Every notification is one of the alerts the incidents declare, on its series; within the minute (less the
+        // start-up) the early incidents have fired and resolved, and the sink delivered each transition once.
+        var declared = new SyntheticFleet().Incidents.SelectMany(i => i.Fires).Select(a => $"[{a.RuleId} on {a.Series} → ").ToList();
+        var notified = output.Split('\n').Where(l => l.StartsWith("notification ", StringComparison.Ordinal)).ToList();
+        Assert.All(notified, line => Assert.Contains(declared, line.Contains));
+        Assert.Contains(notified, l => l.Contains("FIRING: Deadlocks in database orders on pg-prod-01") && l.Contains("[pg-deadlocks on orders@pg-prod-01 → dba-team]"));
+        Assert.Contains(notified, l => l.Contains("RESOLVED: ") && l.Contains("[pg-deadlocks on orders@pg-prod-01 "));
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(summaryFile));
+        long Count(string name) => summary.RootElement.GetProperty(name).GetInt64();
+        Assert.InRange(Count("alerts_firing"), 6, declared.Count);
+        Assert.InRange(Count("alerts_resolved"), 4, Count("alerts_firing"));
+        Assert.Equal(Count("alerts_firing") + Count("alerts_resolved"), Count("notifications_delivered"));
+        Assert.Equal(Count("notifications_delivered"), notified.Count);
+        Assert.Equal((0, 0), (Count("notifications_failed"), Count("dlq")));
+        Assert.True(Count("metrics_published") > 40 * 1_000, $"{Count("metrics_published")} records in a minute");
+        File.Delete(summaryFile);
     }
 
     [Theory]
     [InlineData("no-such-verb")]
     [InlineData("dev", "--no-such-option")]
+    [InlineData("dev", "--time-scale", "0")]
     [InlineData("rules", "publish")]
     public async Task Unknown_verbs_options_and_missing_arguments_fail_with_exit_code_2(params string[] args)
     {

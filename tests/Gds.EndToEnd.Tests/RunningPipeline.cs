@@ -1,6 +1,8 @@
 using Gds.Alerting.Rules;
 using Gds.Cli.Commands.KafkaBroker;
 using Gds.Cli.Commands.Rules;
+using Gds.Cli.Dev;
+using Gds.Contracts.Rules;
 using Gds.Kafka.Admin;
 using Gds.Kafka.Clients;
 using Gds.Kafka.Embedded;
@@ -14,14 +16,15 @@ using WireMock.Server;
 namespace Gds.EndToEnd.Tests;
 
 /// <summary>
-/// The whole pipeline in one test process: embedded broker with every topic, the example rules published, the
-/// topology running, and the sink delivering to a WireMock server that answers <paramref name="status"/>.
+/// The whole pipeline in one test process: embedded broker with every topic, the shipped rule packs published
+/// time-scaled as `gds dev` runs them, the topology running, and the sink delivering to a WireMock server that
+/// answers <paramref name="status"/>.
 /// </summary>
 internal sealed class RunningPipeline : IAsyncDisposable
 {
     public required EmbeddedBroker Broker { get; init; }
     public required KafkaClientFactory Clients { get; init; }
-    public required RuleFile Rules { get; init; }
+    public required IReadOnlyList<Rule> Rules { get; init; }
     public required WireMockServer Receiver { get; init; }
     public required StreamsHost Streams { get; init; }
     public required NotificationSink Sink { get; init; }
@@ -35,9 +38,10 @@ internal sealed class RunningPipeline : IAsyncDisposable
         var topics = new EmbeddedTopicCreator(broker);
         await topics.EnsureAsync(DevTopics.All(partitions));
         var clients = new KafkaClientFactory(broker.BootstrapServers);
-        var rules = new RuleFileReader().ReadFile(RepoPaths.Examples("rules.yaml"));
-        Assert.True(rules.IsValid, string.Join("\n", rules.Errors));
-        await RulePublisher.PublishAsync(clients, rules.Rules, prune: false, CancellationToken.None);
+        var packs = RuleSet.Read([RepoPaths.Examples("rules")]);
+        Assert.True(packs.IsValid, string.Join("\n", packs.AllErrors));
+        var rules = DevRules.Scale(packs.Rules, DevRules.DefaultTimeScale);
+        await RulePublisher.PublishAsync(clients, rules, prune: false, CancellationToken.None);
 
         var receiver = WireMockServer.Start();
         receiver.Given(Request.Create().WithPath("/ingest").UsingPost()).RespondWith(Response.Create().WithStatusCode(status));

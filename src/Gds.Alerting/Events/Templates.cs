@@ -33,5 +33,13 @@ public static class Templates
         return sb.ToString();
     }
 
-    public static string Number(double? v) => v is null ? "" : v.Value.ToString("G6", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// Six significant digits; from a million on, the whole number: byte counts and rates read 1532287600, not 1.53229E+09.
+    /// </summary>
+    public static string Number(double? v) => v switch
+    {
+        null => "",
+        { } d when Math.Abs(d) >= 1e6 && Math.Abs(d) < 1e15 => Math.Round(d).ToString("0", CultureInfo.InvariantCulture),
+        { } d => d.ToString("G6", CultureInfo.InvariantCulture),
+    };
 }

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Gds.Alerting.Acknowledgements;
+using Gds.Contracts.Metrics;
 using Gds.Contracts.Notifications;
 using Spectre.Console;
 
@@ -8,14 +10,14 @@ namespace Gds.Cli.Dev;
 /// Shows `gds dev` as it runs: a live panel on a terminal, plain lines when the output is a file or a pipe
 /// (CI, tests), so the same run is readable in both.
 /// </summary>
-public sealed class DevView(string notifyUrl, string bootstrap, int rules)
+public sealed class DevView(string notifyUrl, string bootstrap, IReadOnlyList<string> intro)
 {
     private readonly ConcurrentQueue<string> _recent = new();
     private readonly bool _interactive = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
 
     public void OnNotification(NotificationRequest n)
     {
-        var line = $"{DateTime.Now:HH:mm:ss} {n.Severity,-8} {n.Subject}  [{n.DbInstanceId} → {n.RoutingKey ?? "-"}]";
+        var line = $"{DateTime.Now:HH:mm:ss} {n.Severity,-8} {Message(n)}  [{n.AlertName} on {Series(n)} → {n.RoutingKey ?? "-"}]";
         _recent.Enqueue(line);
         while (_recent.Count > 12) _recent.TryDequeue(out _);
         if (!_interactive) Console.WriteLine("notification " + line);
@@ -23,7 +25,8 @@ public sealed class DevView(string notifyUrl, string bootstrap, int rules)
 
     public async Task RunAsync(DevProgress progress, CancellationToken ct)
     {
-        Console.WriteLine($"gds dev: embedded Kafka at {bootstrap}, {rules} rules, notifications to {notifyUrl}/ingest. Ctrl-C to stop.");
+        Console.WriteLine($"gds dev: embedded Kafka at {bootstrap}, notifications to {notifyUrl}/ingest. Ctrl-C to stop.");
+        foreach (var line in intro) Console.WriteLine(line);
         var rate = new RateMeter();
         if (!_interactive)
         {
@@ -48,6 +51,23 @@ public sealed class DevView(string notifyUrl, string bootstrap, int rules)
 
     public void PrintFinal(DevSummary s) =>
         Console.WriteLine($"done: metrics_published={s.MetricsPublished} alerts_firing={s.AlertsFiring} alerts_resolved={s.AlertsResolved} notifications_delivered={s.NotificationsDelivered} notifications_failed={s.NotificationsFailed} dlq={s.Dlq}");
+
+    /// <summary>The body's first line ("FIRING: ..." with the whole message), where the subject is cut at 50 characters.</summary>
+    private static string Message(NotificationRequest n) =>
+        n.BodyText.Split('\n', 2)[0].Trim() is { Length: > 0 } first ? first : n.Subject;
+
+    /// <summary>
+    /// The alerting series in words (orders@pg-prod-01), read from the notification's "Alert id:" line — the dedup key,
+    /// which names the series' labels; the instance alone when there is none.
+    /// </summary>
+    private static string Series(NotificationRequest n)
+    {
+        const string Marker = "Alert id:";
+        var line = n.BodyText.Split('\n').FirstOrDefault(l => l.StartsWith(Marker, StringComparison.Ordinal));
+        return line is not null && AlertReference.TryParse(line[Marker.Length..], out var alert, out _)
+            ? SeriesLabels.Describe(alert!.InstanceId, alert.Labels)
+            : n.DbInstanceId;
+    }
 
     private Spectre.Console.Rendering.IRenderable Render(DevSummary s, double perSecond)
     {

@@ -1,4 +1,6 @@
 using Confluent.Kafka;
+using Gds.Cli.Dev.Fleet;
+using Gds.Contracts.Heartbeats;
 using Gds.Contracts.Metrics;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Topics;
@@ -6,7 +8,11 @@ using Gds.Kafka.Clients;
 
 namespace Gds.Cli.Dev;
 
-/// <summary>Publishes the synthetic fleet's samples once a second, in real time, keyed by instance_id.</summary>
+/// <summary>
+/// Scrapes the synthetic fleet once an interval, in real time, and publishes what a collector would: each target's
+/// records on its metric topic keyed by instance_id, and the fleet's heartbeat on gds.heartbeats keyed by its
+/// collector id.
+/// </summary>
 public sealed class FleetPublisher(SyntheticFleet fleet, KafkaClientFactory clients, TimeSpan interval)
 {
     private long _published, _failed;
@@ -16,15 +22,16 @@ public sealed class FleetPublisher(SyntheticFleet fleet, KafkaClientFactory clie
 
     public async Task RunAsync(CancellationToken ct)
     {
-        using var producer = new ProducerBuilder<string, byte[]>(clients.ProducerConfig("gds-dev-fleet")).Build();
+        using var producer = new ProducerBuilder<string, byte[]>(clients.ProducerConfig(SyntheticFleet.CollectorId)).Build();
         var start = DateTimeOffset.UtcNow;
         long tick = 0;
         using var timer = new PeriodicTimer(interval);
         do
         {
             var at = start + interval * tick;
-            foreach (var m in fleet.Sample(at, at - start, tick))
-                Produce(producer, m);
+            var scrape = fleet.Scrape(at, at - start);
+            foreach (var m in scrape.Metrics) Produce(producer, m);
+            Beat(producer, scrape.Heartbeat);
             tick++;
         } while (await Next(timer, ct));
         producer.Flush(TimeSpan.FromSeconds(10));
@@ -39,6 +46,10 @@ public sealed class FleetPublisher(SyntheticFleet fleet, KafkaClientFactory clie
             else Interlocked.Increment(ref _published);
         });
     }
+
+    /// <summary>As a collector's publisher sends it: straight to the compacted topic, nothing counted.</summary>
+    private static void Beat(IProducer<string, byte[]> producer, Heartbeat heartbeat) =>
+        producer.Produce(TopicNames.Heartbeats, new Message<string, byte[]> { Key = heartbeat.CollectorId, Value = GdsJson.Serialize(heartbeat) });
 
     private static async Task<bool> Next(PeriodicTimer timer, CancellationToken ct)
     {

@@ -12,8 +12,9 @@ using Microsoft.Extensions.Logging;
 namespace Gds.Cli.Dev;
 
 /// <summary>
-/// A stand-in for gds_notification when `gds dev` has no --notify-url: POST /ingest with the service's body,
-/// idempotent by message_id (a repeat is acknowledged and not shown again), on a free loopback port.
+/// A stand-in for gds_notification when `gds dev` has no --notify-url: POST /ingest with the service's body, behind a
+/// bearer token as the service is (<see cref="Token"/>, made up per run), idempotent by message_id (a repeat is
+/// acknowledged and not shown again), on a free loopback port.
 /// </summary>
 public sealed class LocalNotificationReceiver : IAsyncDisposable
 {
@@ -24,6 +25,9 @@ public sealed class LocalNotificationReceiver : IAsyncDisposable
     public event Action<NotificationRequest>? Received;
 
     public string BaseUrl { get; private set; } = "";
+
+    /// <summary>The token the sink must send (Authorization: Bearer ...).</summary>
+    public string Token { get; } = Guid.NewGuid().ToString("N");
     public int Count => _received.Count;
     public long Duplicates => Interlocked.Read(ref _duplicates);
     public IReadOnlyCollection<NotificationRequest> Notifications => _received.Values.ToList();
@@ -46,6 +50,7 @@ public sealed class LocalNotificationReceiver : IAsyncDisposable
 
     private async Task<IResult> IngestAsync(HttpRequest request)
     {
+        if (request.Headers.Authorization.ToString() != "Bearer " + Token) return Results.Unauthorized();
         using var body = new MemoryStream();
         await request.Body.CopyToAsync(body);
         NotificationRequest n;

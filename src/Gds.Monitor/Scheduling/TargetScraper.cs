@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Gds.Contracts.Metrics;
-using Gds.Contracts.Metrics.Catalog;
 using Gds.Monitor.Collectors;
 using Gds.Monitor.Publishing;
 using Gds.Monitor.Targets;
@@ -9,8 +8,9 @@ using Microsoft.Extensions.Logging;
 namespace Gds.Monitor.Scheduling;
 
 /// <summary>
-/// Scrapes one target: runs its collector under a hard timeout, turns samples into Metrics (one correlation id and
-/// one timestamp per scrape), adds the collector's own metrics, refuses non-finite values and publishes the lot.
+/// Scrapes one target: runs its collector under a hard timeout, turns samples into Metrics with one correlation id and
+/// one timestamp per scrape (<see cref="ScrapeRecords"/>: the collector's own metrics added, non-finite values refused)
+/// and publishes the lot.
 /// </summary>
 public sealed class TargetScraper : IAsyncDisposable
 {
@@ -19,9 +19,8 @@ public sealed class TargetScraper : IAsyncDisposable
     private readonly CollectorOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly IReadOnlyDictionary<string, string> _tags;
+    private readonly ScrapeRecords _records;
     private Task? _abandoned;
-    private long _rejected;
     private int _consecutiveFailures;
 
     public TargetScraper(TargetDefinition target, ICollector collector, IMetricPublisher publisher, CollectorOptions options, ILogger logger, TimeProvider time)
@@ -32,8 +31,7 @@ public sealed class TargetScraper : IAsyncDisposable
         _options = options;
         _logger = logger;
         _time = time;
-        var tags = new Dictionary<string, string>(target.Tags, StringComparer.Ordinal) { ["environment"] = target.Environment };
-        _tags = tags;
+        _records = new ScrapeRecords(target);
     }
 
     public TargetDefinition Target { get; }
@@ -89,45 +87,18 @@ public sealed class TargetScraper : IAsyncDisposable
             Version = _options.Version,
             CorrelationId = correlationId,
         };
-        var metrics = new List<Metric>(samples.Count + 6);
+        var stats = _publisher.Statistics;
         var rejected = 0;
-        foreach (var s in samples)
-        {
-            if (!double.IsFinite(s.Value))
+        var metrics = _records.ToMetrics(samples,
+            new ScrapeFacts(started, duration, up, metadata, stats.DroppedFromSpoolFor(Target.Id), stats.FailedFor(Target.Id)),
+            s =>
             {
                 rejected++;
                 _logger.LogDebug("target {Target}: {Metric} = {Value} rejected (not a finite number)", Target.Id, s.Name, s.Value);
-                continue;
-            }
-            metrics.Add(ToMetric(s.Name, s.Value, s.Labels, started, metadata));
-        }
-        var rejectedTotal = Interlocked.Add(ref _rejected, rejected);
-        var stats = _publisher.Statistics;
-        metrics.Add(ToMetric(CollectorMetrics.Up.Name, up ? 1 : 0, null, started, metadata));
-        metrics.Add(ToMetric(CollectorMetrics.ScrapeDuration.Name, duration.TotalSeconds, null, started, metadata));
-        metrics.Add(ToMetric(CollectorMetrics.SamplesScraped.Name, samples.Count, null, started, metadata));
-        metrics.Add(ToMetric(CollectorMetrics.SamplesRejected.Name, rejectedTotal, null, started, metadata));
-        metrics.Add(ToMetric(CollectorMetrics.SpoolDropped.Name, stats.DroppedFromSpoolFor(Target.Id), null, started, metadata));
-        metrics.Add(ToMetric(CollectorMetrics.PublishFailed.Name, stats.FailedFor(Target.Id), null, started, metadata));
+            });
         await _publisher.PublishAsync(metrics).ConfigureAwait(false);
         return new ScrapeOutcome(Target.Id, up, duration, metrics.Count, rejected, error, correlationId);
     }
-
-    /// <summary>
-    /// The target's tags describe the instance; a reading's own labels (database, standby, ...) tell it apart from
-    /// the other readings of the same metric, so they go to Labels, where they identify the series.
-    /// </summary>
-    private Metric ToMetric(string name, double value, IReadOnlyDictionary<string, string>? labels, DateTimeOffset timestamp, MetricMetadata metadata) => new()
-    {
-        Timestamp = timestamp,
-        DatabaseType = Target.Type,
-        InstanceId = Target.Id,
-        MetricName = name,
-        Value = value,
-        Tags = _tags,
-        Labels = labels ?? SeriesLabels.None,
-        Metadata = metadata,
-    };
 
     /// <summary>Logs changes of state at Warning/Information and repeats of a failure only now and then, so a dead target does not flood the log.</summary>
     private void Report(bool up, string? error)

@@ -181,7 +181,12 @@ public sealed class PostgreSqlIncidentTests(IncidentPipeline p)
     }
 }
 
-[CollectionDefinition(Name)]
+/// <summary>
+/// Runs alone, after the other tests: its rules wait seconds (time scale 600) and its collector scrapes with a 1 s
+/// timeout, so a busy machine (the fleet of the pipeline and `gds dev` tests) would time out scrapes, whose cancelled
+/// queries roll back and burn the packs' error budgets.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class IncidentCollection : ICollectionFixture<IncidentPipeline>
 {
     public const string Name = "PostgreSQL incidents";

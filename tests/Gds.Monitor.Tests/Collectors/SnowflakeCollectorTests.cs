@@ -9,6 +9,7 @@ using Gds.Monitor.Collectors.Snowflake.Api;
 using Gds.Monitor.Collectors.Snowflake.Auth;
 using Gds.Monitor.Scheduling;
 using Gds.Monitor.Tests.Support;
+using Gds.TestSupport;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using WireMock.Matchers;

@@ -4,6 +4,7 @@ using Gds.Alerting.Rules;
 using Gds.Cli.Commands.KafkaBroker;
 using Gds.Cli.Commands.Rules;
 using Gds.Cli.Dev;
+using Gds.Cli.Dev.Fleet;
 using Gds.Cli.Infrastructure;
 using Gds.Contracts.Rules;
 using Gds.Kafka.Admin;
@@ -42,9 +43,14 @@ public sealed class DevSettings : CommandSettings
     [DefaultValue(3)]
     public int Instances { get; init; } = 3;
 
-    [CommandOption("--rules <FILE>")]
-    [Description("Rules to publish (default examples/rules.yaml).")]
-    public string? Rules { get; init; }
+    [CommandOption("--rules <PATH>")]
+    [Description("Rules files or folders of them, repeatable; they replace the shipped packs (default: every file of examples/rules).")]
+    public string[] Rules { get; init; } = [];
+
+    [CommandOption("--time-scale <N>")]
+    [Description("Run the rules' durations (for, keep_firing_for, timeouts, windows) N times faster (default 30: a 5m `for` waits 10s); 1 for real durations.")]
+    [DefaultValue(DevRules.DefaultTimeScale)]
+    public double TimeScale { get; init; } = DevRules.DefaultTimeScale;
 
     public TimeSpan? DurationValue => Duration is null ? null : DurationText.Parse(Duration, "--duration");
 
@@ -53,6 +59,7 @@ public sealed class DevSettings : CommandSettings
         if (Duration is not null && DurationOptions.Problem("--duration", Duration, "60s, 5m") is { } problem) return ValidationResult.Error(problem);
         if (Partitions < 1) return ValidationResult.Error("--partitions must be at least 1");
         if (Instances < 1) return ValidationResult.Error("--instances must be at least 1");
+        if (!(TimeScale > 0) || double.IsInfinity(TimeScale)) return ValidationResult.Error($"--time-scale must be a positive number, not {TimeScale}");
         if (NotifyUrl is not null && !Uri.TryCreate(NotifyUrl, UriKind.Absolute, out _)) return ValidationResult.Error($"--notify-url: '{NotifyUrl}' is not an absolute URL");
         return ValidationResult.Success();
     }
@@ -60,7 +67,8 @@ public sealed class DevSettings : CommandSettings
 
 /// <summary>
 /// `gds dev`: the whole system in one process on the embedded broker — synthetic fleet → metric topics →
-/// alerting topology → gds.alerts → sink → a notification receiver — with live progress.
+/// alerting topology (the shipped rule packs, time-scaled) → gds.alerts → sink → a notification receiver — with live
+/// progress.
 /// </summary>
 public sealed class DevCommand : AsyncCommand<DevSettings>
 {
@@ -72,33 +80,40 @@ public sealed class DevCommand : AsyncCommand<DevSettings>
         // Streamiz's clients outlive the stream by a moment and complain that the broker, stopped with the
         // process, is gone: noise at the end of every run, so it is muted once shutdown starts.
         using var logs = Logging.Create(LogLevel.Warning, () => Volatile.Read(ref stopping));
-        var rulesFile = new RuleFileReader().ReadFile(settings.Rules ?? DefaultRulesPath());
-        if (!rulesFile.IsValid)
+        var ruleSet = RuleSet.Read(settings.Rules.Length > 0 ? settings.Rules : [DevRules.PacksPath()]);
+        if (!ruleSet.IsValid)
         {
-            foreach (var e in rulesFile.Errors) Console.Error.WriteLine(e);
+            foreach (var e in ruleSet.AllErrors) Console.Error.WriteLine(e);
             return ExitCodes.Failed;
         }
+        foreach (var warning in ruleSet.Files.SelectMany(RuleCatalogCheck.Check)) Console.Error.WriteLine("warning: " + warning);
+        var rules = DevRules.Scale(ruleSet.Rules, settings.TimeScale);
+        var syntheticFleet = new SyntheticFleet(settings.Instances);
 
         using var broker = EmbeddedBroker.Start();
         var topics = new EmbeddedTopicCreator(broker);
         await topics.EnsureAsync(DevTopics.All(settings.Partitions), CancellationToken.None);
         var clients = new KafkaClientFactory(broker.BootstrapServers);
-        await RulePublisher.PublishAsync(clients, rulesFile.Rules, prune: false, CancellationToken.None);
+        await RulePublisher.PublishAsync(clients, rules, prune: false, CancellationToken.None);
+        if (ruleSet.InhibitRules.Count > 0) await RulePublisher.PublishInhibitRulesAsync(clients, ruleSet.InhibitRules, prune: false, CancellationToken.None);
 
         var stateDir = Path.Combine(Path.GetTempPath(), "gds-dev-" + Environment.ProcessId);
         var streams = new StreamsHost(new StreamsHostOptions { BootstrapServers = broker.BootstrapServers, StateDir = stateDir }, topics, logs);
         await using var receiver = settings.NotifyUrl is null ? await LocalNotificationReceiver.StartAsync(CancellationToken.None) : null;
-        var view = new DevView(settings.NotifyUrl ?? receiver!.BaseUrl, broker.BootstrapServers, rulesFile.Rules.Count);
+        var view = new DevView(settings.NotifyUrl ?? receiver!.BaseUrl, broker.BootstrapServers,
+            DevIntro.Lines(ruleSet, settings.Rules.Length > 0 ? null : DevRules.PacksPath(), settings.TimeScale, syntheticFleet));
         if (receiver is not null) receiver.Received += view.OnNotification;
 
         await streams.StartAsync(CancellationToken.None);
         await streams.WaitUntilRunningAsync(TimeSpan.FromSeconds(60));
 
-        var sink = new NotificationSink(new SinkOptions { NotifyUrl = settings.NotifyUrl ?? receiver!.BaseUrl }, clients, logs);
+        // A real gds_notification takes its token from the environment as `gds sink` does; the local receiver made its own.
+        var sinkOptions = receiver is null ? new SinkOptions { NotifyUrl = settings.NotifyUrl! } : new SinkOptions { NotifyUrl = receiver.BaseUrl, AuthToken = receiver.Token };
+        var sink = new NotificationSink(sinkOptions, clients, logs);
         using var sinkStop = new CancellationTokenSource();
         var sinkRun = sink.RunAsync(sinkStop.Token);
 
-        var fleet = new FleetPublisher(new SyntheticFleet(settings.Instances), clients, TimeSpan.FromSeconds(1));
+        var fleet = new FleetPublisher(syntheticFleet, clients, DevRules.FleetInterval);
         var fleetRun = fleet.RunAsync(cts.Token);
 
         var progress = new DevProgress(fleet, streams, sink.Stats);
@@ -133,9 +148,4 @@ public sealed class DevCommand : AsyncCommand<DevSettings>
         }
     }
 
-    private static string DefaultRulesPath()
-    {
-        var local = Path.Combine("examples", "rules.yaml");
-        return File.Exists(local) ? local : Path.Combine(AppContext.BaseDirectory, "examples", "rules.yaml");
-    }
 }

@@ -1,12 +1,14 @@
 using Gds.Contracts.Metrics;
 using Gds.Contracts.Metrics.Catalog;
 using Gds.Monitor.Collectors;
+using Xunit;
 
-namespace Gds.Monitor.Tests.Support;
+namespace Gds.TestSupport;
 
 /// <summary>
 /// What the catalogue promises about one scrape of one target: every name is a catalogue metric of that database
 /// type (or the collector's own), every reading carries exactly its metric's labels, and each series appears once.
+/// Shared by the collectors' tests (tests/Gds.Monitor.Tests) and those of `gds dev`'s fleet (tests/Gds.Cli.Tests).
 /// </summary>
 public static class CatalogueConformance
 {
