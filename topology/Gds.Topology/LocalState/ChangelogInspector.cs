@@ -1,19 +1,18 @@
 using Confluent.Kafka;
-using Confluent.Kafka.Admin;
 
 namespace Gds.Topology.LocalState;
 
-/// <summary>What the cluster says about the changelog topics: each partition's offset range and each topic's id.</summary>
+/// <summary>What the cluster says about the changelog topics: each partition's offset range.</summary>
 public interface IChangelogInspector
 {
     /// <summary>Low and high watermark; null when the topic or partition does not exist.</summary>
     (long Low, long High)? Watermarks(string topic, int partition);
-
-    /// <summary>Topic ids by name (a recreated topic gets a new one); empty when the cluster does not tell.</summary>
-    IReadOnlyDictionary<string, string> TopicIds(IReadOnlyCollection<string> topics);
 }
 
-/// <summary>Asks the cluster through a group-less consumer (watermarks) and the Admin API (topic ids).</summary>
+/// <summary>
+/// Asks the cluster through a consumer that joins no group. (Topic ids would also tell a recreated topic from the
+/// old one, but the embedded broker answers DescribeTopics only after a 10 s time-out: no controller.)
+/// </summary>
 public sealed class KafkaChangelogInspector : IChangelogInspector, IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
@@ -39,24 +38,6 @@ public sealed class KafkaChangelogInspector : IChangelogInspector, IDisposable
         catch (KafkaException ex) when (ex.Error.Code is ErrorCode.Local_UnknownPartition or ErrorCode.UnknownTopicOrPart)
         {
             return null;
-        }
-    }
-
-    public IReadOnlyDictionary<string, string> TopicIds(IReadOnlyCollection<string> topics)
-    {
-        var present = topics.Where(_existing.Contains).ToList();
-        if (present.Count == 0) return new Dictionary<string, string>();
-        try
-        {
-            var described = _admin.DescribeTopicsAsync(TopicCollection.OfTopicNames(present), new DescribeTopicsOptions { RequestTimeout = Timeout })
-                .GetAwaiter().GetResult();
-            return described.TopicDescriptions.Where(d => !d.Error.IsError && d.TopicId is not null)
-                .ToDictionary(d => d.Name, d => d.TopicId.ToString(), StringComparer.Ordinal);
-        }
-        catch (KafkaException)
-        {
-            // Some clusters (or ACLs) do not answer; the offset check still applies.
-            return new Dictionary<string, string>();
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 
@@ -9,16 +8,14 @@ namespace Gds.Topology.LocalState;
 /// that Streamiz restores it from the changelog. Kafka Streams treats a checkpoint beyond the changelog's end as
 /// corrupt and does the same; Streamiz 1.8.2 instead takes such a store as restored and runs on whatever it holds
 /// (a state dir from another cluster, or from before the topics were recreated, then silently evaluates against
-/// stale state). A mismatch is: a changelog topic whose id is not the one the state was written against, a
-/// checkpoint beyond the changelog's end or before its start (truncated), or a changelog that no longer exists.
-/// The ids are remembered in <c>{state-dir}/{application-id}/changelog-ids.json</c>.
+/// stale state). A mismatch is a checkpoint beyond the changelog's end, before its start (truncated), or of a
+/// changelog that no longer exists. As in Kafka Streams, a changelog recreated and written past the old checkpoint
+/// before this instance starts cannot be told from the old one by offsets alone.
 /// </summary>
 public sealed partial class LocalStateCheck(string stateDir, string applicationId, IChangelogInspector cluster, ILogger log)
 {
-    public const string IdsFile = "changelog-ids.json";
-
     /// <summary>Task directories are named subtopology-partition (e.g. 3-1).</summary>
-    [GeneratedRegex(@"^\d+-(\d+)$")]
+    [GeneratedRegex(@"^\d+-\d+$")]
     private static partial Regex TaskDirectory();
 
     /// <returns>the task directories wiped</returns>
@@ -26,48 +23,28 @@ public sealed partial class LocalStateCheck(string stateDir, string applicationI
     {
         var root = Path.Combine(stateDir, applicationId);
         var changelogs = AlertingTopology.TaskStores.ToDictionary(s => AlertingTopology.ChangelogTopic(applicationId, s), s => s, StringComparer.Ordinal);
-        var ids = cluster.TopicIds(changelogs.Keys.ToList());
         var wiped = new List<string>();
-        if (Directory.Exists(root))
+        if (!Directory.Exists(root)) return wiped;
+        foreach (var dir in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
         {
-            var known = ReadIds(Path.Combine(root, IdsFile));
-            var recreated = changelogs.Keys.Where(t => known.TryGetValue(t, out var was) && ids.TryGetValue(t, out var now) && was != now).ToHashSet(StringComparer.Ordinal);
-            foreach (var dir in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
-            {
-                var match = TaskDirectory().Match(Path.GetFileName(dir));
-                if (!match.Success) continue;
-                var partition = int.Parse(match.Groups[1].Value);
-                var problems = Problems(dir, partition, changelogs, recreated);
-                if (problems.Count == 0) continue;
-                foreach (var (store, p, why) in problems)
-                    log.LogWarning("state store {Store} partition {Partition}: {Problem}; wiping the local copy ({Directory}) to restore it from the changelog", store, p, why, dir);
-                Directory.Delete(dir, recursive: true);
-                wiped.Add(dir);
-            }
-        }
-        if (ids.Count > 0)
-        {
-            Directory.CreateDirectory(root);
-            var tmp = Path.Combine(root, IdsFile + ".tmp");
-            File.WriteAllText(tmp, JsonSerializer.Serialize(ids));
-            File.Move(tmp, Path.Combine(root, IdsFile), overwrite: true);
+            if (!TaskDirectory().IsMatch(Path.GetFileName(dir))) continue;
+            var problems = Problems(dir, changelogs);
+            if (problems.Count == 0) continue;
+            foreach (var (store, p, why) in problems)
+                log.LogWarning("state store {Store} partition {Partition}: {Problem}; wiping the local copy ({Directory}) to restore it from the changelog", store, p, why, dir);
+            Directory.Delete(dir, recursive: true);
+            wiped.Add(dir);
         }
         return wiped;
     }
 
-    private List<(string Store, int Partition, string Why)> Problems(string dir, int partition, Dictionary<string, string> changelogs, HashSet<string> recreated)
+    private List<(string Store, int Partition, string Why)> Problems(string dir, Dictionary<string, string> changelogs)
     {
         var problems = new List<(string, int, string)>();
-        var stores = Directory.Exists(Path.Combine(dir, "rocksdb"))
-            ? Directory.GetDirectories(Path.Combine(dir, "rocksdb")).Select(Path.GetFileName).OfType<string>().ToHashSet(StringComparer.Ordinal)
-            : [];
-        foreach (var topic in recreated)
-            if (stores.Contains(changelogs[topic]))
-                problems.Add((changelogs[topic], partition, $"its changelog {topic} is not the topic it was written to (recreated, or another cluster's)"));
         if (TaskCheckpoint.Read(dir) is not { } checkpoint) return problems;
         foreach (var (topic, p, offset) in checkpoint.Entries)
         {
-            if (!changelogs.TryGetValue(topic, out var store) || recreated.Contains(topic)) continue;
+            if (!changelogs.TryGetValue(topic, out var store)) continue;
             var range = cluster.Watermarks(topic, p);
             if (range is null)
                 problems.Add((store, p, $"checkpoint at offset {offset} of {topic}-{p}, which does not exist"));
@@ -77,17 +54,5 @@ public sealed partial class LocalStateCheck(string stateDir, string applicationI
                 problems.Add((store, p, $"checkpoint at offset {offset}, before the start of {topic}-{p} ({range.Value.Low}): the changelog was truncated"));
         }
         return problems;
-    }
-
-    private static Dictionary<string, string> ReadIds(string path)
-    {
-        try
-        {
-            return File.Exists(path) ? JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path)) ?? [] : [];
-        }
-        catch (JsonException)
-        {
-            return [];
-        }
     }
 }

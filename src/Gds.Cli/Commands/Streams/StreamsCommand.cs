@@ -101,7 +101,8 @@ public sealed class StreamsCommand : AsyncCommand<StreamsSettings>
         catch (OperationCanceledException) { }
         log.LogInformation("stopping: committing offsets and closing the stores");
         await host.DisposeAsync();
-        log.LogInformation("stopped");
+        log.LogInformation("stopped: firing={Firing} resolved={Resolved} repeats-suppressed={Repeats} restarts={Restarts}",
+            host.Counters.Firing, host.Counters.Resolved, host.Counters.RepeatsSuppressed, host.Restarts);
         return ExitCodes.Ok;
     }
 
