@@ -13,8 +13,9 @@ namespace Gds.Topology.Hosting;
 /// for good; see docs/topology.md). The clients guard against that cause; this is the net under any other.
 /// A restart disposes the old stream (its consumers leave the group, its stores are closed and checkpointed),
 /// checks the local state again and starts a new stream on the same state directory, after a back-off that grows
-/// with consecutive restarts. If the old stream cannot be closed, the supervisor gives up: <see cref="Failed"/>
-/// completes and the process should exit, so that whatever runs it starts it afresh.
+/// with consecutive restarts. If the old stream cannot be closed, or restarts follow one another without the
+/// stream settling, the supervisor gives up: <see cref="Failed"/> completes and the process should exit, so that
+/// whatever runs it starts it afresh.
 /// </summary>
 public sealed class StreamSupervisor : IAsyncDisposable
 {
@@ -23,6 +24,8 @@ public sealed class StreamSupervisor : IAsyncDisposable
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     /// <summary>A stream that ran this long since its last restart resets the back-off.</summary>
     private static readonly TimeSpan SteadyAfter = TimeSpan.FromMinutes(5);
+    /// <summary>Past this many restarts in a row the process is better started afresh by whatever runs it.</summary>
+    public const int MaxConsecutiveRestarts = 6;
 
     private readonly Func<int, StreamIncarnation> _create;
     private readonly TimeSpan _stallTimeout;
@@ -97,8 +100,9 @@ public sealed class StreamSupervisor : IAsyncDisposable
             using var timer = new PeriodicTimer(CheckEvery);
             while (await timer.WaitForNextTickAsync(ct))
             {
-                if (_current is not { } current || Why(current) is not { } reason) continue;
-                if (!await RestartAsync(current, reason, ct)) return;
+                // Only the reason is kept across the restart: the old stream must become unreachable (see below).
+                if (Why() is not { } reason) continue;
+                if (!await RestartAsync(reason, ct)) return;
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -112,8 +116,9 @@ public sealed class StreamSupervisor : IAsyncDisposable
     }
 
     /// <summary>Why the stream must be replaced, or null while it is fine.</summary>
-    private string? Why(StreamIncarnation current)
+    private string? Why()
     {
+        if (_current is not { } current) return null;
         var state = current.State;
         if (state == KafkaStream.State.ERROR) return "the stream reached ERROR";
         if (state == KafkaStream.State.NOT_RUNNING || state == KafkaStream.State.PENDING_SHUTDOWN) return $"the stream stopped by itself ({state})";
@@ -124,32 +129,50 @@ public sealed class StreamSupervisor : IAsyncDisposable
     }
 
     /// <returns>false when the supervisor gave up</returns>
-    private async Task<bool> RestartAsync(StreamIncarnation current, string reason, CancellationToken ct)
+    private async Task<bool> RestartAsync(string reason, CancellationToken ct)
     {
+        var old = _current!;
+        var number = old.Number;
         var restarts = Interlocked.Increment(ref _restarts);
         if (Stopwatch.GetElapsedTime(_startedAt) > SteadyAfter) _consecutive = 0;
-        var backoff = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, _consecutive++)));
-        _log.LogWarning("restarting the stream (restart {Restarts}, in {Backoff} s): {Reason}", restarts, backoff.TotalSeconds, reason);
+        _log.LogWarning("restarting the stream (restart {Restarts}): {Reason}", restarts, reason);
         _current = null;
         StateChanged?.Invoke(KafkaStream.State.REBALANCING);
-        if (!await DisposeStreamAsync(current))
+        var closed = await DisposeStreamAsync(old);
+        old = null;
+        if (!closed) return GiveUp($"the stream could not be closed within {DisposeLimit.TotalSeconds:F0} s to be restarted ({reason})");
+        while (true)
         {
-            _failed.TrySetException(new InvalidOperationException($"the stream could not be closed within {DisposeLimit.TotalSeconds:F0} s to be restarted ({reason})"));
-            return false;
+            if (_consecutive >= MaxConsecutiveRestarts) return GiveUp($"the stream failed {_consecutive} times in a row ({reason})");
+            var backoff = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, _consecutive++)));
+            // A stuck Streamiz thread can leave tasks it was revoking neither closed nor referenced: their RocksDB
+            // handles keep the stores' file locks until finalized, and the new stream could not open those stores.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            await Task.Delay(backoff, ct);
+            try
+            {
+                await StartNewAsync(++number, ct);
+                return true;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _log.LogError(ex, "starting the stream again failed");
+                if (_current is { } failed)
+                {
+                    _current = null;
+                    await DisposeStreamAsync(failed);
+                }
+            }
         }
-        await Task.Delay(backoff, ct);
-        try
-        {
-            await StartNewAsync(current.Number + 1, ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Checked again on the next round: a stream that is not there is restarted again.
-            _log.LogError(ex, "starting the stream again failed");
-            _current = current;
-            current.State = KafkaStream.State.NOT_RUNNING;
-        }
-        return true;
+    }
+
+    private bool GiveUp(string why)
+    {
+        _log.LogCritical("giving up: {Why}; the process should be started afresh", why);
+        _failed.TrySetException(new InvalidOperationException(why));
+        return false;
     }
 
     /// <returns>false when the stream did not close in time</returns>
