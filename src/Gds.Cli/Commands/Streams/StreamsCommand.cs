@@ -24,6 +24,10 @@ public sealed class StreamsSettings : KafkaSettings
     [DefaultValue("0s")]
     public string Grace { get; init; } = "0s";
 
+    [CommandOption("--metric-topics <LIST>")]
+    [Description("Comma-separated metric topics to read (default: every gds.metrics.{type}.{env} topic the cluster has at start).")]
+    public string? MetricTopics { get; init; }
+
     [CommandOption("--session-timeout <TIME>")]
     [Description("How long the group waits for a silent instance before its partitions go to the others (default 10s): the bulk of a failover's take-over time.")]
     [DefaultValue("10s")]
@@ -72,6 +76,7 @@ public sealed class StreamsCommand : AsyncCommand<StreamsSettings>
             ApplicationId = settings.ApplicationId,
             StateDir = settings.StateDir ?? Path.Combine(".gds", "state"),
             StreamThreads = settings.Threads,
+            MetricTopics = settings.MetricTopics?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
             SessionTimeout = Duration(settings.SessionTimeout, "--session-timeout"),
             CommitInterval = Duration(settings.CommitInterval, "--commit-interval"),
             Topology = new TopologyOptions
