@@ -110,7 +110,8 @@ internal sealed partial class GdsProcess : IDisposable
 
     public void Dispose()
     {
-        try { Kill(); } catch (InvalidOperationException) { }
+        try { Kill(); }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception) { }
         _process.Dispose();
     }
 }

@@ -100,18 +100,21 @@ internal sealed class StreamsCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Load.DisposeAsync();
+        try { await Load.DisposeAsync(); }
+        catch (Exception) { /* the processes below are stopped whatever went wrong with the load */ }
         // GDS_TEST_LOGS=DIR keeps every process's output for a post-mortem.
         var keep = Environment.GetEnvironmentVariable("GDS_TEST_LOGS");
         lock (_processes)
             foreach (var p in _processes)
             {
-                p.Dispose();
-                if (!string.IsNullOrEmpty(keep))
+                p.Dispose(); // never throws: every process is stopped whatever happens to the others
+                if (string.IsNullOrEmpty(keep)) continue;
+                try
                 {
                     Directory.CreateDirectory(keep);
                     File.WriteAllLines(Path.Combine(keep, $"{p.Name}-{p.Pid}.log"), p.Lines.Select(l => $"{l.At:HH:mm:ss.fff} {l.Line}"));
                 }
+                catch (IOException) { }
             }
         await Alerts.DisposeAsync();
         Receiver.Dispose();
