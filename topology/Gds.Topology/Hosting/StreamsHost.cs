@@ -35,7 +35,8 @@ public sealed class StreamsHost : IAsyncDisposable
     /// <summary>How often the stream was replaced because it could not go on by itself.</summary>
     public int Restarts => _supervisor?.Restarts ?? 0;
     /// <summary>Completes (faulted) if the stream could not be kept running: the process should exit non-zero.</summary>
-    public Task Failed => _supervisor?.Failed ?? Task.Delay(Timeout.Infinite);
+    public Task Failed => _supervisor?.Failed ?? NotStarted.Task;
+    private static readonly TaskCompletionSource NotStarted = new();
 
     public StreamsHost(StreamsHostOptions options, ITopicCreator topics, ILoggerFactory? logs = null)
     {
