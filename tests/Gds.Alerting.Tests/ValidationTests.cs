@@ -29,6 +29,24 @@ public sealed class ValidationTests
         Assert.Contains(errors, e => e.Field == field && e.Message.Contains(message) && e.RuleId == "r1" && e.Line > 0);
     }
 
+    [Theory]
+    [InlineData("    selector: {metric: m\n    op: \">\"\n    value: 1\n", 4, 15, "'{' is never closed")]
+    [InlineData("    selector: {metric: m}\n    group_by: [instance_id, database\n    op: \">\"\n", 5, 15, "'[' is never closed")]
+    [InlineData("    selector: {metric: m, tags: {env: prod}\n    op: \">\"\n", 4, 15, "'{' is never closed")]
+    [InlineData("    selector: {metric: m}\n    annotations:\n      summary: \"no end\n", 0, 0, "")]
+    [InlineData("    selector: {metric: m}\n   op: \">\"\n", 0, 0, "")]
+    [InlineData("    selector: {metric: m}\n    op: \">\"\n    value: [1, 2]]\n", 0, 0, "")]
+    public void Every_yaml_syntax_error_is_reported_with_its_line_and_column(string body, int line, int column, string message)
+    {
+        var yaml = "rules:\n  - id: r1\n    kind: threshold\n" + body;
+        var error = Assert.Single(Errors(yaml));
+        Assert.Equal("yaml", error.Field);
+        Assert.True(error.Line > 0 && error.Column > 0, error.ToString());
+        if (line > 0) Assert.Equal((line, column), (error.Line, error.Column));
+        Assert.Contains(message, error.Message);
+        Assert.StartsWith($"r.yaml:{error.Line}:{error.Column}: yaml: ", error.ToString());
+    }
+
     [Fact]
     public void The_example_rule_file_of_every_kind_is_valid()
     {

@@ -56,6 +56,17 @@ public class CliTests
     }
 
     [Fact]
+    public async Task Validate_names_file_and_line_of_an_unclosed_flow_mapping()
+    {
+        var file = Path.GetTempFileName();
+        await File.WriteAllTextAsync(file, "rules:\n  - id: r1\n    kind: threshold\n    selector: {metric: m\n    op: \">\"\n    value: 1\n");
+        var (code, _, err) = await Gds("rules", "validate", file);
+        Assert.Equal(1, code);
+        Assert.Contains($"{file}:4:15: yaml: '{{' is never closed", err);
+        Assert.DoesNotContain("InvalidOperationException", err);
+    }
+
+    [Fact]
     public async Task Publishing_a_broken_file_publishes_nothing_and_a_valid_one_publishes_every_rule()
     {
         using var broker = EmbeddedBroker.Start();

@@ -28,8 +28,9 @@ public sealed class TopologyFixture : IDisposable
     public TopologyDriverHandle Driver { get; }
     public TopologyOptions Options { get; } = new() { PunctuationInterval = TimeSpan.FromSeconds(1) };
 
-    public TopologyFixture()
+    public TopologyFixture(Action<TopologyOptions>? configure = null)
     {
+        configure?.Invoke(Options);
         var book = new RuleBook();
         var topology = AlertingTopology.Build([MetricsTopic], book, Options);
         var config = new StreamConfig<StringSerDes, ByteArraySerDes>

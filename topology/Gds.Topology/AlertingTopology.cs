@@ -31,12 +31,18 @@ public static class AlertingTopology
     public const string StateStore = "alert-state";
     public const string HygieneStore = "alert-hygiene";
     public const string SilenceUsageStore = "silence-usage";
+    /// <summary>The transitions each series emitted lately, so that reading records again never emits one twice.</summary>
+    public const string EmittedStore = "alert-emitted";
+
+    /// <summary>The task stores, each RocksDB with a changelog topic.</summary>
+    public static readonly IReadOnlyList<string> TaskStores = [StateStore, HygieneStore, SilenceUsageStore, EmittedStore];
+
+    /// <summary>The changelog topic of a task store.</summary>
+    public static string ChangelogTopic(string applicationId, string store) => $"{applicationId}-{store}-changelog";
 
     /// <summary>The internal topics Streamiz needs; the embedded broker cannot create them on demand.</summary>
     public static IReadOnlyList<TopicSpec> InternalTopics(string applicationId, int partitions) =>
-        new[] { StateStore, HygieneStore, SilenceUsageStore }
-            .Select(store => new TopicSpec($"{applicationId}-{store}-changelog", partitions, Compacted: true))
-            .ToList();
+        TaskStores.Select(store => new TopicSpec(ChangelogTopic(applicationId, store), partitions, Compacted: true)).ToList();
 
     public static Streamiz.Kafka.Net.Stream.Topology Build(IEnumerable<string> metricTopics, RuleBook book, TopologyOptions options, ILoggerFactory? logs = null) =>
         Build(metricTopics, new AlertingModels().WithRules(book), options, logs);
@@ -78,7 +84,7 @@ public static class AlertingTopology
             metrics = metrics.Merge(s);
         }
 
-        foreach (var store in new[] { StateStore, HygieneStore, SilenceUsageStore })
+        foreach (var store in TaskStores)
             builder.AddStateStore(
                 Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(store), new StringSerDes(), new ByteArraySerDes())
                     .WithLoggingEnabled(new Dictionary<string, string>()));
@@ -88,7 +94,7 @@ public static class AlertingTopology
                 TransformerBuilder.New<string, byte[], string, Routed>()
                     .Transformer<AlertEvaluator>(new AlertEngine(book, new AlertEngineOptions { Grace = options.Grace }), models, options)
                     .Build(),
-                "evaluate", StateStore, HygieneStore, SilenceUsageStore)
+                "evaluate", [.. TaskStores])
             .To((_, v, _) => v.Topic, new StringSerDes(), new RoutedSerDes(), "route");
 
         return builder.Build();

@@ -15,6 +15,12 @@ public sealed class TopologyOptions
     /// partition, so a never-seen instance alerts once, not once per task. 0 = one task sees everything.
     /// </summary>
     public int Partitions { get; set; }
+    /// <summary>
+    /// How long the last transitions of a series are remembered after they were emitted, so that a replay of the
+    /// metric topics (a restart, a failover, a reset to offset 0) emits none of them again. It must cover the
+    /// metric topics' retention (7 days as gds kafka and TopicCatalog create them).
+    /// </summary>
+    public TimeSpan EmittedRetention { get; set; } = TimeSpan.FromDays(7);
     public TopologyCounters Counters { get; } = new();
     /// <summary>Fed by the host from Streamiz's restore events; a task does not tick while its stores restore.</summary>
     public Evaluation.RestorationTracker Restoration { get; } = new();
@@ -23,7 +29,7 @@ public sealed class TopologyOptions
 /// <summary>What the topology has done so far, for progress displays.</summary>
 public sealed class TopologyCounters
 {
-    private long _firing, _resolved, _other, _dlq, _samples;
+    private long _firing, _resolved, _other, _dlq, _samples, _repeats;
 
     /// <summary>Metric records evaluated (readable ones).</summary>
     public long Samples => Interlocked.Read(ref _samples);
@@ -33,6 +39,11 @@ public sealed class TopologyCounters
     public long OtherEvents => Interlocked.Read(ref _other);
     /// <summary>Records (metrics, acks, heartbeats) sent to gds.metrics.dlq because they could not be read.</summary>
     public long DeadLetteredMetrics => Interlocked.Read(ref _dlq);
+
+    /// <summary>Events not forwarded because the series had already emitted them (records read again).</summary>
+    public long RepeatsSuppressed => Interlocked.Read(ref _repeats);
+
+    internal void Repeated() => Interlocked.Increment(ref _repeats);
 
     internal void DeadLettered() => Interlocked.Increment(ref _dlq);
 

@@ -45,6 +45,13 @@ public sealed class RuleFileReader(RuleKindRegistry? kinds = null)
             errors.Add(new RuleFileError(path, (int)ex.Start.Line, (int)ex.Start.Column, null, "yaml", ex.InnerException?.Message ?? ex.Message));
             return new RuleFile(path, rules, errors);
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails without a position on some malformed input (an unclosed '{' or '[').
+            var (line, column, message) = YamlSyntaxError.Locate(yaml);
+            errors.Add(new RuleFileError(path, line, column, null, "yaml", message));
+            return new RuleFile(path, rules, errors);
+        }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
             errors.Add(new RuleFileError(path, 1, 1, null, "rules", "the file must be a mapping with a 'rules:' list"));

@@ -38,6 +38,7 @@ public static class CommandRegistry
         {
             bench.SetDescription("Benchmarks (figures, not tests).");
             bench.AddCommand<Bench.BenchStreamsCommand>("streams").WithDescription("Metrics/s through the full topology vs the raw producer rate.");
+            bench.AddCommand<Bench.BenchScaleOutCommand>("scale-out").WithDescription("Metrics/s with 1, 2, 3 separate gds streams processes sharing the partitions.");
             bench.AddCommand<Bench.BenchSinkCommand>("sink").WithDescription("Notifications/s to a local receiver.");
             bench.AddCommand<Bench.BenchDwCommand>("dw").WithDescription("Rows/s into PostgreSQL from the embedded broker.");
             bench.AddCommand<Bench.BenchCollectCommand>("collect").WithDescription("PostgreSQL targets one collector sustains at a 30 s interval.");

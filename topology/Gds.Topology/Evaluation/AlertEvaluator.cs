@@ -11,6 +11,7 @@ using Gds.Contracts.Heartbeats;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Topics;
 using Gds.Kafka.Clients;
+using Gds.Topology.Emitted;
 using Gds.Topology.Hygiene;
 using Gds.Topology.Serdes;
 using Streamiz.Kafka.Net.Processors.Public;
@@ -36,11 +37,15 @@ public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed
     private KeyValueSeriesStateStore? _state;
     private KeyValueHygieneStore? _hygieneStore;
     private HygieneEngine? _hygiene;
+    private EmittedTransitions? _emitted;
+    private long _nextExpiryAt;
+    /// <summary>Emitted entries are swept this often: they live for days, so a walk every second would be waste.</summary>
+    private static readonly long ExpiryEveryMs = (long)TimeSpan.FromMinutes(10).TotalMilliseconds;
     private long _seenRulesVersion;
     private Func<string, bool>? _ownsInstance;
     private readonly MetricLineParser _parser = new();
     private const int TickBudgetFactor = 10;
-    private static readonly string[] ChangelogStores = [AlertingTopology.StateStore, AlertingTopology.HygieneStore, AlertingTopology.SilenceUsageStore];
+    private static readonly IReadOnlyList<string> ChangelogStores = AlertingTopology.TaskStores;
     private int _partition;
     private long _nextTickAt;
 
@@ -61,6 +66,7 @@ public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed
             (IKeyValueStore<string, byte[]>)context.GetStateStore(AlertingTopology.HygieneStore),
             (IKeyValueStore<string, byte[]>)context.GetStateStore(AlertingTopology.SilenceUsageStore));
         _hygiene = _models!.NewHygieneEngine();
+        _emitted = new EmittedTransitions((IKeyValueStore<string, byte[]>)context.GetStateStore(AlertingTopology.EmittedStore), _options!.EmittedRetention);
         var partitions = _options!.Partitions;
         var mine = context.Id.Partition;
         _ownsInstance = partitions <= 1 ? null : instance => KeyPartitioner.PartitionFor(instance, partitions) == mine;
@@ -166,6 +172,11 @@ public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed
         Send(_hygieneOut);
         foreach (var x in _expiries)
             _context!.Forward(x.SilenceId, new Routed(TopicNames.Silences, GdsJson.Serialize(x.Record)));
+        if (wallClockMs >= _nextExpiryAt)
+        {
+            _emitted!.Expire(wallClockMs);
+            _nextExpiryAt = wallClockMs + ExpiryEveryMs;
+        }
     }
 
     /// <summary>Engine events pass through hygiene (silences, inhibition, acks, escalation) on their way out.</summary>
@@ -184,8 +195,18 @@ public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed
     {
         foreach (var e in events)
         {
+            // Records read again after a failover, a restart or a replay raise transitions this series has
+            // already emitted (same ids): gds.alerts gets each transition once.
+            if (_emitted!.IsRepeat(e))
+            {
+                _options!.Counters.Repeated();
+                continue;
+            }
             _options!.Counters.Emitted(e.Status);
+            // The event first, then the memory of it: if only one of the two reaches Kafka before a crash, a
+            // repeat (same id, dropped by the receiver) is better than a loss.
             _context!.Forward(e.InstanceId, new Routed(TopicNames.Alerts, GdsJson.Serialize(e)));
+            _emitted.Remember(e, _context.WallClockTime);
         }
         events.Clear();
     }

@@ -2,38 +2,20 @@ using Confluent.Kafka;
 using Gds.Alerting.Rules;
 using Gds.Contracts.Topics;
 using Gds.Kafka.Admin;
+using Gds.Topology.Clients;
+using Gds.Topology.LocalState;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Streamiz.Kafka.Net;
-using Streamiz.Kafka.Net.Errors;
+using Streamiz.Kafka.Net.Kafka;
 using Streamiz.Kafka.Net.SerDes;
 
 namespace Gds.Topology.Hosting;
 
-public sealed class StreamsHostOptions
-{
-    public required string BootstrapServers { get; init; }
-    public string ApplicationId { get; init; } = "gds-streams";
-    public string StateDir { get; init; } = Path.Combine(Path.GetTempPath(), "gds-streams-state");
-    public int StreamThreads { get; init; } = 1;
-    /// <summary>Records taken per poll; larger batches amortise Streamiz's per-poll work.</summary>
-    public int MaxPollRecords { get; init; } = 500;
-    public TimeSpan CommitInterval { get; init; } = TimeSpan.FromMilliseconds(500);
-    /// <summary>
-    /// How long the group waits for a silent member before handing its partitions to another; also how long a
-    /// restarted instance may wait for its own previous incarnation when that one did not leave cleanly.
-    /// </summary>
-    public TimeSpan SessionTimeout { get; init; } = TimeSpan.FromSeconds(10);
-    /// <summary>Metric topics to read; when empty, every gds.metrics.{type}.{env} topic the cluster has at start.</summary>
-    public IReadOnlyList<string> MetricTopics { get; init; } = [];
-    public TopologyOptions Topology { get; init; } = new();
-    /// <summary>librdkafka properties for security etc., passed through to every client.</summary>
-    public IReadOnlyDictionary<string, string> KafkaProperties { get; init; } = new Dictionary<string, string>();
-}
-
 /// <summary>
 /// Runs the alerting topology as a Streamiz KafkaStream: finds the metric topics, makes sure the internal topics
-/// exist (the embedded broker cannot create them), starts, and reports when it is running.
+/// exist (the embedded broker cannot create them), checks the local state against the changelogs, starts, and
+/// reports when it is running. A <see cref="StreamSupervisor"/> replaces the stream when it cannot go on.
 /// </summary>
 public sealed class StreamsHost : IAsyncDisposable
 {
@@ -42,13 +24,19 @@ public sealed class StreamsHost : IAsyncDisposable
     private readonly ILoggerFactory _logs;
     private readonly ILogger _log;
     private readonly TaskCompletionSource _running = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private KafkaStream? _stream;
+    private StreamSupervisor? _supervisor;
+    private int _disposed;
 
     public AlertingModels Models { get; } = new();
     public RuleBook Rules => Models.Rules;
     public TopologyCounters Counters => _options.Topology.Counters;
     public IReadOnlyList<string> MetricTopics { get; private set; } = [];
     public KafkaStream.State State { get; private set; } = KafkaStream.State.CREATED;
+    /// <summary>How often the stream was replaced because it could not go on by itself.</summary>
+    public int Restarts => _supervisor?.Restarts ?? 0;
+    /// <summary>Completes (faulted) if the stream could not be kept running: the process should exit non-zero.</summary>
+    public Task Failed => _supervisor?.Failed ?? NotStarted.Task;
+    private static readonly TaskCompletionSource NotStarted = new();
 
     public StreamsHost(StreamsHostOptions options, ITopicCreator topics, ILoggerFactory? logs = null)
     {
@@ -72,15 +60,57 @@ public sealed class StreamsHost : IAsyncDisposable
         await _topics.EnsureAsync(TopicCatalog.Standard(partitions).Where(t => shared.Contains(t.Name))
             .Concat(AlertingTopology.InternalTopics(_options.ApplicationId, partitions)), ct);
 
+        _options.Topology.Partitions = partitions;
+        _log.LogInformation("alerting topology reading {Count} metric topics ({Partitions} partitions): {Topics}", MetricTopics.Count, partitions, string.Join(", ", MetricTopics));
+        _supervisor = new StreamSupervisor(NewStream, _options.EffectiveStallTimeout, _logs.CreateLogger<StreamSupervisor>());
+        _supervisor.StateChanged += now =>
+        {
+            State = now;
+            _log.LogInformation("streams state {State}", now);
+            if (now == KafkaStream.State.RUNNING) _running.TrySetResult();
+        };
+        _ = _supervisor.Failed.ContinueWith(t => _running.TrySetException(t.Exception!.InnerExceptions), TaskContinuationOptions.OnlyOnFaulted);
+        await _supervisor.StartAsync(ct);
+    }
+
+    /// <summary>A new stream over the same state directory, once the local state has been checked against the changelogs.</summary>
+    private StreamIncarnation NewStream(int number)
+    {
+        using (var cluster = new KafkaChangelogInspector(_options.BootstrapServers, _options.KafkaProperties))
+            new LocalStateCheck(_options.StateDir, _options.ApplicationId, cluster, _logs.CreateLogger<LocalStateCheck>()).Run();
+
+        var config = Config();
+        var liveness = new ThreadLiveness();
+        var supplier = new DefaultKafkaClientSupplier(new KafkaLoggerAdapter(config), config, new SupervisedClientBuilder(liveness, _logs));
+        var stream = new KafkaStream(AlertingTopology.Build(MetricTopics, Models, _options.Topology, _logs), config, supplier);
+        var restoration = _options.Topology.Restoration;
+        var restoreLog = _logs.CreateLogger("Gds.Topology.Restoration");
+        stream.OnRestoreStartEvent += (tp, store, from, to) =>
+        {
+            restoration.Started(store, tp.Partition.Value);
+            if (to > from) restoreLog.LogInformation("restoring {Store} partition {Partition} from its changelog (offsets {From} to {To})", store, tp.Partition.Value, from, to);
+        };
+        stream.OnRestoreEndEvent += (tp, store, total) =>
+        {
+            restoration.Ended(store, tp.Partition.Value);
+            if (total > 0) restoreLog.LogInformation("restored {Store} partition {Partition}: {Records} records", store, tp.Partition.Value, total);
+        };
+        return new StreamIncarnation(stream, liveness, number);
+    }
+
+    private StreamConfig<StringSerDes, ByteArraySerDes> Config()
+    {
         var config = new StreamConfig<StringSerDes, ByteArraySerDes>
         {
             ApplicationId = _options.ApplicationId,
             BootstrapServers = _options.BootstrapServers,
             StateDir = _options.StateDir,
             NumStreamThreads = _options.StreamThreads,
+            // Before CommitIntervalMs: setting the guarantee resets the commit interval to its default (30 s for
+            // at-least-once), which is how a restart came to read everything again (nothing had been committed).
+            Guarantee = ProcessingGuarantee.AT_LEAST_ONCE,
             CommitIntervalMs = (long)_options.CommitInterval.TotalMilliseconds,
             AutoOffsetReset = AutoOffsetReset.Earliest,
-            Guarantee = ProcessingGuarantee.AT_LEAST_ONCE,
             Logger = _logs,
             PollMs = 50,
             MaxPollRecords = _options.MaxPollRecords,
@@ -95,40 +125,7 @@ public sealed class StreamsHost : IAsyncDisposable
             LingerMs = 5,
         };
         foreach (var (k, v) in _options.KafkaProperties) config.AddConfig(k, v);
-
-        _options.Topology.Partitions = partitions;
-        _log.LogInformation("alerting topology reading {Count} metric topics ({Partitions} partitions): {Topics}", MetricTopics.Count, partitions, string.Join(", ", MetricTopics));
-        for (var attempt = 1; ; attempt++)
-        {
-            var stream = new KafkaStream(AlertingTopology.Build(MetricTopics, Models, _options.Topology, _logs), config);
-            var restoration = _options.Topology.Restoration;
-            stream.OnRestoreStartEvent += (tp, store, _, _) => restoration.Started(store, tp.Partition.Value);
-            stream.OnRestoreEndEvent += (tp, store, _) => restoration.Ended(store, tp.Partition.Value);
-            stream.StateChanged += (_, now) =>
-            {
-                if (!ReferenceEquals(stream, _stream)) return; // a failed attempt's last words
-                State = now;
-                _log.LogInformation("streams state {State}", now);
-                if (now == KafkaStream.State.RUNNING) _running.TrySetResult();
-                if (now == KafkaStream.State.ERROR || now == KafkaStream.State.NOT_RUNNING || now == KafkaStream.State.PENDING_SHUTDOWN)
-                    _running.TrySetException(new InvalidOperationException($"the stream stopped ({now}) before running"));
-            };
-            _stream = stream;
-            try
-            {
-                await stream.StartAsync(ct);
-                return;
-            }
-            catch (Exception ex) when (ex is StreamsException or KafkaException && attempt < 3 && !ct.IsCancellationRequested)
-            {
-                // librdkafka can refuse the global thread's first seek while a partition is still being set up
-                // ("Erroneous state"): a transient start-up race, so start afresh rather than fail the process.
-                _log.LogWarning("starting the stream failed ({Error}); attempt {Attempt} of 3, retrying", ex.Message, attempt + 1);
-                _stream = null;
-                stream.Dispose();
-                await Task.Delay(TimeSpan.FromSeconds(attempt), ct);
-            }
-        }
+        return config;
     }
 
     /// <summary>Completes once every task is assigned and the rules are restored.</summary>
@@ -148,9 +145,11 @@ public sealed class StreamsHost : IAsyncDisposable
         return counts.Count == 1 ? counts[0] : 1;
     }
 
-    public ValueTask DisposeAsync()
+    /// <summary>Stops the stream once: its tasks commit their offsets and checkpoint their stores, its consumers leave the group.</summary>
+    public async ValueTask DisposeAsync()
     {
-        _stream?.Dispose();
-        return ValueTask.CompletedTask;
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _running.TrySetException(new ObjectDisposedException(nameof(StreamsHost)));
+        if (_supervisor is not null) await _supervisor.DisposeAsync();
     }
 }

@@ -45,8 +45,13 @@ public sealed class BenchStreamsSettings : CommandSettings
     [CommandOption("--grace <TIME>")] [Description("Grace period for late samples, as in gds streams --grace (default 0s: every in-order sample is folded at once).")] [DefaultValue("0s")]
     public string Grace { get; init; } = "0s";
 
+    [CommandOption("--commit-interval <TIME>")] [Description("How often offsets are committed, as gds streams --commit-interval (default 500ms, its default): a commit flushes every store and the producer.")] [DefaultValue("500ms")]
+    public string CommitInterval { get; init; } = "500ms";
+
     public override Spectre.Console.ValidationResult Validate() =>
-        DurationOptions.Problem("--grace", Grace, "5s") is { } problem ? Spectre.Console.ValidationResult.Error(problem) : base.Validate();
+        (DurationOptions.Problem("--grace", Grace, "5s") ?? DurationOptions.Problem("--commit-interval", CommitInterval, "500ms")) is { } problem
+            ? Spectre.Console.ValidationResult.Error(problem)
+            : base.Validate();
 
     [CommandOption("--latency-samples <N>")] [Description("Breaching metrics sent one by one to time produce → alert (default 500).")] [DefaultValue(500)]
     public int LatencySamples { get; init; } = 500;
@@ -70,7 +75,7 @@ public sealed class BenchStreamsCommand : AsyncCommand<BenchStreamsSettings>
         var clients = new KafkaClientFactory(broker.BootstrapServers);
         Console.WriteLine($"bench streams: {s.Metrics:N0} metrics, {s.Rules:N0} rules, {s.Instances:N0} instances, {s.Partitions} partitions, {s.Threads} thread(s), max poll {s.MaxPoll}, {Environment.ProcessorCount} cores");
 
-        var payloads = BuildPayloads(s);
+        var payloads = BuildPayloads(s.Metrics, s.Instances);
         // A round takes well under a second, so one round is at the mercy of whatever else the machine does: take
         // the best of three. (Later rounds also pay for the broker dropping the oldest records past its size cap,
         // so the best is the raw rate at its most flattering, the stricter yardstick for the ratio.)
@@ -97,7 +102,7 @@ public sealed class BenchStreamsCommand : AsyncCommand<BenchStreamsSettings>
         StreamsHost NewHost(string applicationId, string topic) => new(new StreamsHostOptions
         {
             BootstrapServers = broker.BootstrapServers, ApplicationId = applicationId, StateDir = stateDir, MetricTopics = [topic],
-            StreamThreads = s.Threads, Topology = new TopologyOptions { Grace = grace }, CommitInterval = TimeSpan.FromSeconds(1),
+            StreamThreads = s.Threads, Topology = new TopologyOptions { Grace = grace }, CommitInterval = DurationText.Parse(s.CommitInterval, "--commit-interval"),
             MaxPollRecords = s.MaxPoll,
         }, topics, logs);
 
@@ -143,21 +148,22 @@ public sealed class BenchStreamsCommand : AsyncCommand<BenchStreamsSettings>
         return (elapsed, self.TotalProcessorTime - cpu0, ThreadCpu.Of("gds-streams") - stream0);
     }
 
-    private static List<(string Key, byte[] Value)> BuildPayloads(BenchStreamsSettings s)
+    /// <summary>The bench's metrics: <paramref name="metrics"/> samples over <paramref name="instances"/> instances and 100 metric names.</summary>
+    internal static List<(string Key, byte[] Value)> BuildPayloads(int metrics, int instances)
     {
         var rng = new Random(1);
         var t0 = DateTimeOffset.UtcNow.AddHours(-1);
-        var list = new List<(string, byte[])>(s.Metrics);
+        var list = new List<(string, byte[])>(metrics);
         var tags = new Dictionary<string, string> { ["environment"] = "production", ["region"] = "us-east-1" };
-        for (var i = 0; i < s.Metrics; i++)
+        for (var i = 0; i < metrics; i++)
         {
-            var instance = $"db-{i % s.Instances:00000}";
+            var instance = $"db-{i % instances:00000}";
             var m = new Metric
             {
-                Timestamp = t0.AddMilliseconds(i / s.Instances * 1000.0),
+                Timestamp = t0.AddMilliseconds(i / instances * 1000.0),
                 DatabaseType = "postgresql",
                 InstanceId = instance,
-                MetricName = $"bench_metric_{(i / s.Instances) % MetricNames:000}",
+                MetricName = $"bench_metric_{(i / instances) % MetricNames:000}",
                 Value = rng.NextDouble() * 100,
                 Tags = tags,
             };
@@ -167,7 +173,8 @@ public sealed class BenchStreamsCommand : AsyncCommand<BenchStreamsSettings>
     }
 
     /// <summary>Rules spread over the metric names and instance ranges: each sample meets about rules/names rules' index entries.</summary>
-    private static IEnumerable<Rule> BuildRules(int count)
+    /// <summary>The bench's rules; "bench-latency" fires on any lat-* instance's bench_metric_000 above 99.5.</summary>
+    internal static IEnumerable<Rule> BuildRules(int count)
     {
         yield return new Rule
         {
@@ -217,7 +224,7 @@ public sealed class BenchStreamsCommand : AsyncCommand<BenchStreamsSettings>
         return total;
     }
 
-    private static double ProduceAll(KafkaClientFactory clients, string topic, List<(string Key, byte[] Value)> payloads)
+    internal static double ProduceAll(KafkaClientFactory clients, string topic, List<(string Key, byte[] Value)> payloads)
     {
         var config = clients.ProducerConfig("bench");
         config.LingerMs = 20;

@@ -24,8 +24,36 @@ public sealed class StreamsSettings : KafkaSettings
     [DefaultValue("0s")]
     public string Grace { get; init; } = "0s";
 
+    [CommandOption("--metric-topics <LIST>")]
+    [Description("Comma-separated metric topics to read (default: every gds.metrics.{type}.{env} topic the cluster has at start).")]
+    public string? MetricTopics { get; init; }
+
+    [CommandOption("--session-timeout <TIME>")]
+    [Description("How long the group waits for a silent instance before its partitions go to the others (default 10s): the bulk of a failover's take-over time.")]
+    [DefaultValue("10s")]
+    public string SessionTimeout { get; init; } = "10s";
+
+    [CommandOption("--commit-interval <TIME>")]
+    [Description("How often processed offsets are committed (default 500ms); a restart or a take-over reads again at most this much (nothing is emitted twice).")]
+    [DefaultValue("500ms")]
+    public string CommitInterval { get; init; } = "500ms";
+
+    [CommandOption("--emitted-retention <TIME>")]
+    [Description("How long each series remembers the transitions it emitted, so that re-reading the metric topics emits none twice (default 7d: the metric topics' retention; keep it at least that).")]
+    [DefaultValue("7d")]
+    public string EmittedRetention { get; init; } = "7d";
+
+    private static TimeSpan Duration(string text, string option) => Gds.Contracts.Rules.DurationText.Parse(text, option);
+
     public override Spectre.Console.ValidationResult Validate() =>
-        DurationOptions.Problem("--grace", Grace, "5s") is { } problem ? Spectre.Console.ValidationResult.Error(problem) : base.Validate();
+        (DurationOptions.Problem("--grace", Grace, "5s")
+         ?? DurationOptions.Problem("--session-timeout", SessionTimeout, "10s")
+         ?? DurationOptions.Problem("--commit-interval", CommitInterval, "500ms")
+         ?? DurationOptions.Problem("--emitted-retention", EmittedRetention, "7d")
+         ?? (Duration(SessionTimeout, "--session-timeout") < TimeSpan.FromSeconds(1) ? "--session-timeout must be at least 1s" : null)
+         ?? (Duration(CommitInterval, "--commit-interval") <= TimeSpan.Zero ? "--commit-interval must be more than 0" : null)) is { } problem
+            ? Spectre.Console.ValidationResult.Error(problem)
+            : base.Validate();
 
     [CommandOption("--threads <N>")]
     [Description("Stream threads (default 1); one per core scales a process. Every thread must be in the group's first generation: Kafka's group.initial.rebalance.delay.ms (3 s) sees to that, and so does gds kafka.")]
@@ -48,7 +76,14 @@ public sealed class StreamsCommand : AsyncCommand<StreamsSettings>
             ApplicationId = settings.ApplicationId,
             StateDir = settings.StateDir ?? Path.Combine(".gds", "state"),
             StreamThreads = settings.Threads,
-            Topology = new TopologyOptions { Grace = Gds.Contracts.Rules.DurationText.Parse(settings.Grace, "--grace") },
+            MetricTopics = settings.MetricTopics?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
+            SessionTimeout = Duration(settings.SessionTimeout, "--session-timeout"),
+            CommitInterval = Duration(settings.CommitInterval, "--commit-interval"),
+            Topology = new TopologyOptions
+            {
+                Grace = Duration(settings.Grace, "--grace"),
+                EmittedRetention = Duration(settings.EmittedRetention, "--emitted-retention"),
+            },
         }, new KafkaTopicCreator(bootstrap), logs);
         await host.StartAsync(cts.Token);
         await host.WaitUntilRunningAsync(TimeSpan.FromMinutes(2), cts.Token);
@@ -57,12 +92,24 @@ public sealed class StreamsCommand : AsyncCommand<StreamsSettings>
         {
             while (!cts.IsCancellationRequested)
             {
-                await Task.Delay(TimeSpan.FromSeconds(30), cts.Token);
-                log.LogInformation("rules={Rules} firing={Firing} resolved={Resolved} dlq={Dlq}", host.Rules.Count, host.Counters.Firing, host.Counters.Resolved, host.Counters.DeadLetteredMetrics);
+                var tick = Task.Delay(TimeSpan.FromSeconds(30), cts.Token);
+                if (await Task.WhenAny(tick, host.Failed) == host.Failed)
+                {
+                    log.LogCritical("giving up: {Error}", host.Failed.Exception?.InnerException?.Message);
+                    return ExitCodes.Failed;
+                }
+                await tick;
+                log.LogInformation("rules={Rules} firing={Firing} resolved={Resolved} repeats-suppressed={Repeats} restarts={Restarts} dlq={Dlq}",
+                    host.Rules.Count, host.Counters.Firing, host.Counters.Resolved, host.Counters.RepeatsSuppressed, host.Restarts, host.Counters.DeadLetteredMetrics);
             }
         }
         catch (OperationCanceledException) { }
-        log.LogInformation("stopping");
+        log.LogInformation("stopping: committing offsets and closing the stores");
+        await host.DisposeAsync();
+        log.LogInformation("stopped: firing={Firing} resolved={Resolved} repeats-suppressed={Repeats} restarts={Restarts}",
+            host.Counters.Firing, host.Counters.Resolved, host.Counters.RepeatsSuppressed, host.Restarts);
         return ExitCodes.Ok;
     }
+
+    private static TimeSpan Duration(string text, string option) => Gds.Contracts.Rules.DurationText.Parse(text, option);
 }

@@ -1,0 +1,71 @@
+using Gds.Contracts.Alerts;
+using static Gds.Topology.Tests.TopologyFixture;
+
+namespace Gds.Topology.Tests;
+
+/// <summary>
+/// Records read again (a take-over from the last commit, a restart, a reset to offset 0) emit no transition twice:
+/// the topology remembers what each series emitted.
+/// </summary>
+public class ReplayTests
+{
+    private static void History(TopologyFixture f, params string[] instances)
+    {
+        foreach (var i in instances)
+        {
+            f.Sample(i, 0.95, T0);
+            f.Sample(i, 0.97, T0.AddSeconds(30));
+            f.Sample(i, 0.10, T0.AddSeconds(60));   // resolved: the series keeps no state
+            f.Sample(i, 0.96, T0.AddSeconds(90));   // a second episode
+            f.Sample(i, 0.10, T0.AddSeconds(120));
+        }
+    }
+
+    [Fact]
+    public void Reading_every_sample_again_emits_nothing_and_a_new_episode_still_alerts()
+    {
+        using var f = new TopologyFixture();
+        f.PublishRule(ConnectionsRule());
+        History(f, "db-a", "db-b");
+        var first = f.ReadAlerts();
+        Assert.Equal(8, first.Count);
+
+        History(f, "db-a", "db-b");
+        Assert.Empty(f.ReadAlerts());
+        Assert.Equal(8, f.Options.Counters.RepeatsSuppressed);
+
+        f.Sample("db-a", 0.95, T0.AddSeconds(150));
+        var next = Assert.Single(f.ReadAlerts());
+        Assert.Equal((AlertStatus.Firing, T0.AddSeconds(150)), (next.Status, next.StartsAt));
+        Assert.DoesNotContain(next.EventId, first.Select(e => e.EventId));
+    }
+
+    [Fact]
+    public void Reading_part_of_an_episode_again_repeats_none_of_it_and_its_end_still_comes()
+    {
+        using var f = new TopologyFixture();
+        f.PublishRule(ConnectionsRule());
+        f.Sample("db-a", 0.95, T0);
+        f.Sample("db-a", 0.10, T0.AddSeconds(30));
+        Assert.Equal(2, f.ReadAlerts().Count);
+        // As after a take-over: the new owner reads again from a commit made before both samples.
+        f.Sample("db-a", 0.95, T0);
+        Assert.Empty(f.ReadAlerts());
+        f.Sample("db-a", 0.10, T0.AddSeconds(30));
+        Assert.Empty(f.ReadAlerts());
+    }
+
+    [Fact]
+    public void What_a_series_emitted_is_forgotten_after_the_retention()
+    {
+        using var f = new TopologyFixture(o => o.EmittedRetention = TimeSpan.FromHours(1));
+        f.PublishRule(ConnectionsRule());
+        History(f, "db-a");
+        Assert.Equal(4, f.ReadAlerts().Count);
+        // Past the retention the records that raised them are gone from the topics too (it must cover their
+        // retention), so the memory of them may go.
+        f.Driver.AdvanceWallClock(TimeSpan.FromHours(2));
+        History(f, "db-a");
+        Assert.Equal(4, f.ReadAlerts().Count);
+    }
+}
