@@ -38,6 +38,7 @@ public sealed class MetricRecordReader(TimeProvider time, TimeSpan maxFutureSkew
         if (string.IsNullOrWhiteSpace(metric.MetricName)) return MetricRead.Bad("Metric: metric_name is empty");
         if (string.IsNullOrWhiteSpace(metric.DatabaseType)) return MetricRead.Bad("Metric: database_type is empty");
         if (!double.IsFinite(metric.Value)) return MetricRead.Bad($"Metric: value is {metric.Value}, not a finite number");
+        if (LabelProblem(metric.Labels) is { } labelProblem) return MetricRead.Bad(labelProblem);
         if (metric.Timestamp == default) return MetricRead.Bad("Metric: timestamp is missing (0001-01-01)");
         var latest = time.GetUtcNow() + maxFutureSkew;
         if (metric.Timestamp > latest)
@@ -46,6 +47,21 @@ public sealed class MetricRecordReader(TimeProvider time, TimeSpan maxFutureSkew
     }
 
     private static readonly IReadOnlyDictionary<string, string> NoTags = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Labels name the series, so unlike a tag a bad one cannot be dropped: that would merge two series into one.
+    /// The names are checked as the alerting topology checks them, so both refuse the same records.
+    /// </summary>
+    private static string? LabelProblem(IReadOnlyDictionary<string, string> labels)
+    {
+        if (labels.Count == 0) return null;
+        foreach (var (name, value) in labels)
+        {
+            if (!SeriesLabels.IsValidName(name)) return $"Metric: label name '{name}' is not valid (letters, digits and '_', not starting with a digit)";
+            if (value is null) return $"Metric: label {name} is null; a label's value must be a string";
+        }
+        return null;
+    }
 
     /// <summary>The environment tag; when a producer left it out, the environment the topic is named after.</summary>
     private static string EnvironmentOf(Metric metric, string topic)
