@@ -102,6 +102,27 @@ public sealed class PostgreSqlLoaderTests(PostgresServer pg) : IClassFixture<Pos
     }
 
     [Fact]
+    public async Task A_metric_row_written_with_a_unit_guessed_from_its_name_takes_the_catalogues_unit_when_the_metric_comes_again()
+    {
+        await using var ds = await pg.CreateWarehouseAsync();
+        await using var loader = new PostgreSqlLoader(ds, NullLogger.Instance);
+        // As an importer from before the catalogue wrote it: "_up" says nothing, so the unit was "none".
+        await using (var old = ds.CreateCommand("INSERT INTO dw.dim_metric VALUES (@k, 'gds_collector_up', 'none', 'gauge')"))
+        {
+            old.Parameters.AddWithValue("k", DimensionKeys.Metric("gds_collector_up"));
+            await old.ExecuteNonQueryAsync();
+        }
+
+        await loader.LoadAsync(Samples.Batch([
+            Samples.Metric("db-1", "gds_collector_up", Day, 1),
+            Samples.Metric("db-1", "orders_shipped_total", Day, 5),
+        ]), CancellationToken.None);
+
+        Assert.Equal([["gds_collector_up", "boolean", "gauge"], ["orders_shipped_total", "count", "counter"]],
+            await ds.RowsAsync("SELECT metric_name, unit, kind FROM dw.dim_metric ORDER BY 1"));
+    }
+
+    [Fact]
     public async Task The_same_sample_twice_in_one_batch_is_one_row()
     {
         await using var ds = await pg.CreateWarehouseAsync();
