@@ -17,6 +17,9 @@ internal sealed class MetricJsonFastPath
 {
     private readonly RepeatedValues _repeated = new();
 
+    /// <summary>Apart from the tags: a label set is checked for label names, a tag set with the same bytes was not.</summary>
+    private readonly RepeatedValues _repeatedLabels = new();
+
     private static readonly JsonReaderOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
     public bool TryRead(ReadOnlySpan<byte> json, out Metric? metric)
@@ -50,11 +53,11 @@ internal sealed class MetricJsonFastPath
                 }
                 else if (reader.ValueTextEquals("tags"u8))
                 {
-                    if (!ReadStringMap(json, ref reader, out tags)) return false;
+                    if (!ReadStringMap(json, ref reader, areLabels: false, out tags)) return false;
                 }
                 else if (reader.ValueTextEquals("labels"u8))
                 {
-                    if (!ReadStringMap(json, ref reader, out labels)) return false;
+                    if (!ReadStringMap(json, ref reader, areLabels: true, out labels)) return false;
                 }
                 else if (reader.ValueTextEquals("metadata"u8))
                 {
@@ -97,8 +100,10 @@ internal sealed class MetricJsonFastPath
     /// <summary>
     /// The tags or labels object, shared with every earlier record that had the same bytes. The whole object is
     /// looked up at once: a repeated set then also compares equal by reference in the dimension registry.
+    /// Labels must have valid label names, checked once per distinct set: a labels object this returns needs no
+    /// further check.
     /// </summary>
-    private bool ReadStringMap(ReadOnlySpan<byte> json, ref Utf8JsonReader reader, out Dictionary<string, string>? map)
+    private bool ReadStringMap(ReadOnlySpan<byte> json, ref Utf8JsonReader reader, bool areLabels, out Dictionary<string, string>? map)
     {
         map = null;
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
@@ -106,7 +111,8 @@ internal sealed class MetricJsonFastPath
         var end = reader;
         end.Skip();
         var raw = json[start..(int)end.BytesConsumed];
-        if (_repeated.TryGet(raw, out map))
+        var repeated = areLabels ? _repeatedLabels : _repeated;
+        if (repeated.TryGet(raw, out map))
         {
             reader = end;
             return true;
@@ -115,11 +121,12 @@ internal sealed class MetricJsonFastPath
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var key = reader.GetString()!;
+            if (areLabels && !SeriesLabels.IsValidName(key)) return false;
             if (!ReadString(ref reader, out var value)) return false;
             map[key] = value!;
         }
         if (reader.TokenType != JsonTokenType.EndObject) return false;
-        _repeated.Add(raw, map);
+        repeated.Add(raw, map);
         return true;
     }
 

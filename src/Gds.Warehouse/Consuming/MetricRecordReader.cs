@@ -19,7 +19,7 @@ public sealed class MetricRecordReader(TimeProvider time, TimeSpan maxFutureSkew
         if (bytes is null || bytes.Length == 0)
             return MetricRead.Bad("the record has no value (a tombstone or an empty message); a metric record must hold a JSON Metric");
         Metric metric;
-        if (_fastPath.TryRead(bytes, out var fast)) metric = fast!;
+        if (_fastPath.TryRead(bytes, out var fast)) metric = fast!; // its labels are strings with valid names
         else
         {
             try
@@ -30,6 +30,7 @@ public sealed class MetricRecordReader(TimeProvider time, TimeSpan maxFutureSkew
             {
                 return MetricRead.Bad(ex.Message);
             }
+            if (LabelProblem(metric.Labels) is { } labelProblem) return MetricRead.Bad(labelProblem);
         }
         // "tags": null, or a tag whose value is null, is read as no tags / no such tag rather than crashing later.
         if (metric.Tags is null || metric.Tags.Values.Any(v => v is null))
@@ -38,7 +39,6 @@ public sealed class MetricRecordReader(TimeProvider time, TimeSpan maxFutureSkew
         if (string.IsNullOrWhiteSpace(metric.MetricName)) return MetricRead.Bad("Metric: metric_name is empty");
         if (string.IsNullOrWhiteSpace(metric.DatabaseType)) return MetricRead.Bad("Metric: database_type is empty");
         if (!double.IsFinite(metric.Value)) return MetricRead.Bad($"Metric: value is {metric.Value}, not a finite number");
-        if (LabelProblem(metric.Labels) is { } labelProblem) return MetricRead.Bad(labelProblem);
         if (metric.Timestamp == default) return MetricRead.Bad("Metric: timestamp is missing (0001-01-01)");
         var latest = time.GetUtcNow() + maxFutureSkew;
         if (metric.Timestamp > latest)

@@ -44,6 +44,7 @@ public class MetricJsonFastPathTests
     [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1,"tags":{"a":null}}""")]
     [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1,"labels":null}""")]
     [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1,"labels":{"database":1}}""")]
+    [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1,"labels":{"9db":"orders"}}""")] // refused by the reader, with its reason
     [InlineData("""{"timestamp":"yesterday","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1}""")]
     [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1} trailing""")]
     [InlineData("""[1,2]""")]
@@ -97,5 +98,15 @@ public class MetricJsonFastPathTests
         Assert.Equal("billing", billing!.Labels["database"]);
         Assert.Same(orders.Labels, ordersAgain!.Labels);
         Assert.Same(orders.Tags, billing.Tags);
+    }
+
+    [Fact]
+    public void A_tag_set_seen_before_does_not_let_the_same_bytes_through_as_labels_with_a_bad_name()
+    {
+        var reader = new MetricJsonFastPath();
+        const string Head = """{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"a","metric_name":"m","value":1,""";
+
+        Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(Head + """ "tags":{"9db":"x"}}"""), out _));
+        Assert.False(reader.TryRead(Encoding.UTF8.GetBytes(Head + """ "labels":{"9db":"x"}}"""), out _));
     }
 }
