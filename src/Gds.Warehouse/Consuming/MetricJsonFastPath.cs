@@ -10,12 +10,15 @@ namespace Gds.Warehouse.Consuming;
 /// of; anything else (a missing field, a number sent as a string, a null, an unexpected token) returns false,
 /// and the caller reads the record with <see cref="Gds.Contracts.Serialization.GdsJson"/>, whose rules and error
 /// messages stay the contract.
-/// The strings and tag sets that repeat across records are taken from <see cref="RepeatedValues"/> instead of
-/// being decoded each time: decoding and allocating them was most of what the parse cost.
+/// The strings, tag sets and label sets that repeat across records are taken from <see cref="RepeatedValues"/>
+/// instead of being decoded each time: decoding and allocating them was most of what the parse cost.
 /// </summary>
 internal sealed class MetricJsonFastPath
 {
     private readonly RepeatedValues _repeated = new();
+
+    /// <summary>Apart from the tags: a label set is checked for label names, a tag set with the same bytes was not.</summary>
+    private readonly RepeatedValues _repeatedLabels = new();
 
     private static readonly JsonReaderOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
@@ -29,7 +32,7 @@ internal sealed class MetricJsonFastPath
             DateTimeOffset? timestamp = null;
             string? databaseType = null, instanceId = null, metricName = null;
             double? value = null;
-            Dictionary<string, string>? tags = null;
+            Dictionary<string, string>? tags = null, labels = null;
             MetricMetadata? metadata = null;
             while (reader.Read())
             {
@@ -50,7 +53,11 @@ internal sealed class MetricJsonFastPath
                 }
                 else if (reader.ValueTextEquals("tags"u8))
                 {
-                    if (!ReadTags(json, ref reader, out tags)) return false;
+                    if (!ReadStringMap(json, ref reader, areLabels: false, out tags)) return false;
+                }
+                else if (reader.ValueTextEquals("labels"u8))
+                {
+                    if (!ReadStringMap(json, ref reader, areLabels: true, out labels)) return false;
                 }
                 else if (reader.ValueTextEquals("metadata"u8))
                 {
@@ -73,6 +80,7 @@ internal sealed class MetricJsonFastPath
                 MetricName = metricName,
                 Value = value.Value,
                 Tags = tags ?? (IReadOnlyDictionary<string, string>)EmptyTags,
+                Labels = labels ?? SeriesLabels.None,
                 Metadata = metadata,
             };
             return true;
@@ -90,31 +98,35 @@ internal sealed class MetricJsonFastPath
     private static readonly Dictionary<string, string> EmptyTags = new();
 
     /// <summary>
-    /// The tag object, shared with every earlier record that had the same bytes. The whole object is looked up at
-    /// once: a repeated tag set then also compares equal by reference in the dimension registry.
+    /// The tags or labels object, shared with every earlier record that had the same bytes. The whole object is
+    /// looked up at once: a repeated set then also compares equal by reference in the dimension registry.
+    /// Labels must have valid label names, checked once per distinct set: a labels object this returns needs no
+    /// further check.
     /// </summary>
-    private bool ReadTags(ReadOnlySpan<byte> json, ref Utf8JsonReader reader, out Dictionary<string, string>? tags)
+    private bool ReadStringMap(ReadOnlySpan<byte> json, ref Utf8JsonReader reader, bool areLabels, out Dictionary<string, string>? map)
     {
-        tags = null;
+        map = null;
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
         var start = (int)reader.TokenStartIndex;
         var end = reader;
         end.Skip();
         var raw = json[start..(int)end.BytesConsumed];
-        if (_repeated.TryGet(raw, out tags))
+        var repeated = areLabels ? _repeatedLabels : _repeated;
+        if (repeated.TryGet(raw, out map))
         {
             reader = end;
             return true;
         }
-        tags = new Dictionary<string, string>();
+        map = new Dictionary<string, string>();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var key = reader.GetString()!;
-            if (!ReadString(ref reader, out var tagValue)) return false;
-            tags[key] = tagValue!;
+            if (areLabels && !SeriesLabels.IsValidName(key)) return false;
+            if (!ReadString(ref reader, out var value)) return false;
+            map[key] = value!;
         }
         if (reader.TokenType != JsonTokenType.EndObject) return false;
-        _repeated.Add(raw, tags);
+        repeated.Add(raw, map);
         return true;
     }
 

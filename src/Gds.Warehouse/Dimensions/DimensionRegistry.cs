@@ -5,45 +5,49 @@ namespace Gds.Warehouse.Dimensions;
 
 /// <summary>
 /// Turns a metric into a fact row and remembers which dimension rows this process has already handed to the
-/// warehouse, so a batch carries only the instances and metrics that are new (or whose tags changed) and the
-/// loader upserts a handful of dimension rows instead of one per sample. Used from the consumer thread only.
+/// warehouse, so a batch carries only the instances, metrics and label sets that are new (or whose tags changed)
+/// and the loader upserts a handful of dimension rows instead of one per sample. Used from the consumer thread only.
 /// </summary>
 public sealed class DimensionRegistry
 {
+    /// <summary>Bound of <see cref="_labelsBySet"/>, as of the reader's repeated values: past it, it starts over.</summary>
+    private const int RememberedLabelSets = 50_000;
+
     private readonly Dictionary<(string Type, string Env, string Id), InstanceDimension> _instances = new();
     private readonly Dictionary<string, MetricDimension> _metrics = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SeriesLabelsDimension> _labelsByText = new(StringComparer.Ordinal);
 
-    /// <summary>Maps the sample; adds its dimension rows to the lists when this process has not sent them yet.</summary>
-    public SampleRow ToRow(Metric metric, string environment, List<InstanceDimension> newInstances, List<MetricDimension> newMetrics)
+    /// <summary>
+    /// Label sets by reference: the JSON fast path hands every record with the same labels the same dictionary, so a
+    /// repeat costs one lookup instead of formatting the set and hashing its text for every labelled sample.
+    /// </summary>
+    private readonly Dictionary<IReadOnlyDictionary<string, string>, SeriesLabelsDimension> _labelsBySet = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Maps the sample; adds its dimension rows to <paramref name="added"/> when this process has not sent them yet.</summary>
+    public SampleRow ToRow(Metric metric, string environment, NewDimensionRows added)
     {
-        var instance = ResolveInstance(metric, environment, newInstances);
+        var instance = ResolveInstance(metric, environment, added.Instances);
         if (!_metrics.TryGetValue(metric.MetricName, out var m))
         {
-            m = MetricClassifier.Classify(metric.MetricName);
+            m = MetricDimensions.Of(metric.MetricName);
             _metrics.Add(metric.MetricName, m);
-            newMetrics.Add(m);
+            added.Metrics.Add(m);
         }
         return new SampleRow(
             metric.Timestamp,
             DateKeys.Of(metric.Timestamp),
             instance.Key,
             m.Key,
+            ResolveLabels(metric.Labels, added.LabelSets),
             metric.Value,
             metric.Metadata?.CollectionDurationMs,
             metric.Metadata?.CorrelationId);
     }
 
-    /// <summary>Forgets everything, e.g. after a failed load whose dimension rows may not have been written.</summary>
-    public void Reset()
-    {
-        _instances.Clear();
-        _metrics.Clear();
-    }
-
     private InstanceDimension ResolveInstance(Metric metric, string environment, List<InstanceDimension> changed)
     {
         var natural = (metric.DatabaseType, environment, metric.InstanceId);
-        if (_instances.TryGetValue(natural, out var known) && SameTags(known.Tags, metric.Tags)) return known;
+        if (_instances.TryGetValue(natural, out var known) && SeriesLabels.Same(known.Tags, metric.Tags)) return known;
         // New, or its tags changed: the dimension keeps the latest tags (type 1), so send the row again.
         var dim = new InstanceDimension(
             known?.Key ?? DimensionKeys.Instance(metric.DatabaseType, environment, metric.InstanceId),
@@ -57,12 +61,20 @@ public sealed class DimensionRegistry
         return dim;
     }
 
-    private static bool SameTags(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b)
+    /// <summary>The labels key; a label set is sent once per process, whichever instance or metric brings it first.</summary>
+    private long ResolveLabels(IReadOnlyDictionary<string, string> labels, List<SeriesLabelsDimension> added)
     {
-        if (ReferenceEquals(a, b)) return true;
-        if (a.Count != b.Count) return false;
-        foreach (var (k, v) in a)
-            if (!b.TryGetValue(k, out var other) || !string.Equals(v, other, StringComparison.Ordinal)) return false;
-        return true;
+        if (labels.Count == 0) return DimensionKeys.NoLabels; // its row comes with the schema
+        if (_labelsBySet.TryGetValue(labels, out var known)) return known.Key;
+        var text = SeriesLabels.Format(labels);
+        if (!_labelsByText.TryGetValue(text, out known))
+        {
+            known = new SeriesLabelsDimension(DimensionKeys.Labels(text), text, labels);
+            _labelsByText.Add(text, known);
+            added.Add(known);
+        }
+        if (_labelsBySet.Count >= RememberedLabelSets) _labelsBySet.Clear();
+        _labelsBySet[labels] = known;
+        return known.Key;
     }
 }

@@ -1,10 +1,12 @@
+using Gds.Contracts.Metrics.Catalog;
 using Gds.Warehouse.Model;
 
 namespace Gds.Warehouse.Dimensions;
 
 /// <summary>
 /// Reads the unit and the kind of a metric off its name, following the Prometheus naming convention the
-/// collectors use (cpu_usage_percent, replication_lag_seconds, xact_commit_total).
+/// collectors use (cpu_usage_percent, replication_lag_seconds, xact_commit_total): the fallback of
+/// <see cref="MetricDimensions"/> for metrics the catalogue does not declare (custom ones).
 /// </summary>
 public static class MetricClassifier
 {

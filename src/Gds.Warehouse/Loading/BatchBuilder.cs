@@ -13,8 +13,7 @@ namespace Gds.Warehouse.Loading;
 public sealed class BatchBuilder(BatchOptions options, DimensionRegistry dimensions, TimeProvider time)
 {
     private List<SampleRow> _rows = new(Math.Min(options.MaxRows, 1 << 20));
-    private List<InstanceDimension> _instances = [];
-    private List<MetricDimension> _metrics = [];
+    private NewDimensionRows _dimensions = new();
     private HashSet<int> _days = [];
     private readonly Dictionary<TopicPartition, long> _offsets = new();
     private List<Task> _deadLetters = [];
@@ -31,7 +30,7 @@ public sealed class BatchBuilder(BatchOptions options, DimensionRegistry dimensi
     public void Add(Metric metric, string environment)
     {
         Touch();
-        var row = dimensions.ToRow(metric, environment, _instances, _metrics);
+        var row = dimensions.ToRow(metric, environment, _dimensions);
         _rows.Add(row);
         _days.Add(row.DateKey);
     }
@@ -71,16 +70,16 @@ public sealed class BatchBuilder(BatchOptions options, DimensionRegistry dimensi
         {
             Sequence = ++_sequence,
             Rows = _rows,
-            Instances = _instances,
-            Metrics = _metrics,
+            Instances = _dimensions.Instances,
+            Metrics = _dimensions.Metrics,
+            LabelSets = _dimensions.LabelSets,
             DateKeys = _days,
             Offsets = _offsets.Select(kv => new TopicPartitionOffset(kv.Key, new Offset(kv.Value))).ToList(),
             DeadLetters = _deadLetters,
             Expired = _expired,
         };
         _rows = new List<SampleRow>(Math.Min(options.MaxRows, 1 << 20));
-        _instances = [];
-        _metrics = [];
+        _dimensions = new NewDimensionRows();
         _days = [];
         _offsets.Clear();
         _deadLetters = [];

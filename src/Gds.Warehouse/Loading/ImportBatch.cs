@@ -13,6 +13,7 @@ public sealed class ImportBatch
     public required IReadOnlyList<SampleRow> Rows { get; init; }
     public required IReadOnlyList<InstanceDimension> Instances { get; init; }
     public required IReadOnlyList<MetricDimension> Metrics { get; init; }
+    public IReadOnlyList<SeriesLabelsDimension> LabelSets { get; init; } = [];
 
     /// <summary>The distinct days (yyyymmdd) of the rows: the partitions and date-dimension rows the load needs.</summary>
     public required IReadOnlySet<int> DateKeys { get; init; }

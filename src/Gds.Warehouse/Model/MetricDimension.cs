@@ -1,10 +1,10 @@
+using Gds.Contracts.Metrics.Catalog;
+
 namespace Gds.Warehouse.Model;
 
-/// <summary>A row of the metric dimension: the name, the unit read off its suffix and whether it is a counter.</summary>
-public sealed record MetricDimension(long Key, string Name, string Unit, MetricKind Kind);
-
-public enum MetricKind
+/// <summary>A row of the metric dimension: the name, its unit and whether it is a counter.</summary>
+public sealed record MetricDimension(long Key, string Name, string Unit, MetricKind Kind)
 {
-    Gauge,
-    Counter,
+    /// <summary>The kind as the warehouses store it (dim_metric.kind is 'gauge' or 'counter').</summary>
+    public string KindText => Kind == MetricKind.Counter ? "counter" : "gauge";
 }

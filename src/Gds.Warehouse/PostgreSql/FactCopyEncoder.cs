@@ -8,14 +8,14 @@ namespace Gds.Warehouse.PostgreSql;
 /// <summary>
 /// Writes fact rows in PostgreSQL's binary COPY file format (the "Binary Format" section of the COPY reference)
 /// onto Npgsql's raw COPY stream. Npgsql's typed importer resolves a converter and runs an async state machine
-/// for every value, which made it a fifth of the importer's CPU; the seven fixed columns need none of that.
+/// for every value, which made it a fifth of the importer's CPU; the eight fixed columns need none of that.
 /// Npgsql still speaks the protocol; this only lays out the bytes of the data, column by column in
 /// <see cref="Columns"/> order.
 /// </summary>
 internal static class FactCopyEncoder
 {
-    public const string Columns = "sample_time, date_key, instance_key, metric_key, value, collection_duration_ms, correlation_id";
-    private const short ColumnCount = 7;
+    public const string Columns = "sample_time, date_key, instance_key, metric_key, labels_key, value, collection_duration_ms, correlation_id";
+    private const short ColumnCount = 8;
 
     /// <summary>The signature "PGCOPY\n\xff\r\n\0", then no flags and no header extension.</summary>
     private static ReadOnlySpan<byte> Header => [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0, 0, 0, 0, 0, 0, 0, 0, 0];
@@ -23,8 +23,8 @@ internal static class FactCopyEncoder
     /// <summary>PostgreSQL counts timestamps in microseconds from 2000-01-01 00:00 UTC.</summary>
     private static readonly long PostgresEpochTicks = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
 
-    /// <summary>Everything in a row but the correlation id: the field count, six lengths and their values.</summary>
-    private const int FixedRowBytes = 2 + 7 * 4 + 8 + 4 + 8 + 8 + 8 + 8;
+    /// <summary>Everything in a row but the correlation id's text: the field count, eight lengths and seven values.</summary>
+    private const int FixedRowBytes = 2 + 8 * 4 + 8 + 4 + 8 + 8 + 8 + 8 + 8;
 
     private const int ChunkBytes = 1 << 16;
 
@@ -72,6 +72,7 @@ internal static class FactCopyEncoder
         at += Int32(to[at..], row.DateKey);
         at += Int64(to[at..], row.InstanceKey);
         at += Int64(to[at..], row.MetricKey);
+        at += Int64(to[at..], row.LabelsKey);
         at += Int64(to[at..], BitConverter.DoubleToInt64Bits(row.Value));
         at += row.CollectionDurationMs is { } d ? Int64(to[at..], BitConverter.DoubleToInt64Bits(d)) : Null(to[at..]);
         if (row.CorrelationId is { } id)

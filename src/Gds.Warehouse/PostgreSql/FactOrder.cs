@@ -13,7 +13,7 @@ internal static class FactOrder
     {
         var keys = new RowKey[rows.Count];
         for (var i = 0; i < keys.Length; i++)
-            keys[i] = new RowKey(Microseconds(rows[i].Time), rows[i].InstanceKey, rows[i].MetricKey, i);
+            keys[i] = new RowKey(Microseconds(rows[i].Time), rows[i].InstanceKey, rows[i].MetricKey, rows[i].LabelsKey, i);
         // Only the keys are sorted, then the rows gathered once: a row holds a string, so every move of a row
         // during the sort would cost a GC write barrier.
         // The position breaks ties, which makes the unstable sort keep the first occurrence of a key first.
@@ -33,7 +33,7 @@ internal static class FactOrder
     /// <summary>timestamptz keeps microseconds: two times closer than that are one key in PostgreSQL.</summary>
     private static long Microseconds(DateTimeOffset time) => time.UtcTicks / 10;
 
-    private readonly record struct RowKey(long Micros, long Instance, long Metric, int Position) : IComparable<RowKey>
+    private readonly record struct RowKey(long Micros, long Instance, long Metric, long Labels, int Position) : IComparable<RowKey>
     {
         public int CompareTo(RowKey other)
         {
@@ -42,9 +42,11 @@ internal static class FactOrder
             c = Instance.CompareTo(other.Instance);
             if (c != 0) return c;
             c = Metric.CompareTo(other.Metric);
+            if (c != 0) return c;
+            c = Labels.CompareTo(other.Labels);
             return c != 0 ? c : Position.CompareTo(other.Position);
         }
 
-        public bool SameKey(RowKey other) => Micros == other.Micros && Instance == other.Instance && Metric == other.Metric;
+        public bool SameKey(RowKey other) => Micros == other.Micros && Instance == other.Instance && Metric == other.Metric && Labels == other.Labels;
     }
 }

@@ -12,10 +12,11 @@ namespace Gds.Warehouse.PostgreSql;
 
 /// <summary>
 /// Loads a batch into PostgreSQL: the day partitions it needs, then in one transaction the new dimension rows
-/// and a binary COPY of the facts straight into the fact table. The primary key (time, instance, metric) makes
-/// the load idempotent: when any row of the COPY is already there (a batch read again after a crash before its
-/// offset commit, a sample sent twice) the COPY fails on the key, rolls back to a savepoint and the rows are
-/// merged instead (COPY into a session-local stage, INSERT ... ON CONFLICT DO NOTHING), which skips them.
+/// and a binary COPY of the facts straight into the fact table. The primary key (time, instance, metric, labels:
+/// one row per series and timestamp, a series being an instance's metric with its labels) makes the load
+/// idempotent: when any row of the COPY is already there (a batch read again after a crash before its offset
+/// commit, a sample sent twice) the COPY fails on the key, rolls back to a savepoint and the rows are merged
+/// instead (COPY into a session-local stage, INSERT ... ON CONFLICT DO NOTHING), which skips them.
 /// A large batch is cut into slices by instance and the slices load in parallel, each over its own session:
 /// one PostgreSQL backend is single-threaded, and the slices' keys never collide, so they never wait on each
 /// other. A slice that fails fails the batch; the slices that did commit are skipped as duplicates on the retry.
@@ -49,7 +50,7 @@ public sealed class PostgreSqlLoader : IWarehouseLoader
 
     private async Task<LoadResult> LoadOnceAsync(ImportBatch batch, CancellationToken ct)
     {
-        if (batch.Rows.Count == 0 && batch.Instances.Count == 0 && batch.Metrics.Count == 0) return default;
+        if (batch.Rows.Count == 0 && batch.Instances.Count == 0 && batch.Metrics.Count == 0 && batch.LabelSets.Count == 0) return default;
         try
         {
             await EnsurePartitionsAsync(await SessionAsync(0, ct), batch.DateKeys, ct);
@@ -81,6 +82,7 @@ public sealed class PostgreSqlLoader : IWarehouseLoader
         {
             await UpsertInstancesAsync(conn, tx, dimensions.Instances, ct);
             await UpsertMetricsAsync(conn, tx, dimensions.Metrics, ct);
+            await InsertLabelSetsAsync(conn, tx, dimensions.LabelSets, ct);
         }
         var inserted = rows.Length > 0 ? await AppendAsync(conn, tx, rows, ct) : 0;
         await tx.CommitAsync(ct);
@@ -120,7 +122,7 @@ public sealed class PostgreSqlLoader : IWarehouseLoader
             $"""
              INSERT INTO {PostgreSqlSchema.FactTable} ({FactColumns})
              SELECT {FactColumns} FROM {Stage}
-             ON CONFLICT (sample_time, instance_key, metric_key) DO NOTHING
+             ON CONFLICT (sample_time, instance_key, metric_key, labels_key) DO NOTHING
              """, conn, tx);
         merge.CommandTimeout = 0;
         return await merge.ExecuteNonQueryAsync(ct);
@@ -148,7 +150,7 @@ public sealed class PostgreSqlLoader : IWarehouseLoader
                          SET temp_buffers = '256MB';
                          CREATE TEMP TABLE IF NOT EXISTS gds_stage_sample (
                              sample_time timestamptz NOT NULL, date_key integer NOT NULL,
-                             instance_key bigint NOT NULL, metric_key bigint NOT NULL,
+                             instance_key bigint NOT NULL, metric_key bigint NOT NULL, labels_key bigint NOT NULL,
                              value double precision NOT NULL, collection_duration_ms double precision, correlation_id text
                          ) ON COMMIT DELETE ROWS
                          """, conn))
@@ -211,20 +213,43 @@ public sealed class PostgreSqlLoader : IWarehouseLoader
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>
+    /// The unit and kind follow the metric catalogue (type 1): a row written before the catalogue declared the
+    /// metric, with a unit guessed from its name, is corrected by the first batch that brings the metric again.
+    /// </summary>
     private static async Task UpsertMetricsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<MetricDimension> metrics, CancellationToken ct)
     {
         if (metrics.Count == 0) return;
         var rows = metrics.DistinctBy(m => m.Key).OrderBy(m => m.Key).ToList();
         await using var cmd = new NpgsqlCommand(
             $"""
-             INSERT INTO {PostgreSqlSchema.Name}.dim_metric (metric_key, metric_name, unit, kind)
+             INSERT INTO {PostgreSqlSchema.Name}.dim_metric AS d (metric_key, metric_name, unit, kind)
              SELECT * FROM unnest(@k, @n, @u, @kind)
-             ON CONFLICT (metric_key) DO NOTHING
+             ON CONFLICT (metric_key) DO UPDATE
+                 SET unit = EXCLUDED.unit, kind = EXCLUDED.kind
+                 WHERE (d.unit, d.kind) IS DISTINCT FROM (EXCLUDED.unit, EXCLUDED.kind)
              """, conn, tx);
         cmd.Parameters.Add(new NpgsqlParameter<long[]>("k", rows.Select(r => r.Key).ToArray()));
         cmd.Parameters.Add(new NpgsqlParameter<string[]>("n", rows.Select(r => r.Name).ToArray()));
         cmd.Parameters.Add(new NpgsqlParameter<string[]>("u", rows.Select(r => r.Unit).ToArray()));
-        cmd.Parameters.Add(new NpgsqlParameter<string[]>("kind", rows.Select(r => r.Kind == MetricKind.Counter ? "counter" : "gauge").ToArray()));
+        cmd.Parameters.Add(new NpgsqlParameter<string[]>("kind", rows.Select(r => r.KindText).ToArray()));
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>A label set's row never changes: its key is derived from its text.</summary>
+    private static async Task InsertLabelSetsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<SeriesLabelsDimension> labelSets, CancellationToken ct)
+    {
+        if (labelSets.Count == 0) return;
+        var rows = labelSets.DistinctBy(l => l.Key).OrderBy(l => l.Key).ToList();
+        await using var cmd = new NpgsqlCommand(
+            $"""
+             INSERT INTO {PostgreSqlSchema.Name}.dim_series_labels (labels_key, labels, labels_text)
+             SELECT k, l::jsonb, t FROM unnest(@k, @l, @t) AS u(k, l, t)
+             ON CONFLICT (labels_key) DO NOTHING
+             """, conn, tx);
+        cmd.Parameters.Add(new NpgsqlParameter<long[]>("k", rows.Select(r => r.Key).ToArray()));
+        cmd.Parameters.Add(new NpgsqlParameter<string[]>("l", rows.Select(r => GdsJson.SerializeToString(new Dictionary<string, string>(r.Labels))).ToArray()));
+        cmd.Parameters.Add(new NpgsqlParameter<string[]>("t", rows.Select(r => r.Text).ToArray()));
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

@@ -104,5 +104,37 @@ public static class PostgreSqlSchema
             JOIN dw.dim_metric m   ON m.metric_key = f.metric_key
             """,
         ]),
+        new(3, "series labels: dim_series_labels, fact key (time, instance, metric, labels), earlier facts unlabelled",
+        [
+            // One row per distinct label set, shared by every instance and metric that carries it.
+            """
+            CREATE TABLE dw.dim_series_labels (
+                labels_key  bigint PRIMARY KEY,              -- derived from labels_text, see DimensionKeys; 0 = no labels
+                labels      jsonb  NOT NULL,
+                labels_text text   NOT NULL                  -- {name="value",...} sorted by name; '' for no labels
+            )
+            """,
+            "INSERT INTO dw.dim_series_labels (labels_key, labels, labels_text) VALUES (0, '{}', '')",
+            // A constant default is stored in the catalogue, not written into the rows: every fact already loaded
+            // reads as "no labels" at once, without rewriting a partition. Kept as the column's default, so a row
+            // loaded without the column (by hand, or by an importer from before this migration) is unlabelled too.
+            "ALTER TABLE dw.fact_sample ADD COLUMN labels_key bigint NOT NULL DEFAULT 0",
+            // Dropped and added on the partitioned table, which drops and rebuilds the key's index on every
+            // partition; dw.ensure_day_partition creates new partitions with the new key (CREATE ... PARTITION OF).
+            "ALTER TABLE dw.fact_sample DROP CONSTRAINT fact_sample_pkey",
+            "ALTER TABLE dw.fact_sample ADD PRIMARY KEY (sample_time, instance_key, metric_key, labels_key)",
+            // OR REPLACE only appends columns, so views and reports built on dw.sample keep working.
+            """
+            CREATE OR REPLACE VIEW dw.sample AS
+            SELECT f.sample_time, d.day, i.database_type, i.environment, i.region, i.instance_id,
+                   m.metric_name, m.unit, m.kind, f.value, f.collection_duration_ms, f.correlation_id, i.tags,
+                   l.labels, l.labels_text
+            FROM dw.fact_sample f
+            JOIN dw.dim_date d          ON d.date_key = f.date_key
+            JOIN dw.dim_instance i      ON i.instance_key = f.instance_key
+            JOIN dw.dim_metric m        ON m.metric_key = f.metric_key
+            JOIN dw.dim_series_labels l ON l.labels_key = f.labels_key
+            """,
+        ]),
     ];
 }

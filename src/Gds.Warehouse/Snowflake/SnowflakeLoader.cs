@@ -11,7 +11,7 @@ namespace Gds.Warehouse.Snowflake;
 /// <summary>
 /// Loads a batch into Snowflake: MERGE the new dimension rows, INSERT the facts into the transient stage with
 /// array bindings (one request per chunk), MERGE the stage's rows of this batch into the fact table where the
-/// key (instance, metric, time) is not there yet, then clear the batch from the stage. The MERGE makes the load
+/// key (instance, metric, labels, time: one row per series and timestamp) is not there yet, then clear the batch from the stage. The MERGE makes the load
 /// idempotent, like ON CONFLICT DO NOTHING in PostgreSQL.
 /// </summary>
 public sealed class SnowflakeLoader : IWarehouseLoader
@@ -40,6 +40,7 @@ public sealed class SnowflakeLoader : IWarehouseLoader
         await MergeDatesAsync(batch.DateKeys, ct);
         await MergeInstancesAsync(batch.Instances, ct);
         await MergeMetricsAsync(batch.Metrics, ct);
+        await MergeLabelSetsAsync(batch.LabelSets, ct);
         if (batch.Rows.Count == 0) return default;
         // Unique per attempt: a retried attempt never merges rows a failed attempt left in the stage twice over.
         var batchId = $"{batch.Sequence}-{Guid.NewGuid():N}";
@@ -49,13 +50,14 @@ public sealed class SnowflakeLoader : IWarehouseLoader
             """
             MERGE INTO FACT_SAMPLE f
             USING (
-                SELECT TO_TIMESTAMP_TZ(SAMPLE_TIME) AS SAMPLE_TIME, DATE_KEY, INSTANCE_KEY, METRIC_KEY, VALUE, COLLECTION_DURATION_MS, CORRELATION_ID
+                SELECT TO_TIMESTAMP_TZ(SAMPLE_TIME) AS SAMPLE_TIME, DATE_KEY, INSTANCE_KEY, METRIC_KEY, LABELS_KEY, VALUE, COLLECTION_DURATION_MS, CORRELATION_ID
                 FROM STAGE_SAMPLE WHERE BATCH_ID = ?
-                QUALIFY ROW_NUMBER() OVER (PARTITION BY INSTANCE_KEY, METRIC_KEY, TO_TIMESTAMP_TZ(SAMPLE_TIME) ORDER BY SAMPLE_TIME) = 1
+                QUALIFY ROW_NUMBER() OVER (PARTITION BY INSTANCE_KEY, METRIC_KEY, LABELS_KEY, TO_TIMESTAMP_TZ(SAMPLE_TIME) ORDER BY SAMPLE_TIME) = 1
             ) s
-            ON f.DATE_KEY = s.DATE_KEY AND f.INSTANCE_KEY = s.INSTANCE_KEY AND f.METRIC_KEY = s.METRIC_KEY AND f.SAMPLE_TIME = s.SAMPLE_TIME
-            WHEN NOT MATCHED THEN INSERT (SAMPLE_TIME, DATE_KEY, INSTANCE_KEY, METRIC_KEY, VALUE, COLLECTION_DURATION_MS, CORRELATION_ID)
-                VALUES (s.SAMPLE_TIME, s.DATE_KEY, s.INSTANCE_KEY, s.METRIC_KEY, s.VALUE, s.COLLECTION_DURATION_MS, s.CORRELATION_ID)
+            ON f.DATE_KEY = s.DATE_KEY AND f.INSTANCE_KEY = s.INSTANCE_KEY AND f.METRIC_KEY = s.METRIC_KEY AND f.LABELS_KEY = s.LABELS_KEY
+               AND f.SAMPLE_TIME = s.SAMPLE_TIME
+            WHEN NOT MATCHED THEN INSERT (SAMPLE_TIME, DATE_KEY, INSTANCE_KEY, METRIC_KEY, LABELS_KEY, VALUE, COLLECTION_DURATION_MS, CORRELATION_ID)
+                VALUES (s.SAMPLE_TIME, s.DATE_KEY, s.INSTANCE_KEY, s.METRIC_KEY, s.LABELS_KEY, s.VALUE, s.COLLECTION_DURATION_MS, s.CORRELATION_ID)
             """,
             new Dictionary<string, Binding> { ["1"] = Binding.Text(batchId) }, ct);
         await _sql.ExecuteAsync("DELETE FROM STAGE_SAMPLE WHERE BATCH_ID = ?", new Dictionary<string, Binding> { ["1"] = Binding.Text(batchId) }, ct);
@@ -70,6 +72,7 @@ public sealed class SnowflakeLoader : IWarehouseLoader
         var days = new string?[count];
         var instances = new string?[count];
         var metrics = new string?[count];
+        var labels = new string?[count];
         var values = new string?[count];
         var durations = new string?[count];
         var correlations = new string?[count];
@@ -81,12 +84,13 @@ public sealed class SnowflakeLoader : IWarehouseLoader
             days[i] = r.DateKey.ToString(CultureInfo.InvariantCulture);
             instances[i] = r.InstanceKey.ToString(CultureInfo.InvariantCulture);
             metrics[i] = r.MetricKey.ToString(CultureInfo.InvariantCulture);
+            labels[i] = r.LabelsKey.ToString(CultureInfo.InvariantCulture);
             values[i] = r.Value.ToString("R", CultureInfo.InvariantCulture);
             durations[i] = r.CollectionDurationMs?.ToString("R", CultureInfo.InvariantCulture);
             correlations[i] = r.CorrelationId;
         }
         return _sql.ExecuteAsync(
-            "INSERT INTO STAGE_SAMPLE (BATCH_ID, SAMPLE_TIME, DATE_KEY, INSTANCE_KEY, METRIC_KEY, VALUE, COLLECTION_DURATION_MS, CORRELATION_ID) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO STAGE_SAMPLE (BATCH_ID, SAMPLE_TIME, DATE_KEY, INSTANCE_KEY, METRIC_KEY, VALUE, COLLECTION_DURATION_MS, CORRELATION_ID, LABELS_KEY) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             new Dictionary<string, Binding>
             {
                 ["1"] = Binding.Array("TEXT", ids),
@@ -97,6 +101,7 @@ public sealed class SnowflakeLoader : IWarehouseLoader
                 ["6"] = Binding.Array("REAL", values),
                 ["7"] = Binding.Array("REAL", durations),
                 ["8"] = Binding.Array("TEXT", correlations),
+                ["9"] = Binding.Array("FIXED", labels),
             }, ct);
     }
 
@@ -159,14 +164,38 @@ public sealed class SnowflakeLoader : IWarehouseLoader
                 Add(Binding.Fixed(m.Key));
                 Add(Binding.Text(m.Name));
                 Add(Binding.Text(m.Unit));
-                Add(Binding.Text(m.Kind == MetricKind.Counter ? "counter" : "gauge"));
+                Add(Binding.Text(m.KindText));
             }
             await _sql.ExecuteAsync(
                 $"""
                  MERGE INTO DIM_METRIC d
                  USING (SELECT column1 AS METRIC_KEY, column2 AS METRIC_NAME, column3 AS UNIT, column4 AS KIND FROM VALUES {Placeholders(chunk.Length, 4)}) s
                  ON d.METRIC_KEY = s.METRIC_KEY
+                 WHEN MATCHED AND (d.UNIT <> s.UNIT OR d.KIND <> s.KIND) THEN UPDATE SET UNIT = s.UNIT, KIND = s.KIND
                  WHEN NOT MATCHED THEN INSERT (METRIC_KEY, METRIC_NAME, UNIT, KIND) VALUES (s.METRIC_KEY, s.METRIC_NAME, s.UNIT, s.KIND)
+                 """, bindings, ct);
+        }
+    }
+
+    private async Task MergeLabelSetsAsync(IReadOnlyList<SeriesLabelsDimension> labelSets, CancellationToken ct)
+    {
+        var rows = labelSets.DistinctBy(l => l.Key).OrderBy(l => l.Key).ToList();
+        foreach (var chunk in rows.Chunk(DimensionRowsPerStatement))
+        {
+            var bindings = new Dictionary<string, Binding>();
+            void Add(Binding b) => bindings[(bindings.Count + 1).ToString(CultureInfo.InvariantCulture)] = b;
+            foreach (var l in chunk)
+            {
+                Add(Binding.Fixed(l.Key));
+                Add(Binding.Text(GdsJson.SerializeToString(new Dictionary<string, string>(l.Labels))));
+                Add(Binding.Text(l.Text));
+            }
+            await _sql.ExecuteAsync(
+                $"""
+                 MERGE INTO DIM_SERIES_LABELS d
+                 USING (SELECT column1 AS LABELS_KEY, PARSE_JSON(column2) AS LABELS, column3 AS LABELS_TEXT FROM VALUES {Placeholders(chunk.Length, 3)}) s
+                 ON d.LABELS_KEY = s.LABELS_KEY
+                 WHEN NOT MATCHED THEN INSERT (LABELS_KEY, LABELS, LABELS_TEXT) VALUES (s.LABELS_KEY, s.LABELS, s.LABELS_TEXT)
                  """, bindings, ct);
         }
     }

@@ -18,6 +18,8 @@ public class MetricJsonFastPathTests
         """{"value":-1e3,"metric_name":"x_total","instance_id":"é\u00e9","database_type":"mongodb","timestamp":"2025-01-15T10:30:00.123456+02:00","extra":{"nested":[1,2,{"a":null}]}}""",
         """{"timestamp":"2025-01-15T10:30:00Z","database_type":"mssql","instance_id":"a","metric_name":"m","value":0, /* comment */ "tags":{},"metadata":{"version":"2.0"},}""",
         """{"timestamp":"2025-01-15T10:30:00Z","database_type":"mssql","instance_id":"a","metric_name":"m","value":1,"value":2}""",
+        """{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"a","metric_name":"pg_locks","value":3,"tags":{"environment":"production"},"labels":{"mode":"share","database":"or\u0064ers \"x\""}}""",
+        """{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"a","metric_name":"m","value":3,"labels":{}}""",
     };
 
     [Theory]
@@ -28,9 +30,10 @@ public class MetricJsonFastPathTests
 
         Assert.True(new MetricJsonFastPath().TryRead(bytes, out var fast));
         var reference = GdsJson.Deserialize<Metric>(bytes);
-        Assert.Equal(reference with { Tags = null!, Metadata = null }, fast! with { Tags = null!, Metadata = null });
+        Assert.Equal(reference with { Tags = null!, Labels = null!, Metadata = null }, fast! with { Tags = null!, Labels = null!, Metadata = null });
         // The serializer leaves absent tags null (MetricRecordReader makes that empty); the fast path gives empty.
         Assert.Equal((reference.Tags ?? new Dictionary<string, string>()).OrderBy(t => t.Key), fast.Tags.OrderBy(t => t.Key));
+        Assert.Equal(SeriesLabels.Format(reference.Labels), SeriesLabels.Format(fast.Labels));
         Assert.Equal(reference.Metadata, fast.Metadata);
     }
 
@@ -39,6 +42,9 @@ public class MetricJsonFastPathTests
     [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m"}""")] // value missing
     [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1,"tags":null}""")]
     [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1,"tags":{"a":null}}""")]
+    [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1,"labels":null}""")]
+    [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1,"labels":{"database":1}}""")]
+    [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1,"labels":{"9db":"orders"}}""")] // refused by the reader, with its reason
     [InlineData("""{"timestamp":"yesterday","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1}""")]
     [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1} trailing""")]
     [InlineData("""[1,2]""")]
@@ -67,6 +73,7 @@ public class MetricJsonFastPathTests
         Assert.Equal("eu-west-1", c.Tags["region"]);
         Assert.Equal("us-east-1", a.Tags["region"]);
         Assert.Equal("prod-db-01", d!.InstanceId);
+        Assert.Empty(a.Labels);
         foreach (var json in new[] { DesignExample, second, otherTags, escaped })
         {
             var reference = GdsJson.Deserialize<Metric>(Encoding.UTF8.GetBytes(json));
@@ -74,5 +81,32 @@ public class MetricJsonFastPathTests
             Assert.Equal(reference with { Tags = null!, Metadata = null }, again! with { Tags = null!, Metadata = null });
             Assert.Equal(reference.Tags.OrderBy(t => t.Key), again.Tags.OrderBy(t => t.Key));
         }
+    }
+
+    [Fact]
+    public void Repeated_label_sets_are_shared_between_records_and_each_record_keeps_its_own()
+    {
+        var reader = new MetricJsonFastPath();
+        string Record(string database, double value) =>
+            $$$"""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"pg-1","metric_name":"pg_database_size_bytes","value":{{{value}}},"tags":{"environment":"production"},"labels":{"database":"{{{database}}}"}}""";
+
+        Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(Record("orders", 1)), out var orders));
+        Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(Record("billing", 2)), out var billing));
+        Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(Record("orders", 3)), out var ordersAgain));
+
+        Assert.Equal("orders", orders!.Labels["database"]);
+        Assert.Equal("billing", billing!.Labels["database"]);
+        Assert.Same(orders.Labels, ordersAgain!.Labels);
+        Assert.Same(orders.Tags, billing.Tags);
+    }
+
+    [Fact]
+    public void A_tag_set_seen_before_does_not_let_the_same_bytes_through_as_labels_with_a_bad_name()
+    {
+        var reader = new MetricJsonFastPath();
+        const string Head = """{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"a","metric_name":"m","value":1,""";
+
+        Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(Head + """ "tags":{"9db":"x"}}"""), out _));
+        Assert.False(reader.TryRead(Encoding.UTF8.GetBytes(Head + """ "labels":{"9db":"x"}}"""), out _));
     }
 }

@@ -30,6 +30,14 @@ public class MetricRecordReaderTests
     }
 
     [Fact]
+    public void Labels_are_read_apart_from_the_tags()
+    {
+        var r = Read("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"pg-1","metric_name":"pg_database_size_bytes","value":1,"tags":{"environment":"production"},"labels":{"database":"orders"}}""");
+
+        Assert.Equal(("{database=\"orders\"}", 1), (Gds.Contracts.Metrics.SeriesLabels.Format(r.Metric!.Labels), r.Metric.Tags.Count));
+    }
+
+    [Fact]
     public void Without_an_environment_tag_the_topic_names_the_environment() =>
         Assert.Equal("staging", Read("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"mongodb","instance_id":"m1","metric_name":"x","value":1}""",
             "gds.metrics.mongodb.staging").Environment);
@@ -46,6 +54,8 @@ public class MetricRecordReaderTests
     [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"","metric_name":"m","value":1}""", "instance_id is empty")]
     [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":"high"}""", "value")]
     [InlineData("""{"timestamp":"2999-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1}""", "in the future")]
+    [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1,"labels":{"9db":"orders"}}""", "label name '9db' is not valid")]
+    [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1,"labels":{"database":null}}""", "label database is null")]
     public void A_record_that_cannot_be_loaded_is_refused_naming_the_field(string? json, string expected)
     {
         var r = Read(json);

@@ -1,5 +1,5 @@
 using Gds.Warehouse.Dimensions;
-using Gds.Warehouse.Model;
+using Gds.Contracts.Metrics.Catalog;
 
 namespace Gds.Warehouse.Tests.Dimensions;
 

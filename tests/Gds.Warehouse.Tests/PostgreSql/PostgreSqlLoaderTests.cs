@@ -67,6 +67,62 @@ public sealed class PostgreSqlLoaderTests(PostgresServer pg) : IClassFixture<Pos
     }
 
     [Fact]
+    public async Task Readings_of_one_metric_per_database_at_one_time_are_a_row_each_with_their_labels_in_the_view()
+    {
+        await using var ds = await pg.CreateWarehouseAsync();
+        await using var loader = new PostgreSqlLoader(ds, NullLogger.Instance);
+        Dictionary<string, string> Db(string name) => new() { ["database"] = name };
+        var scrape = new[]
+        {
+            Samples.Metric("pg-1", "pg_database_size_bytes", Day, 100, labels: Db("postgres")),
+            Samples.Metric("pg-1", "pg_database_size_bytes", Day, 200, labels: Db("orders")),
+            Samples.Metric("pg-1", "pg_database_size_bytes", Day, 300, labels: Db("billing \"eu\"")),
+            Samples.Metric("pg-1", "pg_locks", Day, 7, labels: new Dictionary<string, string> { ["mode"] = "share", ["database"] = "orders" }),
+            Samples.Metric("pg-1", "pg_databases_size_bytes", Day, 600),
+            // Another instance with the same database: its own series, the same label set.
+            Samples.Metric("pg-2", "pg_database_size_bytes", Day, 50, labels: Db("orders")),
+        };
+
+        var first = await loader.LoadAsync(Samples.Batch(scrape), CancellationToken.None);
+        var again = await loader.LoadAsync(Samples.Batch(scrape), CancellationToken.None);
+
+        Assert.Equal((6, 0), (first.Inserted, first.Duplicates));
+        Assert.Equal((0, 6), (again.Inserted, again.Duplicates));
+        var rows = await ds.RowsAsync("SELECT instance_id, metric_name, labels_text, labels->>'database', value FROM dw.sample ORDER BY instance_id, metric_name, value");
+        Assert.Equal([
+            ["pg-1", "pg_database_size_bytes", "{database=\"postgres\"}", "postgres", 100.0],
+            ["pg-1", "pg_database_size_bytes", "{database=\"orders\"}", "orders", 200.0],
+            ["pg-1", "pg_database_size_bytes", "{database=\"billing \\\"eu\\\"\"}", "billing \"eu\"", 300.0],
+            ["pg-1", "pg_databases_size_bytes", "", null, 600.0],
+            ["pg-1", "pg_locks", "{database=\"orders\",mode=\"share\"}", "orders", 7.0],
+            ["pg-2", "pg_database_size_bytes", "{database=\"orders\"}", "orders", 50.0],
+        ], rows);
+        // One dimension row per distinct label set, plus the schema's own for "no labels".
+        Assert.Equal(5, await ds.ScalarAsync<long>("SELECT count(*) FROM dw.dim_series_labels"));
+    }
+
+    [Fact]
+    public async Task A_metric_row_written_with_a_unit_guessed_from_its_name_takes_the_catalogues_unit_when_the_metric_comes_again()
+    {
+        await using var ds = await pg.CreateWarehouseAsync();
+        await using var loader = new PostgreSqlLoader(ds, NullLogger.Instance);
+        // As an importer from before the catalogue wrote it: "_up" says nothing, so the unit was "none".
+        await using (var old = ds.CreateCommand("INSERT INTO dw.dim_metric VALUES (@k, 'gds_collector_up', 'none', 'gauge')"))
+        {
+            old.Parameters.AddWithValue("k", DimensionKeys.Metric("gds_collector_up"));
+            await old.ExecuteNonQueryAsync();
+        }
+
+        await loader.LoadAsync(Samples.Batch([
+            Samples.Metric("db-1", "gds_collector_up", Day, 1),
+            Samples.Metric("db-1", "orders_shipped_total", Day, 5),
+        ]), CancellationToken.None);
+
+        Assert.Equal([["gds_collector_up", "boolean", "gauge"], ["orders_shipped_total", "count", "counter"]],
+            await ds.RowsAsync("SELECT metric_name, unit, kind FROM dw.dim_metric ORDER BY 1"));
+    }
+
+    [Fact]
     public async Task The_same_sample_twice_in_one_batch_is_one_row()
     {
         await using var ds = await pg.CreateWarehouseAsync();

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Gds.Warehouse.Dimensions;
 using Gds.Warehouse.Loading;
+using Gds.Warehouse.Schema;
 using Gds.Warehouse.Snowflake;
 using Gds.Warehouse.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -71,14 +73,14 @@ public sealed class SnowflakeWarehouseTests : IDisposable
 
         var applied = await warehouse.Migrator.MigrateAsync(CancellationToken.None);
 
-        Assert.Equal(2, applied);
+        Assert.Equal(SnowflakeSchema.Migrations.Count, applied);
         var statements = _fake.Statements();
         Assert.StartsWith("CREATE TABLE IF NOT EXISTS SCHEMA_MIGRATIONS", statements[0]);
         Assert.Contains(statements, s => s.Contains("CREATE TABLE IF NOT EXISTS FACT_SAMPLE") && s.Contains("CLUSTER BY (DATE_KEY)"));
-        Assert.Equal(2, statements.Count(s => s.StartsWith("MERGE INTO SCHEMA_MIGRATIONS")));
+        Assert.Equal(SnowflakeSchema.Migrations.Count, statements.Count(s => s.StartsWith("MERGE INTO SCHEMA_MIGRATIONS")));
 
-        // Second --init: the history lists both versions with their checksums, so nothing runs.
-        var history = Gds.Warehouse.Schema.SnowflakeSchema.Migrations.Select(m => new string?[] { m.Version.ToString(), m.Checksum });
+        // Second --init: the history lists every version with its checksum, so nothing runs.
+        var history = SnowflakeSchema.Migrations.Select(m => new string?[] { m.Version.ToString(), m.Checksum });
         _fake.On("SELECT VERSION, CHECKSUM FROM SCHEMA_MIGRATIONS", 200, SnowflakeFake.Success(history));
         _fake.Server.ResetLogEntries();
 
@@ -86,6 +88,67 @@ public sealed class SnowflakeWarehouseTests : IDisposable
 
         Assert.Equal(0, second);
         Assert.DoesNotContain(_fake.Statements(), s => s.StartsWith("CREATE TABLE IF NOT EXISTS FACT_SAMPLE") || s.StartsWith("MERGE"));
+    }
+
+    [Fact]
+    public async Task Labelled_readings_are_staged_with_their_labels_key_and_merged_by_a_key_that_includes_it()
+    {
+        _fake.On("MERGE INTO FACT_SAMPLE", 200, SnowflakeFake.Success([["3"]], new { numRowsInserted = 3 }));
+        await using var warehouse = Warehouse();
+        var orders = new Dictionary<string, string> { ["database"] = "orders" };
+        var batch = Samples.Batch([
+            Samples.Metric("pg-1", "pg_database_size_bytes", Day, 1, labels: orders),
+            Samples.Metric("pg-1", "pg_database_size_bytes", Day, 2, labels: new Dictionary<string, string> { ["database"] = "billing" }),
+            Samples.Metric("pg-1", "pg_databases_size_bytes", Day, 3),
+        ]);
+
+        var result = await warehouse.Loader.LoadAsync(batch, CancellationToken.None);
+
+        Assert.Equal((3, 0), (result.Inserted, result.Duplicates));
+        var bodies = _fake.Bodies();
+        string Statement(JsonElement b) => b.GetProperty("statement").GetString()!;
+        var labels = bodies.Single(b => Statement(b).StartsWith("MERGE INTO DIM_SERIES_LABELS")).GetProperty("bindings");
+        Assert.Equal(6, labels.EnumerateObject().Count()); // two label sets, three columns each; "no labels" comes with the schema
+        Assert.Equal(["{database=\"billing\"}", "{database=\"orders\"}"],
+            new[] { "3", "6" }.Select(i => labels.GetProperty(i).GetProperty("value").GetString()).Order());
+        var insert = bodies.Single(b => Statement(b).StartsWith("INSERT INTO STAGE_SAMPLE"));
+        Assert.Contains("LABELS_KEY", Statement(insert));
+        Assert.Equal("FIXED", insert.GetProperty("bindings").GetProperty("9").GetProperty("type").GetString());
+        Assert.Equal(
+            [DimensionKeys.Labels("{database=\"orders\"}").ToString(), DimensionKeys.Labels("{database=\"billing\"}").ToString(), "0"],
+            insert.GetProperty("bindings").GetProperty("9").GetProperty("value").EnumerateArray().Select(v => v.GetString()));
+        var merge = Statement(bodies.Single(b => Statement(b).StartsWith("MERGE INTO FACT_SAMPLE")));
+        Assert.Contains("f.LABELS_KEY = s.LABELS_KEY", merge);
+        Assert.Contains("PARTITION BY INSTANCE_KEY, METRIC_KEY, LABELS_KEY,", merge);
+    }
+
+    [Fact]
+    public async Task Migrating_a_v2_warehouse_adds_the_labels_dimension_and_gives_every_fact_the_no_labels_key()
+    {
+        var v2 = SnowflakeSchema.Migrations.Where(m => m.Version <= 2).Select(m => new string?[] { m.Version.ToString(), m.Checksum });
+        _fake.On("SELECT VERSION, CHECKSUM FROM SCHEMA_MIGRATIONS", 200, SnowflakeFake.Success(v2));
+        await using var warehouse = Warehouse();
+
+        var applied = await warehouse.Migrator.MigrateAsync(CancellationToken.None);
+
+        Assert.Equal(SnowflakeSchema.Migrations.Count(m => m.Version > 2), applied);
+        var statements = _fake.Statements();
+        Assert.DoesNotContain(statements, s => s.Contains("CREATE TABLE IF NOT EXISTS FACT_SAMPLE"));
+        var order = new[]
+        {
+            "CREATE TABLE IF NOT EXISTS DIM_SERIES_LABELS",
+            "MERGE INTO DIM_SERIES_LABELS",
+            "ALTER TABLE FACT_SAMPLE ADD COLUMN IF NOT EXISTS LABELS_KEY NUMBER(19,0) NOT NULL DEFAULT 0",
+            "ALTER TABLE STAGE_SAMPLE ADD COLUMN IF NOT EXISTS LABELS_KEY",
+            "ALTER TABLE FACT_SAMPLE DROP PRIMARY KEY",
+            "ALTER TABLE FACT_SAMPLE ADD PRIMARY KEY (INSTANCE_KEY, METRIC_KEY, LABELS_KEY, SAMPLE_TIME)",
+            "JOIN DIM_SERIES_LABELS l ON l.LABELS_KEY = f.LABELS_KEY",
+            "MERGE INTO SCHEMA_MIGRATIONS",
+        }.Select(fragment => statements.FindIndex(s => s.Contains(fragment))).ToList();
+        Assert.DoesNotContain(-1, order);
+        Assert.Equal(order.Order(), order);
+        // The view keeps every column it had, in place: dependent views and reports still work.
+        Assert.Contains("i.TAGS, l.LABELS, l.LABELS_TEXT", statements.Single(s => s.Contains("CREATE OR REPLACE VIEW SAMPLE")));
     }
 
     [Fact]

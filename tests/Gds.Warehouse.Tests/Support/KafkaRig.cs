@@ -44,6 +44,24 @@ public sealed class KafkaRig : IDisposable
         return got;
     }
 
+    /// <summary>Every record of the topic, up to the high watermark each partition had when called.</summary>
+    public List<ConsumeResult<byte[], byte[]>> ReadAll(string topic, int partitions, TimeSpan timeout)
+    {
+        using var consumer = Clients.CreateByteConsumer("topic-reader-" + Guid.NewGuid(), "test");
+        var ends = Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p))
+            .ToDictionary(tp => tp.Partition.Value, tp => consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10)).High.Value);
+        consumer.Assign(ends.Keys.Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+        var got = new List<ConsumeResult<byte[], byte[]>>();
+        var deadline = DateTime.UtcNow + timeout;
+        while (got.Count < ends.Values.Sum() && DateTime.UtcNow < deadline)
+        {
+            var r = consumer.Consume(TimeSpan.FromMilliseconds(100));
+            if (r is { IsPartitionEOF: false } && r.Offset.Value < ends[r.Partition.Value]) got.Add(r);
+        }
+        if (got.Count < ends.Values.Sum()) throw new TimeoutException($"{topic}: read {got.Count} of {ends.Values.Sum()} records within {timeout}");
+        return got;
+    }
+
     /// <summary>The offsets group <paramref name="group"/> committed for every partition of the given topics.</summary>
     public long CommittedTotal(string group, IEnumerable<string> topics, int partitions)
     {

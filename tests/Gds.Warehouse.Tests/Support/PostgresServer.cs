@@ -21,7 +21,14 @@ public sealed class PostgresServer : IAsyncLifetime
     /// <summary>A new empty database; returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync()
     {
-        var name = "gds_wh_" + Guid.NewGuid().ToString("N")[..12];
+        var name = await CreateDatabaseNamedAsync("wh");
+        return new NpgsqlConnectionStringBuilder(AdminConnection) { Database = name, Pooling = true }.ConnectionString;
+    }
+
+    /// <summary>A new empty database whose name starts gds_<paramref name="purpose"/>_; returns its name.</summary>
+    public async Task<string> CreateDatabaseNamedAsync(string purpose)
+    {
+        var name = $"gds_{purpose}_" + Guid.NewGuid().ToString("N")[..12];
         await using (var conn = new NpgsqlConnection(AdminConnection))
         {
             await conn.OpenAsync();
@@ -29,7 +36,7 @@ public sealed class PostgresServer : IAsyncLifetime
             await cmd.ExecuteNonQueryAsync();
         }
         lock (_databases) _databases.Add(name);
-        return new NpgsqlConnectionStringBuilder(AdminConnection) { Database = name, Pooling = true }.ConnectionString;
+        return name;
     }
 
     /// <summary>A new database with the warehouse schema already migrated.</summary>

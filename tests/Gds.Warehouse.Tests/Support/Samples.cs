@@ -7,7 +7,8 @@ namespace Gds.Warehouse.Tests.Support;
 public static class Samples
 {
     public static Metric Metric(string instance, string name, DateTimeOffset at, double value,
-        string type = "postgresql", string env = "production", string region = "us-east-1", string? correlation = null) => new()
+        string type = "postgresql", string env = "production", string region = "us-east-1", string? correlation = null,
+        IReadOnlyDictionary<string, string>? labels = null) => new()
     {
         Timestamp = at,
         DatabaseType = type,
@@ -15,6 +16,7 @@ public static class Samples
         MetricName = name,
         Value = value,
         Tags = new Dictionary<string, string> { ["environment"] = env, ["region"] = region },
+        Labels = labels ?? SeriesLabels.None,
         Metadata = new MetricMetadata { CollectionDurationMs = 150, CorrelationId = correlation ?? Guid.NewGuid().ToString() },
     };
 

@@ -64,13 +64,15 @@ public sealed partial class BenchDwCommand : AsyncCommand<BenchDwCommand.Setting
             Console.WriteLine($"bench dw: {result.Totals.Rows:N0} rows imported in {result.ImportTime.TotalSeconds:0.00} s = {result.RowsPerSecond:N0} rows/s " +
                               $"({result.Totals.Batches} batches of up to {settings.BatchRows:N0}; {result.Totals.LoadTime.TotalSeconds:0.00} s inside loads; " +
                               $"{result.ImportCpu.TotalSeconds:0.00} s CPU in this process = {result.ImportCpu.TotalMicroseconds / Math.Max(1, result.Totals.Rows):0.00} µs/row; " +
-                              $"producing took {result.ProduceTime.TotalSeconds:0.00} s){(settings.Keep ? $"; database {result.Database} kept" : "")}");
-            if (result.Totals.Rows != result.Produced)
-            {
-                Console.Error.WriteLine($"bench dw: imported {result.Totals.Rows} rows but produced {result.Produced}");
-                return ExitCodes.Failed;
-            }
-            return ExitCodes.Ok;
+                              $"producing took {result.ProduceTime.TotalSeconds:0.00} s; {result.LabelledShare:P0} of the samples labelled){(settings.Keep ? $"; database {result.Database} kept" : "")}");
+            Console.WriteLine($"bench dw: re-import under another consumer group: {result.Reimport.Rows:N0} rows read, {result.Reimport.Inserted:N0} new, in {result.ReimportTime.TotalSeconds:0.00} s; " +
+                              $"{result.FactRows:N0} rows in dw.fact_sample");
+            var problems = new List<string>();
+            if (result.Totals.Inserted != result.Produced) problems.Add($"the import inserted {result.Totals.Inserted} rows but {result.Produced} distinct samples were produced");
+            if (result.Reimport.Inserted != 0 || result.Reimport.Rows != result.Produced) problems.Add($"the re-import read {result.Reimport.Rows} rows and inserted {result.Reimport.Inserted}; it must read all and insert none");
+            if (result.FactRows != result.Produced) problems.Add($"dw.fact_sample holds {result.FactRows} rows, not {result.Produced}");
+            foreach (var p in problems) Console.Error.WriteLine("bench dw: " + p);
+            return problems.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
         }
         finally
         {
