@@ -49,23 +49,27 @@ PGBIN=/usr/lib/postgresql/15/bin
 start() {
   install_missing postgresql-15 python3-aiosmtpd kcat prometheus-postgres-exporter
   # Tests want speed and lose nothing of value if the server crashes; a benchmark must pay what production pays.
-  local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-  [ "${1:-}" = "--durable" ] && durability="-c max_wal_size=4GB"
+  local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off" bench=""
+  # A benchmark measures one server: no standby replaying its writes beside it, no incident pair.
+  [ "${1:-}" = "--durable" ] && durability="-c max_wal_size=4GB" && bench=1
   local dir; dir=$(mktemp -d /tmp/gds-services.XXXXXX)
   chmod 755 "$dir"
   mkdir -p "$dir/pg" && chown postgres:postgres "$dir/pg"
   # The server every test shares, and a standby of it.
   local pgport; pgport=$(free_port)
   start_primary "$dir/pg/data" "$pgport" 300 256MB "$durability"
-  local standbyport; standbyport=$(free_port)
-  start_standby "$dir/pg/standby" "$pgport" "$standbyport" 300 gds-test-standby "$durability"
-  # A primary and standby of their own for the incident tests, which cause lock waits, saturate connections and
-  # pause replay: nothing else may run there, and nothing running elsewhere may page in them. 100 connections, so
-  # saturating them is cheap.
-  local incport; incport=$(free_port)
-  start_primary "$dir/pg/incidents" "$incport" 100 32MB "$durability"
-  local incstandbyport; incstandbyport=$(free_port)
-  start_standby "$dir/pg/incidents-standby" "$incport" "$incstandbyport" 100 incidents-standby "$durability"
+  local standbyport="" incport="" incstandbyport=""
+  if [ -z "$bench" ]; then
+    standbyport=$(free_port)
+    start_standby "$dir/pg/standby" "$pgport" "$standbyport" 300 gds-test-standby "$durability"
+    # A primary and standby of their own for the incident tests, which cause lock waits, saturate connections and
+    # pause replay: nothing else may run there, and nothing running elsewhere may page in them. 100 connections, so
+    # saturating them is cheap.
+    incport=$(free_port)
+    start_primary "$dir/pg/incidents" "$incport" 100 32MB "$durability"
+    incstandbyport=$(free_port)
+    start_standby "$dir/pg/incidents-standby" "$incport" "$incstandbyport" 100 incidents-standby "$durability"
+  fi
   local smtpport; smtpport=$(free_port)
   mkdir -p "$dir/mail"
   setsid /usr/bin/python3 "$HERE/smtp_sink.py" 127.0.0.1 "$smtpport" "$dir/mail" </dev/null >"$dir/smtp.log" 2>&1 &
@@ -75,13 +79,16 @@ start() {
 export GDS_TEST_SERVICES_DIR='$dir'
 export GDS_TEST_PG_CONNECTION='Host=127.0.0.1;Port=$pgport;Username=postgres;Password=postgres;Database=postgres'
 export GDS_TEST_PG_PORT='$pgport'
+export GDS_TEST_SMTP_HOST='127.0.0.1'
+export GDS_TEST_SMTP_PORT='$smtpport'
+export GDS_TEST_SMTP_MAILDIR='$dir/mail'
+VARS
+  [ -n "$bench" ] && return 0
+  cat <<VARS
 export GDS_TEST_PG_STANDBY_CONNECTION='Host=127.0.0.1;Port=$standbyport;Username=postgres;Password=postgres;Database=postgres'
 export GDS_TEST_PG_STANDBY_PORT='$standbyport'
 export GDS_TEST_PG_INCIDENTS_CONNECTION='Host=127.0.0.1;Port=$incport;Username=postgres;Password=postgres;Database=postgres'
 export GDS_TEST_PG_INCIDENTS_STANDBY_CONNECTION='Host=127.0.0.1;Port=$incstandbyport;Username=postgres;Password=postgres;Database=postgres'
-export GDS_TEST_SMTP_HOST='127.0.0.1'
-export GDS_TEST_SMTP_PORT='$smtpport'
-export GDS_TEST_SMTP_MAILDIR='$dir/mail'
 VARS
 }
 
