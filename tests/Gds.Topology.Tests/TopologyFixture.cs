@@ -24,6 +24,7 @@ public sealed class TopologyFixture : IDisposable
     private readonly TestInputTopic<string, byte[]> _silences;
     private readonly TestInputTopic<string, byte[]> _acks;
     private readonly TestInputTopic<string, byte[]> _inhibit;
+    private readonly TopologyTestDriver _driver;
 
     public TopologyDriverHandle Driver { get; }
     public TopologyOptions Options { get; } = new() { PunctuationInterval = TimeSpan.FromSeconds(1) };
@@ -39,7 +40,7 @@ public sealed class TopologyFixture : IDisposable
             StateDir = _stateDir,
             Logger = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
         };
-        var driver = new TopologyTestDriver(topology, config);
+        var driver = _driver = new TopologyTestDriver(topology, config);
         Driver = new TopologyDriverHandle(driver);
         _rules = driver.CreateInputTopic(TopicNames.Rules, new StringSerDes(), new ByteArraySerDes());
         _metrics = driver.CreateInputTopic(MetricsTopic, new StringSerDes(), new ByteArraySerDes());
@@ -49,6 +50,9 @@ public sealed class TopologyFixture : IDisposable
         _acks = driver.CreateInputTopic(TopicNames.AlertAcks, new StringSerDes(), new ByteArraySerDes());
         _inhibit = driver.CreateInputTopic(TopicNames.InhibitRules, new StringSerDes(), new ByteArraySerDes());
     }
+
+    public TestOutputTopic<string, byte[]> OutputTopic(string topic) =>
+        _driver.CreateOutputTopic(topic, TimeSpan.FromSeconds(1), new StringSerDes(), new ByteArraySerDes());
 
     public void PublishRule(Rule rule) => _rules.PipeInput(rule.Id, GdsJson.Serialize(rule));
 

@@ -21,6 +21,11 @@ public sealed class TopologyOptions
     /// metric topics' retention (7 days as gds kafka and TopicCatalog create them).
     /// </summary>
     public TimeSpan EmittedRetention { get; set; } = TimeSpan.FromDays(7);
+    /// <summary>
+    /// How often each task writes a heartbeat to gds.watchdog for the sink's watchdog (Watchdog:Interval); null
+    /// writes none. Off by default so that embedding the topology (tests, benchmarks) adds no records of its own.
+    /// </summary>
+    public TimeSpan? HeartbeatInterval { get; set; }
     public TopologyCounters Counters { get; } = new();
     /// <summary>Fed by the host from Streamiz's restore events; a task does not tick while its stores restore.</summary>
     public Evaluation.RestorationTracker Restoration { get; } = new();

@@ -6,6 +6,7 @@ using Gds.Contracts.Metrics;
 using Gds.Contracts.Notifications;
 using Gds.Contracts.Rules;
 using Gds.Contracts.Silences;
+using Gds.Contracts.Watchdog;
 
 namespace Gds.Contracts.Serialization;
 
@@ -26,6 +27,8 @@ namespace Gds.Contracts.Serialization;
 [JsonSerializable(typeof(Heartbeat))]
 [JsonSerializable(typeof(Silence))]
 [JsonSerializable(typeof(InhibitRule))]
+[JsonSerializable(typeof(TopologyHeartbeat))]
+[JsonSerializable(typeof(WatchdogEpisode))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 public sealed partial class GdsJsonContext : JsonSerializerContext;
 

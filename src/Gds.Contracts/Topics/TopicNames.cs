@@ -13,6 +13,11 @@ public static class TopicNames
     public const string AlertsDlq = "gds.alerts.dlq";
     public const string MetricsDlq = "gds.metrics.dlq";
     public const string Heartbeats = "gds.heartbeats";
+    /// <summary>
+    /// The pipeline's dead man's switch (one partition, compacted): each stream task's heartbeat and the sink
+    /// watchdog's last notified episode (see docs/sink.md, "Watchdog").
+    /// </summary>
+    public const string Watchdog = "gds.watchdog";
 
     /// <summary>Environments a fresh deployment creates metric topics for; more appear as collectors publish.</summary>
     public static readonly IReadOnlyList<string> DefaultEnvironments = ["production", "staging", "development"];
@@ -24,6 +29,6 @@ public static class TopicNames
         topic.StartsWith(MetricsPrefix, StringComparison.Ordinal) && topic != MetricsDlq
         && topic.AsSpan(MetricsPrefix.Length).IndexOf('.') > 0;
 
-    /// <summary>Topics that hold the latest value per key (rules, silences, acks, heartbeats).</summary>
-    public static readonly IReadOnlySet<string> Compacted = new HashSet<string> { Rules, Silences, InhibitRules, AlertAcks, Heartbeats };
+    /// <summary>Topics that hold the latest value per key (rules, silences, acks, heartbeats, the watchdog).</summary>
+    public static readonly IReadOnlySet<string> Compacted = new HashSet<string> { Rules, Silences, InhibitRules, AlertAcks, Heartbeats, Watchdog };
 }

@@ -17,6 +17,8 @@ public static class TopicCatalog
         list.Add(new TopicSpec(TopicNames.InhibitRules, 1, Compacted: true));
         list.Add(new TopicSpec(TopicNames.AlertAcks, partitions, Compacted: true));
         list.Add(new TopicSpec(TopicNames.Heartbeats, partitions, Compacted: true));
+        // One partition: its readers take all of it, and the sink instance assigned it is the one that may page.
+        list.Add(new TopicSpec(TopicNames.Watchdog, 1, Compacted: true));
         list.Add(new TopicSpec(TopicNames.Alerts, partitions, Retention: TimeSpan.FromDays(30)));
         list.Add(new TopicSpec(TopicNames.AlertsDlq, 1, Retention: TimeSpan.FromDays(30)));
         list.Add(new TopicSpec(TopicNames.MetricsDlq, 1, Retention: TimeSpan.FromDays(30)));

@@ -14,6 +14,7 @@ using Gds.Kafka.Clients;
 using Gds.Topology.Emitted;
 using Gds.Topology.Hygiene;
 using Gds.Topology.Serdes;
+using Gds.Topology.Watchdog;
 using Streamiz.Kafka.Net.Processors.Public;
 using Streamiz.Kafka.Net.State;
 
@@ -48,6 +49,7 @@ public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed
     private static readonly IReadOnlyList<string> ChangelogStores = AlertingTopology.TaskStores;
     private int _partition;
     private long _nextTickAt;
+    private TaskHeartbeat? _heartbeat;
 
     public AlertEvaluator() { }
 
@@ -73,6 +75,8 @@ public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed
         _partition = mine;
         foreach (var store in ChangelogStores) _options.Restoration.Forget(store, mine);
         context.Schedule(_options!.PunctuationInterval, PunctuationType.PROCESSING_TIME, Punctuate);
+        if (_options.HeartbeatInterval is { } every)
+            _heartbeat = new TaskHeartbeat(context.ApplicationId, context.Id.ToString(), mine, every);
     }
 
     public Record<string, Routed>? Process(Record<string, byte[]> record)
@@ -151,6 +155,7 @@ public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed
         // Streamiz punctuates tasks whose stores it is still restoring: wait until they hold all their state.
         foreach (var store in ChangelogStores)
             if (_options!.Restoration.IsRestoring(store, _partition)) return;
+        if (_heartbeat?.Due(wallClockMs) is { } beat) _context!.Forward(_heartbeat.Key, beat);
         // A tick walks the task's whole store. When that is large (a grace period holds a sample of every series)
         // the walk could take longer than the interval and starve the records: tick at most a tenth of the time.
         if (wallClockMs < _nextTickAt) return;

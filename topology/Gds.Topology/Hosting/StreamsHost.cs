@@ -56,7 +56,7 @@ public sealed class StreamsHost : IAsyncDisposable
             throw new InvalidOperationException("no gds.metrics.{type}.{env} topic exists yet: create them (gds kafka does) or start a collector first");
         var partitions = PartitionCount(metadata, MetricTopics);
         // Besides its internal topics, the topology reads and writes these; on a real cluster they may not exist yet.
-        var shared = new[] { TopicNames.Rules, TopicNames.Silences, TopicNames.InhibitRules, TopicNames.AlertAcks, TopicNames.Heartbeats, TopicNames.Alerts, TopicNames.MetricsDlq };
+        var shared = new[] { TopicNames.Rules, TopicNames.Silences, TopicNames.InhibitRules, TopicNames.AlertAcks, TopicNames.Heartbeats, TopicNames.Alerts, TopicNames.MetricsDlq, TopicNames.Watchdog };
         await _topics.EnsureAsync(TopicCatalog.Standard(partitions).Where(t => shared.Contains(t.Name))
             .Concat(AlertingTopology.InternalTopics(_options.ApplicationId, partitions)), ct);
 
