@@ -5,6 +5,7 @@ using Gds.Notify.DeadLetter;
 using Gds.Notify.Delivery;
 using Gds.Notify.Email;
 using Gds.Notify.Resilience;
+using Gds.Notify.Watchdog;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
 
@@ -115,6 +116,11 @@ public sealed class NotificationSink : IDisposable
         }
 
         var emailWorker = _email?.RunAsync(emailStop.Token) ?? Task.CompletedTask;
+        // A sink whose watchdog died would page nobody when the topology stops: it stops too, to be restarted.
+        var watchdog = _options.Watchdog is { } w
+            ? new PipelineWatchdog(w, _options, _kafka, delivery, TimeProvider.System, _loggers.CreateLogger("Gds.Notify.Watchdog"))
+                .RunAsync(fatal.Token).ContinueWith(t => { if (t.Exception is { } ex) OnFatal(ex.InnerException ?? ex); }, TaskScheduler.Default)
+            : Task.CompletedTask;
         try
         {
             await Task.Factory.StartNew(() => loop.Run(fatal.Token, DrainAsync), CancellationToken.None,
@@ -122,6 +128,8 @@ public sealed class NotificationSink : IDisposable
         }
         finally
         {
+            fatal.Cancel();
+            await watchdog.ConfigureAwait(false);
             emailStop.Cancel();
             await emailWorker.ConfigureAwait(false);
             _log.LogInformation("sink stopped: {Stats}", Stats);

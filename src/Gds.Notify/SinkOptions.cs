@@ -4,6 +4,7 @@ using Gds.Notify.Email;
 using Gds.Notify.Grouping;
 using Gds.Notify.RateLimiting;
 using Gds.Notify.Resilience;
+using Gds.Notify.Watchdog;
 
 namespace Gds.Notify;
 
@@ -77,4 +78,10 @@ public sealed class SinkOptions
     public GroupingOptions Grouping { get; set; } = new();
 
     public EmailOptions Email { get; set; } = new();
+
+    /// <summary>
+    /// The dead man's switch for the topology (top-level section "Watchdog", see docs/sink.md); null runs none. Null by
+    /// default so that a sink embedded in a test or a benchmark never pages on its own; `gds sink` and `gds dev` set it.
+    /// </summary>
+    public WatchdogOptions? Watchdog { get; set; }
 }

@@ -75,6 +75,7 @@ public sealed class SinkOptionsValidator : IValidateOptions<SinkOptions>
         }
 
         ValidateEmail(e, o.Email);
+        if (o.Watchdog is { } w) e.AddRange(Watchdog.WatchdogOptionsValidator.Errors(w));
         return e;
     }
 
