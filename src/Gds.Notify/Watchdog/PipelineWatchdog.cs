@@ -72,7 +72,7 @@ internal sealed class PipelineWatchdog(
                     if (!_caughtUp && _catchUpTo.All(p => p.Value <= 0 || (_readUpTo.TryGetValue(p.Key, out var read) && read + 1 >= p.Value)))
                     {
                         _caughtUp = true;
-                        log.LogInformation("watchdog: this sink watches the topology; last notified: {Episode}",
+                        log.LogInformation("watchdog: caught up, this sink instance watches the topology; last notified: {Episode}",
                             monitor.Notified is { } n ? $"{n.State} {n.MessageId} at {n.NotifiedAt:u}" : "nothing");
                     }
                     if (_caughtUp && monitor.Due() is { } notice)
@@ -92,6 +92,8 @@ internal sealed class PipelineWatchdog(
 
     private IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> parts)
     {
+        // Cooperative rebalancing tells every member of its (incremental) assignment, also when it is empty.
+        if (parts.Count == 0) return [];
         lock (_gate)
         {
             _monitor = new HeartbeatMonitor(options, clock);
@@ -108,7 +110,7 @@ internal sealed class PipelineWatchdog(
     {
         if (count == 0) return;
         lock (_gate) _monitor = null;
-        log.LogInformation("watchdog: partition {How}: another sink instance watches the topology now", how);
+        log.LogInformation("watchdog: partition {How}: the watchdog moves to another sink instance", how);
     }
 
     private void Apply(HeartbeatMonitor monitor, ConsumeResult<byte[], byte[]> record)
