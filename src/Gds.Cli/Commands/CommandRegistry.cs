@@ -13,6 +13,7 @@ public static class CommandRegistry
         config.AddCommand<Streams.StreamsCommand>("streams").WithDescription("Run the alerting topology (Streamiz): metrics + rules -> alerts.");
         config.AddCommand<Sink.SinkCommand>("sink").WithDescription("Deliver alert events to gds_notification (POST /ingest).");
         config.AddCommand<DwImport.DwImportCommand>("dw-import").WithDescription("Import metric topics into the data warehouse (PostgreSQL or Snowflake).");
+        config.AddCommand<Probe.ProbeCommand>("probe").WithDescription("GET a URL and exit 0 on 2xx, 1 otherwise: the containers' healthcheck on /readyz.");
         config.AddCommand<Metrics.MetricsCommand>("metrics").WithDescription("Print the metric catalogue: every metric a collector emits, with kind, unit, labels and help.");
         config.AddBranch("rules", rules =>
         {
