@@ -47,7 +47,8 @@ start_standby() {
 PGBIN=/usr/lib/postgresql/15/bin
 
 start() {
-  install_missing postgresql-15 python3-aiosmtpd kcat prometheus-postgres-exporter
+  # docker-compose: only its `config` (validates docker/compose.yaml; no daemon needed)
+  install_missing postgresql-15 python3-aiosmtpd kcat prometheus-postgres-exporter docker-compose
   # Tests want speed and lose nothing of value if the server crashes; a benchmark must pay what production pays.
   local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off" bench=""
   # A benchmark measures one server: no standby replaying its writes beside it, no incident pair.
