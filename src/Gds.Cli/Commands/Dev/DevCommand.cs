@@ -52,6 +52,10 @@ public sealed class DevSettings : CommandSettings
     [DefaultValue(DevRules.DefaultTimeScale)]
     public double TimeScale { get; init; } = DevRules.DefaultTimeScale;
 
+    [CommandOption("--no-watchdog")]
+    [Description("Run without the dead man's switch (the sink pages when the topology stops sending heartbeats).")]
+    public bool NoWatchdog { get; init; }
+
     public TimeSpan? DurationValue => Duration is null ? null : DurationText.Parse(Duration, "--duration");
 
     public override ValidationResult Validate()
@@ -98,7 +102,9 @@ public sealed class DevCommand : AsyncCommand<DevSettings>
         if (ruleSet.InhibitRules.Count > 0) await RulePublisher.PublishInhibitRulesAsync(clients, ruleSet.InhibitRules, prune: false, CancellationToken.None);
 
         var stateDir = Path.Combine(Path.GetTempPath(), "gds-dev-" + Environment.ProcessId);
-        var streams = new StreamsHost(new StreamsHostOptions { BootstrapServers = broker.BootstrapServers, StateDir = stateDir }, topics, logs);
+        var watchdog = WatchdogConfig.Bind(GdsConfiguration.Load(null), settings.NoWatchdog);
+        var streams = new StreamsHost(new StreamsHostOptions { BootstrapServers = broker.BootstrapServers, StateDir = stateDir,
+            Topology = new TopologyOptions { HeartbeatInterval = watchdog?.Interval } }, topics, logs);
         await using var receiver = settings.NotifyUrl is null ? await LocalNotificationReceiver.StartAsync(CancellationToken.None) : null;
         var view = new DevView(settings.NotifyUrl ?? receiver!.BaseUrl, broker.BootstrapServers,
             DevIntro.Lines(ruleSet, settings.Rules.Length > 0 ? null : DevRules.PacksPath(), settings.TimeScale, syntheticFleet));
@@ -109,6 +115,7 @@ public sealed class DevCommand : AsyncCommand<DevSettings>
 
         // A real gds_notification takes its token from the environment as `gds sink` does; the local receiver made its own.
         var sinkOptions = receiver is null ? new SinkOptions { NotifyUrl = settings.NotifyUrl! } : new SinkOptions { NotifyUrl = receiver.BaseUrl, AuthToken = receiver.Token };
+        sinkOptions.Watchdog = watchdog;
         var sink = new NotificationSink(sinkOptions, clients, logs);
         using var sinkStop = new CancellationTokenSource();
         var sinkRun = sink.RunAsync(sinkStop.Token);

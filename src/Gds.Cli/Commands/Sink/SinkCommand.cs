@@ -35,6 +35,10 @@ public sealed class SinkCommand : AsyncCommand<SinkCommand.Settings>
         [Description("Accept any TLS certificate from the service. Only for a test service; off by default.")]
         public bool SkipTlsVerify { get; init; }
 
+        [CommandOption("--no-watchdog")]
+        [Description("Do not page when the topology stops sending heartbeats (the watchdog is on by default; also Watchdog:Enabled=false).")]
+        public bool NoWatchdog { get; init; }
+
         [CommandOption("--stats-every <TIME>")]
         [Description("Log the counters this often (default 30s; 0 to never).")]
         public string? StatsEvery { get; init; }
@@ -85,7 +89,9 @@ public sealed class SinkCommand : AsyncCommand<SinkCommand.Settings>
     internal static SinkOptions BindOptions(Settings settings)
     {
         var options = new SinkOptions();
-        GdsConfiguration.Load(settings.ConfigFile).GetSection(SinkOptions.SectionName).Bind(options);
+        var config = GdsConfiguration.Load(settings.ConfigFile);
+        config.GetSection(SinkOptions.SectionName).Bind(options);
+        options.Watchdog = WatchdogConfig.Bind(config, settings.NoWatchdog);
         if (settings.NotifyUrl is not null) options.NotifyUrl = settings.NotifyUrl;
         if (settings.TokenFile is not null) options.AuthTokenFile = settings.TokenFile;
         if (settings.TokenEnv is not null) options.AuthTokenEnvironmentVariable = settings.TokenEnv;

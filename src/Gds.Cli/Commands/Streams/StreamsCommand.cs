@@ -83,6 +83,7 @@ public sealed class StreamsCommand : AsyncCommand<StreamsSettings>
             {
                 Grace = Duration(settings.Grace, "--grace"),
                 EmittedRetention = Duration(settings.EmittedRetention, "--emitted-retention"),
+                HeartbeatInterval = WatchdogConfig.Bind(GdsConfiguration.Load(settings.ConfigFile))?.Interval,
             },
         }, new KafkaTopicCreator(bootstrap), logs);
         await host.StartAsync(cts.Token);
