@@ -48,7 +48,8 @@ public sealed class WatchdogTests(ITestOutputHelper output)
             streams.Kill();
             await Until(() => Pages(receiver).Count >= 1, Long, "the watchdog's page", Diagnostics);
             var page = Pages(receiver)[0];
-            output.WriteLine($"SIGKILL → page: {(page.At - killedAt).TotalSeconds:F1} s (interval {Interval.TotalSeconds} s, timeout {Timeout.TotalSeconds} s)");
+            var decided = sink.Lines.FirstOrDefault(l => l.Line.Contains("sending page")).At;
+            output.WriteLine($"SIGKILL → page: {(page.At - killedAt).TotalSeconds:F1} s, of which the sink decided after {(decided - killedAt).TotalSeconds:F1} s (interval {Interval.TotalSeconds} s, timeout {Timeout.TotalSeconds} s)");
             Assert.Equal("CRITICAL", page.Severity);
             Assert.StartsWith("GdsStreams topology stopped: no heartbeat since ", page.Subject);
             Assert.Contains("What to check", page.Body);
