@@ -24,13 +24,12 @@ public sealed class WatchdogCliTests
     }
 
     [Fact]
-    public async Task Sink_and_dev_document_how_to_switch_the_watchdog_off()
+    public async Task Sink_and_dev_take_no_watchdog_and_streams_does_not()
     {
-        foreach (var verb in new[] { "sink", "dev" })
-        {
-            var (code, stdout, _) = await CliRunner.RunAsync(verb, "--help");
-            Assert.Equal(0, code);
-            Assert.Contains("--no-watchdog", stdout);
-        }
+        Assert.Null(await Infrastructure.CommandLineCheck.ProblemAsync(["sink", "--bootstrap", "kafka:9092", "--notify-url", "http://notify:8080", "--no-watchdog"]));
+        Assert.Null(await Infrastructure.CommandLineCheck.ProblemAsync(["dev", "--no-watchdog"]));
+        // The topology has no such flag: its heartbeats follow Watchdog:Enabled, the key the sink reads too, so that one
+        // flag cannot switch the heartbeats off under a sink that still waits for them.
+        Assert.NotNull(await Infrastructure.CommandLineCheck.ProblemAsync(["streams", "--bootstrap", "kafka:9092", "--no-watchdog"]));
     }
 }
