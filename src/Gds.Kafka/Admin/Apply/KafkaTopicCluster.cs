@@ -11,7 +11,12 @@ namespace Gds.Kafka.Admin.Apply;
 /// </summary>
 public sealed class KafkaTopicCluster(KafkaClientFactory clients, TimeSpan timeout) : ITopicCluster, IDisposable
 {
-    private readonly IAdminClient _admin = new AdminClientBuilder(clients.AdminConfig("gds-topics")).Build();
+    // librdkafka's own lines (a refused connection every 50 ms) would bury the report; its failures reach the
+    // caller as exceptions and are said once there.
+    private readonly IAdminClient _admin = new AdminClientBuilder(clients.AdminConfig("gds-topics"))
+        .SetLogHandler((_, _) => { })
+        .SetErrorHandler((_, _) => { })
+        .Build();
     private static readonly string[] Interesting = [TopicSpec.CleanupPolicy, TopicSpec.RetentionMs];
 
     public Task<IReadOnlyList<ObservedTopic>> ListAsync(CancellationToken ct) => Task.Run<IReadOnlyList<ObservedTopic>>(() =>
