@@ -64,7 +64,13 @@ public sealed class StreamsHost : IAsyncDisposable
             using var timer = new PeriodicTimer(_options.MetricTopicCheckInterval);
             while (MetricTopics.Count == 0 && await timer.WaitForNextTickAsync(ct))
             {
-                metadata = ReadMetadata();
+                // The cluster answered once: a failure now is a hiccup, not a reason to give up waiting.
+                try { metadata = ReadMetadata(); }
+                catch (KafkaException ex)
+                {
+                    _log.LogDebug("reading the metadata for a metric topic failed: {Error}", ex.Error.Reason);
+                    continue;
+                }
                 MetricTopics = MetricTopicsOf(metadata);
             }
         }
