@@ -83,6 +83,14 @@ public sealed class ComposeFileTests
         Assert.Contains("GDS_NOTIFY_TOKEN", stderr);
     }
 
+    [ComposeFact]
+    public async Task The_one_shot_steps_are_gds_command_lines_gds_accepts()
+    {
+        var services = (await ResolvedAsync()).Services;
+        foreach (var name in OneShot)
+            Assert.Null(await CommandLineCheck.ProblemAsync(Command(services[name])));
+    }
+
     [ComposeCommandsFact]
     public async Task Every_gds_command_line_of_the_compose_file_is_one_gds_accepts()
     {
