@@ -27,7 +27,7 @@ public sealed class StreamsHost : IAsyncDisposable
     private StreamSupervisor? _supervisor;
     private int _disposed;
 
-    public AlertingModels Models { get; } = new();
+    public AlertingModels Models { get; }
     public RuleBook Rules => Models.Rules;
     public TopologyCounters Counters => _options.Topology.Counters;
     public IReadOnlyList<string> MetricTopics { get; private set; } = [];
@@ -41,6 +41,7 @@ public sealed class StreamsHost : IAsyncDisposable
     public StreamsHost(StreamsHostOptions options, ITopicCreator topics, ILoggerFactory? logs = null)
     {
         _options = options;
+        Models = new AlertingModels { Hygiene = Microsoft.Extensions.Options.Options.Create(options.Hygiene) };
         _topics = topics;
         _logs = logs ?? NullLoggerFactory.Instance;
         _log = _logs.CreateLogger<StreamsHost>();
@@ -98,7 +99,8 @@ public sealed class StreamsHost : IAsyncDisposable
         return new StreamIncarnation(stream, liveness, number);
     }
 
-    private StreamConfig<StringSerDes, ByteArraySerDes> Config()
+    /// <summary>The Streamiz configuration of each incarnation (internal for tests that check what reaches Streamiz).</summary>
+    internal StreamConfig<StringSerDes, ByteArraySerDes> Config()
     {
         var config = new StreamConfig<StringSerDes, ByteArraySerDes>
         {

@@ -1,3 +1,5 @@
+using Gds.Alerting.Hygiene;
+
 namespace Gds.Topology.Hosting;
 
 public sealed class StreamsHostOptions
@@ -23,7 +25,9 @@ public sealed class StreamsHostOptions
     /// <summary>Metric topics to read; when empty, every gds.metrics.{type}.{env} topic the cluster has at start.</summary>
     public IReadOnlyList<string> MetricTopics { get; init; } = [];
     public TopologyOptions Topology { get; init; } = new();
-    /// <summary>librdkafka properties for security etc., passed through to every client.</summary>
+    /// <summary>Acks, silences and escalation settings (section "Hygiene"), for every stream task.</summary>
+    public HygieneOptions Hygiene { get; init; } = new();
+    /// <summary>librdkafka properties for security etc. (KafkaClientFactory.Properties), passed through to every client Streamiz makes.</summary>
     public IReadOnlyDictionary<string, string> KafkaProperties { get; init; } = new Dictionary<string, string>();
 
     public TimeSpan EffectiveStallTimeout => StallTimeout ?? TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, 3 * SessionTimeout.Ticks));

@@ -78,7 +78,7 @@ public sealed class SilenceAddCommand : AsyncCommand<SilenceAddSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, SilenceAddSettings settings, CancellationToken cancellationToken)
     {
         if (!SilenceRequest.TryBuild(settings, DateTimeOffset.UtcNow, out var silence, out var error)) throw new UsageException(error!);
-        var clients = SilenceTopic.Clients(settings);
+        var clients = await SilenceTopic.ClientsAsync(settings, cancellationToken);
         await SilenceTopic.PublishAsync(clients, silence!, cancellationToken);
         Console.Out.WriteLine(silence!.Id);
         Console.Error.WriteLine($"silence {silence.Id} added: {SilenceText.Describe(CompiledSilence.Compile(silence), DateTimeOffset.UtcNow)}");

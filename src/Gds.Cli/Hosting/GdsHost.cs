@@ -1,0 +1,108 @@
+using Gds.Cli.Hosting.Logging;
+using Gds.Cli.Infrastructure;
+using Gds.Kafka.Clients;
+using Gds.Kafka.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Gds.Cli.Hosting;
+
+/// <summary>
+/// The composition root of every verb. Configuration is read once (see <see cref="GdsConfiguration"/>), options
+/// are bound once and validated when the host starts, and one <see cref="KafkaClientFactory"/> (from section
+/// "Kafka") serves every client. A long-running verb adds its work as a hosted service to
+/// <see cref="HostApplicationBuilder.Services"/> and runs the host with <see cref="RunAsync"/>; whatever else a
+/// process should serve (an HTTP endpoint, a watchdog) is added there the same way.
+/// </summary>
+public static class GdsHost
+{
+    /// <summary>How long a stop may take: the stream's commit and store flush, the sink's drain, the spool's flush.</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(60);
+
+    public static HostApplicationBuilder CreateBuilder(GdsSettings settings, LogLevel? minimumLevel = null, Func<bool>? mute = null)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ApplicationName = "gds",
+            ContentRootPath = Directory.GetCurrentDirectory(),
+        });
+        GdsConfiguration.AddSources(builder.Configuration, settings.SettingsFile, settings.ConfigurationOverrides().ToList());
+
+        var redactor = SecretRedactor.From(builder.Configuration);
+        builder.Services.AddSingleton(redactor);
+        GdsLogging.Configure(builder.Logging, redactor, settings.Verbose, minimumLevel, mute);
+
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
+        // The lifetime's own "Application started" lines would be the only ones of their kind; gds logs its own.
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        builder.Services.AddSingleton<VerbOutcome>();
+        if (settings is KafkaSettings)
+        {
+            builder.Services.AddGdsOptions<KafkaOptions, KafkaOptionsValidator>(KafkaOptions.Section);
+            builder.Services.AddSingleton(sp => new KafkaClientFactory(sp.GetRequiredService<IOptions<KafkaOptions>>().Value));
+        }
+        return builder;
+    }
+
+    /// <summary>Binds section <paramref name="section"/> once, validated when the host starts (or first read).</summary>
+    public static OptionsBuilder<T> AddGdsOptions<T, TValidator>(this IServiceCollection services, string section)
+        where T : class where TValidator : class, IValidateOptions<T>
+    {
+        services.AddSingleton<IValidateOptions<T>, TValidator>();
+        return services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
+    }
+
+    /// <summary>
+    /// Starts the host (validating every option first: an error names the key, exit 2), checks that Kafka accepts
+    /// this process's security settings (exit 1 when it refuses them), and waits until the verb's work ends or
+    /// SIGTERM / Ctrl-C / <paramref name="ct"/> stops it, which stops the hosted services in reverse order.
+    /// </summary>
+    public static async Task<int> RunAsync(HostApplicationBuilder builder, CancellationToken ct)
+    {
+        if (builder.Services.Any(d => d.ServiceType == typeof(KafkaClientFactory)))
+            builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, KafkaHandshakeCheck>());
+        using var host = builder.Build();
+        try
+        {
+            await host.StartAsync(ct);
+        }
+        catch (OptionsValidationException ex)
+        {
+            foreach (var failure in ex.Failures) await Console.Error.WriteLineAsync($"gds: {failure}");
+            return ExitCodes.Usage;
+        }
+        catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            await Console.Error.WriteLineAsync($"gds: {ex.Message}");
+            return ExitCodes.Usage;
+        }
+        await host.WaitForShutdownAsync(ct);
+        return host.Services.GetRequiredService<VerbOutcome>().ExitCode;
+    }
+
+    /// <summary>
+    /// For the short verbs (rules publish, silence, ack, dlq): the same configuration, validation and Kafka clients,
+    /// without running a host.
+    /// </summary>
+    public static async Task<KafkaClientFactory> KafkaClientsAsync(KafkaSettings settings, CancellationToken ct)
+    {
+        var builder = CreateBuilder(settings);
+        var services = builder.Services.BuildServiceProvider();
+        var options = services.GetRequiredService<IOptions<KafkaOptions>>();
+        KafkaOptions value;
+        try
+        {
+            value = options.Value;
+        }
+        catch (OptionsValidationException ex)
+        {
+            throw new UsageException(string.Join("; ", ex.Failures));
+        }
+        var clients = new KafkaClientFactory(value);
+        await KafkaReachability.CheckHandshakeAsync(clients, KafkaHandshakeCheck.Patience, ct);
+        return clients;
+    }
+}
