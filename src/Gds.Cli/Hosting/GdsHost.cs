@@ -22,6 +22,12 @@ public static class GdsHost
     /// <summary>How long a stop may take: the stream's commit and store flush, the sink's drain, the spool's flush.</summary>
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long a verb waits, before it starts, to learn whether Kafka accepts its TLS / SASL settings (librdkafka
+    /// would retry a refused handshake forever). A cluster that does not answer in that time lets the verb start.
+    /// </summary>
+    public static readonly TimeSpan HandshakePatience = TimeSpan.FromSeconds(10);
+
     public static HostApplicationBuilder CreateBuilder(GdsSettings settings, LogLevel? minimumLevel = null, Func<bool>? mute = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
@@ -56,18 +62,17 @@ public static class GdsHost
     }
 
     /// <summary>
-    /// Starts the host (validating every option first: an error names the key, exit 2), checks that Kafka accepts
-    /// this process's security settings (exit 1 when it refuses them), and waits until the verb's work ends or
+    /// Validates every option (an error names the key, exit 2), checks that Kafka accepts this process's security
+    /// settings (exit 1 when it refuses them), starts the host, and waits until the verb's work ends or
     /// SIGTERM / Ctrl-C / <paramref name="ct"/> stops it, which stops the hosted services in reverse order.
     /// </summary>
     public static async Task<int> RunAsync(HostApplicationBuilder builder, CancellationToken ct)
     {
-        if (builder.Services.Any(d => d.ServiceType == typeof(KafkaClientFactory)))
-            builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, KafkaHandshakeCheck>());
         using var host = builder.Build();
         try
         {
-            await host.StartAsync(ct);
+            // Before the host starts: it would log a failed start with a stack trace; a user needs the key and the problem.
+            host.Services.GetService<IStartupValidator>()?.Validate();
         }
         catch (OptionsValidationException ex)
         {
@@ -79,6 +84,9 @@ public static class GdsHost
             await Console.Error.WriteLineAsync($"gds: {ex.Message}");
             return ExitCodes.Usage;
         }
+        if (host.Services.GetService<KafkaClientFactory>() is { } kafka)
+            await KafkaReachability.CheckHandshakeAsync(kafka, HandshakePatience, ct);
+        await host.StartAsync(ct);
         await host.WaitForShutdownAsync(ct);
         return host.Services.GetRequiredService<VerbOutcome>().ExitCode;
     }
@@ -102,7 +110,7 @@ public static class GdsHost
             throw new UsageException(string.Join("; ", ex.Failures));
         }
         var clients = new KafkaClientFactory(value);
-        await KafkaReachability.CheckHandshakeAsync(clients, KafkaHandshakeCheck.Patience, ct);
+        await KafkaReachability.CheckHandshakeAsync(clients, HandshakePatience, ct);
         return clients;
     }
 }

@@ -27,8 +27,11 @@ public sealed class KafkaOptions
     public static readonly IReadOnlyList<string> Mechanisms = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER"];
 
     /// <summary>The protocol as librdkafka spells it; PLAINTEXT when none is set.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string EffectiveProtocol => string.IsNullOrWhiteSpace(SecurityProtocol) ? "PLAINTEXT" : SecurityProtocol.Trim().ToUpperInvariant();
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool UsesSasl => EffectiveProtocol.StartsWith("SASL_", StringComparison.Ordinal);
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool UsesTls => EffectiveProtocol is "SSL" or "SASL_SSL";
 }
