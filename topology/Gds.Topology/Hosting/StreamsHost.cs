@@ -126,7 +126,7 @@ public sealed class StreamsHost : IAsyncDisposable
             HeartbeatIntervalMs = (int)Math.Max(500, _options.SessionTimeout.TotalMilliseconds / 4),
             LingerMs = 5,
         };
-        foreach (var (k, v) in _options.KafkaProperties) config.AddConfig(k, v);
+        StreamizClientProperties.Apply(config, _options.KafkaProperties);
         return config;
     }
 
