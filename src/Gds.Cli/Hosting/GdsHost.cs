@@ -84,11 +84,29 @@ public static class GdsHost
             await Console.Error.WriteLineAsync($"gds: {ex.Message}");
             return ExitCodes.Usage;
         }
+        LogConfiguration(host.Services);
         if (host.Services.GetService<KafkaClientFactory>() is { } kafka)
             await KafkaReachability.CheckHandshakeAsync(kafka, HandshakePatience, ct);
         await host.StartAsync(ct);
         await host.WaitForShutdownAsync(ct);
         return host.Services.GetRequiredService<VerbOutcome>().ExitCode;
+    }
+
+    /// <summary>
+    /// At --verbose, every setting the verb was given, whichever source it came from. Secrets show as *** (by key
+    /// here, and by value in the logger, which masks them wherever they appear).
+    /// </summary>
+    private static void LogConfiguration(IServiceProvider services)
+    {
+        var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("gds.configuration");
+        if (!log.IsEnabled(LogLevel.Debug)) return;
+        string[] sections = ["Kafka", "Streams", "Hygiene", "Sink", "Collector", "Warehouse", "Http"];
+        foreach (var (key, value) in services.GetRequiredService<IConfiguration>().AsEnumerable().OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            if (value is null || !sections.Any(s => key.StartsWith(s + ":", StringComparison.OrdinalIgnoreCase))) continue;
+            var leaf = key[(key.LastIndexOf(':') + 1)..];
+            log.LogDebug("{Key} = {Value}", key, SecretRedactor.IsSecret(leaf) && value.Length > 0 ? SecretRedactor.Mask : value);
+        }
     }
 
     /// <summary>
