@@ -28,8 +28,11 @@ public sealed class SecretRedactor
             var leaf = key[(key.LastIndexOf(':') + 1)..];
             if (IsSecretFile(leaf)) secrets.AddRange(ReadFile(value));
             else if (IsSecret(leaf)) secrets.Add(value);
-            if (leaf.Equals("AuthTokenEnvironmentVariable", StringComparison.OrdinalIgnoreCase) && Environment.GetEnvironmentVariable(value) is { } token)
-                secrets.Add(token.Trim());
+            // Sink:AuthTokenEnvironmentVariable, Sink:Email:PasswordEnvironmentVariable: the variable's value is the secret.
+            if (leaf.EndsWith("EnvironmentVariable", StringComparison.OrdinalIgnoreCase)
+                && (leaf.Contains("Token", StringComparison.OrdinalIgnoreCase) || leaf.Contains("Password", StringComparison.OrdinalIgnoreCase))
+                && Environment.GetEnvironmentVariable(value) is { } fromVariable)
+                secrets.Add(fromVariable.Trim());
         }
         if (Environment.GetEnvironmentVariable("GDS_NOTIFY_TOKEN") is { } notify) secrets.Add(notify.Trim());
         var kafka = configuration.GetSection(KafkaOptions.Section).Get<KafkaOptions>() ?? new KafkaOptions();
@@ -49,7 +52,7 @@ public sealed class SecretRedactor
     public static bool IsSecret(string leaf) =>
         (leaf.Contains("Password", StringComparison.OrdinalIgnoreCase) || leaf.Contains("Secret", StringComparison.OrdinalIgnoreCase)
          || leaf.Equals("AuthToken", StringComparison.OrdinalIgnoreCase) || leaf.Equals("Connection", StringComparison.OrdinalIgnoreCase) || leaf.EndsWith("Token", StringComparison.OrdinalIgnoreCase))
-        && !IsSecretFile(leaf);
+        && !IsSecretFile(leaf) && !leaf.EndsWith("EnvironmentVariable", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsSecretFile(string leaf) =>
         leaf.EndsWith("File", StringComparison.OrdinalIgnoreCase)
