@@ -165,6 +165,22 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Equal("snowflake", flagged.GetProperty("Warehouse (connection)").GetProperty("Target").GetString());
     }
 
+    [Fact]
+    public async Task Every_verb_takes_verbose()
+    {
+        string[][] verbs =
+        [
+            ["dev"], ["kafka"], ["collect"], ["streams"], ["sink"], ["dw-import"], ["metrics"], ["rules", "validate"], ["rules", "publish"],
+            ["rules", "backtest"], ["silence", "add"], ["silence", "list"], ["silence", "expire"], ["ack"], ["dlq", "replay"],
+        ];
+        foreach (var verb in verbs)
+        {
+            var (code, output, _) = await CliRunner.RunAsync([.. verb, "--help"]);
+            Assert.Equal(0, code);
+            Assert.True(output.Contains("--verbose", StringComparison.Ordinal), $"gds {string.Join(' ', verb)} --help has no --verbose");
+        }
+    }
+
     public void Dispose()
     {
         foreach (var v in _variables) Environment.SetEnvironmentVariable(v, null);

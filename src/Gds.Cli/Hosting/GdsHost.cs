@@ -45,12 +45,24 @@ public static class GdsHost
         // The lifetime's own "Application started" lines would be the only ones of their kind; gds logs its own.
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.AddSingleton<VerbOutcome>();
+        if (settings is HostedVerbSettings hosted) AddProcessServices(builder, hosted);
         if (settings is KafkaSettings)
         {
             builder.Services.AddGdsOptions<KafkaOptions, KafkaOptionsValidator>(KafkaOptions.Section);
             builder.Services.AddSingleton(sp => new KafkaClientFactory(sp.GetRequiredService<IOptions<KafkaOptions>>().Value));
         }
         return builder;
+    }
+
+    /// <summary>
+    /// What every long-running verb's process serves besides its own work (streams, sink, collect, dw-import): the
+    /// place to register a hosted service for all of them (an HTTP listener for /healthz, /readyz and /metrics, its
+    /// options bound with <see cref="AddGdsOptions{T, TValidator}"/>, its flag added to <see cref="HostedVerbSettings"/>
+    /// and mapped in its ConfigurationOverrides). Hosted services start in registration order, after the checks of
+    /// <see cref="RunAsync"/>, and stop in reverse order: registered here, such a service outlives the verb's work.
+    /// </summary>
+    private static void AddProcessServices(HostApplicationBuilder builder, HostedVerbSettings settings)
+    {
     }
 
     /// <summary>Binds section <paramref name="section"/> once, validated when the host starts (or first read).</summary>

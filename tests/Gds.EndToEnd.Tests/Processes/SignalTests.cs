@@ -78,6 +78,31 @@ public class SignalTests
         Assert.Equal(events, cluster.Receiver.LogEntries.Count());
     }
 
+    [Fact]
+    public async Task A_hosted_verb_run_in_process_stops_cleanly_when_its_token_is_cancelled()
+    {
+        await using var cluster = await StreamsCluster.StartAsync();
+        using (var producer = new ProducerBuilder<string, byte[]>(cluster.Clients.ProducerConfig("alerts")).Build())
+        {
+            var e = new AlertEvent
+            {
+                EventId = "evt-in-process", Status = AlertStatus.Firing, RuleId = "r", DedupKey = "r:db:m", InstanceId = "db",
+                MetricName = "m", DatabaseType = "postgresql", Environment = "production", Severity = "WARNING",
+                StartsAt = MetricLoad.T0, EventTime = MetricLoad.T0,
+            };
+            await producer.ProduceAsync(TopicNames.Alerts, new Message<string, byte[]> { Key = e.DedupKey, Value = GdsJson.Serialize(e) });
+        }
+        using var stop = new CancellationTokenSource();
+        var run = Gds.Cli.GdsApp.RunAsync(["sink", "--bootstrap", cluster.Bootstrap, "--notify-url", cluster.Receiver.Url!, "--stats-every", "0"], stop.Token);
+        await Eventually.Until(() => run.IsCompleted || cluster.Receiver.LogEntries.Any(), TimeSpan.FromSeconds(60), "the delivery");
+        Assert.False(run.IsCompleted, "the sink ended by itself");
+
+        await stop.CancelAsync();
+
+        Assert.Equal(0, await run.WaitAsync(StopTimeout));
+        Assert.Equal(1, Committed(cluster.Clients, "gds-notification-sink", TopicNames.Alerts, StreamsCluster.Partitions));
+    }
+
     [PostgresFact]
     public async Task Collect_on_SIGTERM_flushes_what_it_scraped_and_exits_0()
     {
