@@ -175,9 +175,12 @@ public sealed class ConfigurationTests : IDisposable
         ];
         foreach (var verb in verbs)
         {
-            var (code, output, _) = await CliRunner.RunAsync([.. verb, "--help"]);
-            Assert.Equal(0, code);
-            Assert.True(output.Contains("--verbose", StringComparison.Ordinal), $"gds {string.Join(' ', verb)} --help has no --verbose");
+            // Help goes through Spectre's console, which would otherwise keep the stdout of the first test that used it.
+            using var output = new StringWriter();
+            var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(output) });
+            var code = await GdsApp.RunAsync([.. verb, "--help"], console: console);
+            Assert.True(code == 0, $"gds {string.Join(' ', verb)} --help: exit {code}");
+            Assert.True(output.ToString().Contains("--verbose", StringComparison.Ordinal), $"gds {string.Join(' ', verb)} --help has no --verbose");
         }
     }
 

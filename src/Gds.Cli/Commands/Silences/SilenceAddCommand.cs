@@ -35,7 +35,7 @@ public sealed class SilenceAddSettings : KafkaSettings
     public string? EndsAt { get; init; }
 
     [CommandOption("--schedule <WINDOW>")]
-    [Description("A recurring weekly window, repeatable: 'DAYS HH:MM-HH:MM [TIME_ZONE]', e.g. 'sun 02:00-04:00 Europe/Paris', 'mon-fri 12:00-13:00'. Without --for/--ends-at it recurs until expired.")]
+    [Description("A recurring weekly window, repeatable: 'DAYS HH:MM-HH:MM [[TIME_ZONE]]', e.g. 'sun 02:00-04:00 Europe/Paris', 'mon-fri 12:00-13:00'. Without --for/--ends-at it recurs until expired.")]
     public string[] Schedule { get; init; } = [];
 
     [CommandOption("--notify-resolved")]
