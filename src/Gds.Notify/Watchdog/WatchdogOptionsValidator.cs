@@ -1,9 +1,17 @@
+using Microsoft.Extensions.Options;
+
 namespace Gds.Notify.Watchdog;
 
 /// <summary>Names each wrong watchdog setting by its configuration path, as the sink's own validator does.</summary>
-public static class WatchdogOptionsValidator
+public sealed class WatchdogOptionsValidator : IValidateOptions<WatchdogOptions>
 {
     private const string S = WatchdogOptions.SectionName;
+
+    public ValidateOptionsResult Validate(string? name, WatchdogOptions options)
+    {
+        var errors = options.Enabled ? Errors(options) : [];
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
 
     public static IReadOnlyList<string> Errors(WatchdogOptions o)
     {

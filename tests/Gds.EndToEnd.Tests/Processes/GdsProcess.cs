@@ -18,6 +18,7 @@ internal sealed partial class GdsProcess : IDisposable
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
     public IReadOnlyList<(DateTime At, string Line)> Lines => _lines.ToArray();
+    public string Output => string.Join("\n", _lines.Select(l => l.Line));
 
     private GdsProcess(string name, Process process)
     {
@@ -25,7 +26,10 @@ internal sealed partial class GdsProcess : IDisposable
         _process = process;
     }
 
-    public static GdsProcess Start(string name, params string[] args)
+    public static GdsProcess Start(string name, params string[] args) => Start(name, new Dictionary<string, string>(), args);
+
+    /// <param name="environment">variables set for the process only (GDS_Kafka__SecurityProtocol, …)</param>
+    public static GdsProcess Start(string name, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -38,6 +42,7 @@ internal sealed partial class GdsProcess : IDisposable
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["DOTNET_NOLOGO"] = "1";
         psi.Environment["GDS_LOG_LEVEL"] = "Information";
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         var p = new GdsProcess(name, process);
         process.OutputDataReceived += (_, e) => { if (e.Data is { } l) p._lines.Enqueue((DateTime.UtcNow, l)); };
@@ -79,6 +84,21 @@ internal sealed partial class GdsProcess : IDisposable
 
     [System.Text.RegularExpressions.GeneratedRegex(@"partitions (\S+) (assigned|revoked)$")]
     private static partial System.Text.RegularExpressions.Regex Assignment();
+
+    /// <summary>Waits for the process to end by itself; returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Name} did not exit within {timeout}\n{Tail()}");
+        }
+        return _process.ExitCode;
+    }
 
     /// <summary>SIGKILL: no clean stop, no commit, no leaving the group.</summary>
     public void Kill()

@@ -1,11 +1,16 @@
 using System.ComponentModel;
 using System.Text.Json;
+using Gds.Alerting.Hygiene;
 using Gds.Alerting.Rules;
 using Gds.Cli.Commands.KafkaBroker;
 using Gds.Cli.Commands.Rules;
 using Gds.Cli.Dev;
 using Gds.Cli.Dev.Fleet;
+using Gds.Cli.Hosting;
 using Gds.Cli.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Gds.Contracts.Rules;
 using Gds.Kafka.Admin;
 using Gds.Kafka.Clients;
@@ -19,7 +24,7 @@ using Spectre.Console.Cli;
 
 namespace Gds.Cli.Commands.Dev;
 
-public sealed class DevSettings : CommandSettings
+public sealed class DevSettings : Gds.Cli.Infrastructure.GdsSettings
 {
     [CommandOption("--duration <TIME>")]
     [Description("Stop after this long (e.g. 60s, 5m); default: run until Ctrl-C.")]
@@ -53,8 +58,14 @@ public sealed class DevSettings : CommandSettings
     public double TimeScale { get; init; } = DevRules.DefaultTimeScale;
 
     [CommandOption("--no-watchdog")]
-    [Description("Run without the dead man's switch (the sink pages when the topology stops sending heartbeats).")]
+    [Description("Run without the dead man's switch (the sink pages when the topology stops sending heartbeats; Watchdog:Enabled).")]
     public bool NoWatchdog { get; init; }
+
+    public override IEnumerable<KeyValuePair<string, string?>> ConfigurationOverrides()
+    {
+        foreach (var o in base.ConfigurationOverrides()) yield return o;
+        if (NoWatchdog) yield return new($"{Gds.Notify.Watchdog.WatchdogOptions.SectionName}:Enabled", "false");
+    }
 
     public TimeSpan? DurationValue => Duration is null ? null : DurationText.Parse(Duration, "--duration");
 
@@ -72,25 +83,52 @@ public sealed class DevSettings : CommandSettings
 /// <summary>
 /// `gds dev`: the whole system in one process on the embedded broker — synthetic fleet → metric topics →
 /// alerting topology (the shipped rule packs, time-scaled) → gds.alerts → sink → a notification receiver — with live
-/// progress.
+/// progress. It runs on the same host as the other long-running verbs (gds.json's Hygiene and Sink sections apply),
+/// with its own embedded broker instead of the Kafka section.
 /// </summary>
 public sealed class DevCommand : AsyncCommand<DevSettings>
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, DevSettings settings, CancellationToken cancellationToken)
+    public override Task<int> ExecuteAsync(CommandContext context, DevSettings settings, CancellationToken cancellationToken)
     {
-        using var cts = Shutdown.OnSignals(cancellationToken);
-        if (settings.DurationValue is { } d) cts.CancelAfter(d);
-        var stopping = false;
-        // Streamiz's clients outlive the stream by a moment and complain that the broker, stopped with the
-        // process, is gone: noise at the end of every run, so it is muted once shutdown starts.
-        using var logs = Logging.Create(LogLevel.Warning, () => Volatile.Read(ref stopping));
         var ruleSet = RuleSet.Read(settings.Rules.Length > 0 ? settings.Rules : [DevRules.PacksPath()]);
         if (!ruleSet.IsValid)
         {
             foreach (var e in ruleSet.AllErrors) Console.Error.WriteLine(e);
-            return ExitCodes.Failed;
+            return Task.FromResult(ExitCodes.Failed);
         }
         foreach (var warning in ruleSet.Files.SelectMany(RuleCatalogCheck.Check)) Console.Error.WriteLine("warning: " + warning);
+
+        var quiet = new DevService.Quiet();
+        // Streamiz's clients outlive the stream by a moment and complain that the broker, stopped with the
+        // process, is gone: noise at the end of every run, so it is muted once shutdown starts.
+        var builder = GdsHost.CreateBuilder(settings, settings.Verbose ? null : LogLevel.Warning, () => quiet.Muted);
+        builder.Services.AddGdsOptions<HygieneOptions, Streams.HygieneOptionsValidator>(HygieneOptions.Section);
+        builder.Services.AddGdsOptions<Gds.Notify.Watchdog.WatchdogOptions, Gds.Notify.Watchdog.WatchdogOptionsValidator>(Gds.Notify.Watchdog.WatchdogOptions.SectionName);
+        builder.Services.AddSingleton(new DevService.Job(settings, ruleSet, quiet));
+        builder.Services.AddHostedService<DevService>();
+        return GdsHost.RunAsync(builder, cancellationToken);
+    }
+}
+
+/// <summary>The dev pipeline as a hosted service; --duration ends it as Ctrl-C or SIGTERM would.</summary>
+public sealed class DevService(DevService.Job job, IOptions<HygieneOptions> hygiene, IOptions<Gds.Notify.Watchdog.WatchdogOptions> watchdogOptions, ILoggerFactory logs, VerbOutcome outcome, IHostApplicationLifetime lifetime)
+    : VerbService(outcome, lifetime, logs.CreateLogger("gds.dev"))
+{
+    public sealed record Job(DevSettings Settings, RuleSet RuleSet, Quiet Quiet);
+
+    /// <summary>Set once shutdown starts: from then on Streamiz's complaints about the departing broker are dropped.</summary>
+    public sealed class Quiet
+    {
+        private volatile bool _muted;
+        public bool Muted => _muted;
+        public void Mute() => _muted = true;
+    }
+
+    protected override async Task<int> RunAsync(CancellationToken stopping)
+    {
+        var (settings, ruleSet) = (job.Settings, job.RuleSet);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        if (settings.DurationValue is { } d) cts.CancelAfter(d);
         var rules = DevRules.Scale(ruleSet.Rules, settings.TimeScale);
         var syntheticFleet = new SyntheticFleet(settings.Instances);
 
@@ -102,8 +140,8 @@ public sealed class DevCommand : AsyncCommand<DevSettings>
         if (ruleSet.InhibitRules.Count > 0) await RulePublisher.PublishInhibitRulesAsync(clients, ruleSet.InhibitRules, prune: false, CancellationToken.None);
 
         var stateDir = Path.Combine(Path.GetTempPath(), "gds-dev-" + Environment.ProcessId);
-        var watchdog = WatchdogConfig.Bind(GdsConfiguration.Load(null), settings.NoWatchdog);
-        var streams = new StreamsHost(new StreamsHostOptions { BootstrapServers = broker.BootstrapServers, StateDir = stateDir,
+        var watchdog = watchdogOptions.Value.Enabled ? watchdogOptions.Value : null;
+        var streams = new StreamsHost(new StreamsHostOptions { BootstrapServers = broker.BootstrapServers, StateDir = stateDir, Hygiene = hygiene.Value,
             Topology = new TopologyOptions { HeartbeatInterval = watchdog?.Interval } }, topics, logs);
         await using var receiver = settings.NotifyUrl is null ? await LocalNotificationReceiver.StartAsync(CancellationToken.None) : null;
         var view = new DevView(settings.NotifyUrl ?? receiver!.BaseUrl, broker.BootstrapServers,
@@ -127,7 +165,7 @@ public sealed class DevCommand : AsyncCommand<DevSettings>
         await view.RunAsync(progress, cts.Token);
 
         await fleetRun;
-        Volatile.Write(ref stopping, true);
+        job.Quiet.Mute();
         await DrainAsync(streams, sink.Stats, TimeSpan.FromSeconds(15));
         await sinkStop.CancelAsync();
         await sinkRun;
@@ -154,5 +192,4 @@ public sealed class DevCommand : AsyncCommand<DevSettings>
             await Task.Delay(500);
         }
     }
-
 }

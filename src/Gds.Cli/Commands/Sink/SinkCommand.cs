@@ -1,10 +1,12 @@
 using System.ComponentModel;
+using Gds.Cli.Hosting;
 using Gds.Cli.Infrastructure;
-using Gds.Kafka.Clients;
+using Gds.Kafka.Configuration;
 using Gds.Notify;
 using Gds.Notify.Configuration;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
+using Gds.Notify.Watchdog;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -13,11 +15,11 @@ namespace Gds.Cli.Commands.Sink;
 /// <summary>
 /// `gds sink`: consumes gds.alerts (group gds-notification-sink) and delivers each event to gds_notification's
 /// POST {url}/ingest; an offset is committed only after a 2xx or a DLQ write. Everything but the flags below comes
-/// from the "Sink" section of the config file and GDS_Sink__* variables (see docs/sink.md).
+/// from the "Sink" section of the config file and GDS_Sink__* variables (see docs/sink.md); the flags set keys of it.
 /// </summary>
 public sealed class SinkCommand : AsyncCommand<SinkCommand.Settings>
 {
-    public sealed class Settings : KafkaSettings
+    public sealed class Settings : HostedVerbSettings
     {
         [CommandOption("--notify-url <URL>")]
         [Description("Base URL of gds_notification (posts go to URL/ingest). Else Sink:NotifyUrl in the config.")]
@@ -28,7 +30,7 @@ public sealed class SinkCommand : AsyncCommand<SinkCommand.Settings>
         public string? TokenFile { get; init; }
 
         [CommandOption("--token-env <VARIABLE>")]
-        [Description("Environment variable holding the auth token (default GDS_NOTIFY_TOKEN).")]
+        [Description("Environment variable holding the auth token (default GDS_NOTIFY_TOKEN; Sink:AuthTokenEnvironmentVariable).")]
         public string? TokenEnv { get; init; }
 
         [CommandOption("--insecure-skip-tls-verify")]
@@ -36,7 +38,7 @@ public sealed class SinkCommand : AsyncCommand<SinkCommand.Settings>
         public bool SkipTlsVerify { get; init; }
 
         [CommandOption("--no-watchdog")]
-        [Description("Do not page when the topology stops sending heartbeats (the watchdog is on by default; also Watchdog:Enabled=false).")]
+        [Description("Do not page when the topology stops sending heartbeats (the watchdog is on by default; Watchdog:Enabled).")]
         public bool NoWatchdog { get; init; }
 
         [CommandOption("--stats-every <TIME>")]
@@ -53,61 +55,31 @@ public sealed class SinkCommand : AsyncCommand<SinkCommand.Settings>
                 return ValidationResult.Error($"--stats-every: '{StatsEvery}' is not a duration (use e.g. 30s, 5m)");
             return ValidationResult.Success();
         }
+
+        public override IEnumerable<KeyValuePair<string, string?>> ConfigurationOverrides()
+        {
+            foreach (var o in base.ConfigurationOverrides()) yield return o;
+            const string s = SinkOptions.SectionName;
+            yield return new($"{s}:NotifyUrl", NotifyUrl);
+            yield return new($"{s}:AuthTokenFile", TokenFile);
+            yield return new($"{s}:AuthTokenEnvironmentVariable", TokenEnv);
+            if (SkipTlsVerify) yield return new($"{s}:SkipTlsVerification", "true");
+            if (NoWatchdog) yield return new($"{WatchdogOptions.SectionName}:Enabled", "false");
+        }
+
+        public TimeSpan? StatsInterval => StatsEvery is "0" ? null : Contracts.Rules.DurationText.ParseOrDefault(StatsEvery, TimeSpan.FromSeconds(30));
     }
 
-    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var options = BindOptions(settings);
-        var bootstrap = settings.ResolveBootstrap();
-        using var logs = Logging.Create();
-        var log = logs.CreateLogger("gds.sink");
-        NotificationSink sink;
-        try
-        {
-            sink = new NotificationSink(options, new KafkaClientFactory(bootstrap), logs);
-        }
-        catch (SinkConfigurationException ex)
-        {
-            foreach (var e in ex.Errors) Console.Error.WriteLine($"gds sink: {e}");
-            return ExitCodes.Usage;
-        }
-        using (sink)
-        {
-            using var stop = Shutdown.OnSignals(cancellationToken);
-            var every = settings.StatsEvery is "0" ? (TimeSpan?)null
-                : Contracts.Rules.DurationText.ParseOrDefault(settings.StatsEvery, TimeSpan.FromSeconds(30));
-            var reporter = every is { } e ? ReportAsync(sink, log, e, stop.Token) : Task.CompletedTask;
-            log.LogInformation("delivering {Topic} to {Url}/ingest", options.SourceTopic, options.NotifyUrl.TrimEnd('/'));
-            await sink.RunAsync(stop.Token);
-            await reporter;
-            Console.WriteLine(sink.Stats.ToString());
-        }
-        return ExitCodes.Ok;
-    }
-
-    /// <summary>Config file and GDS_Sink__* first, flags on top.</summary>
-    internal static SinkOptions BindOptions(Settings settings)
-    {
-        var options = new SinkOptions();
-        var config = GdsConfiguration.Load(settings.ConfigFile);
-        config.GetSection(SinkOptions.SectionName).Bind(options);
-        options.Watchdog = WatchdogConfig.Bind(config, settings.NoWatchdog);
-        if (settings.NotifyUrl is not null) options.NotifyUrl = settings.NotifyUrl;
-        if (settings.TokenFile is not null) options.AuthTokenFile = settings.TokenFile;
-        if (settings.TokenEnv is not null) options.AuthTokenEnvironmentVariable = settings.TokenEnv;
-        if (settings.SkipTlsVerify) options.SkipTlsVerification = true;
-        return options;
-    }
-
-    private static async Task ReportAsync(NotificationSink sink, ILogger log, TimeSpan every, CancellationToken ct)
-    {
-        try
-        {
-            using var timer = new PeriodicTimer(every);
-            while (await timer.WaitForNextTickAsync(ct)) log.LogInformation("{Stats}", sink.Stats);
-        }
-        catch (OperationCanceledException)
-        {
-        }
+        var builder = GdsHost.CreateBuilder(settings);
+        builder.Services.AddGdsOptions<SinkOptions, SinkOptionsValidator>(SinkOptions.SectionName);
+        builder.Services.AddGdsOptions<WatchdogOptions, WatchdogOptionsValidator>(WatchdogOptions.SectionName);
+        builder.Services.AddOptions<SinkOptions>().Configure<IOptions<WatchdogOptions>>((o, w) => o.Watchdog = w.Value.Enabled ? w.Value : null);
+        if (settings.PrintConfig)
+            return Task.FromResult(ConfigurationDump.Print(builder, (KafkaOptions.Section, typeof(KafkaOptions)), (SinkOptions.SectionName, typeof(SinkOptions))));
+        builder.Services.AddSingleton(new SinkService.Reporting(settings.StatsInterval));
+        builder.Services.AddHostedService<SinkService>();
+        return GdsHost.RunAsync(builder, cancellationToken);
     }
 }
