@@ -6,7 +6,7 @@ using Gds.Notify;
 using Gds.Notify.Configuration;
 using Gds.Notify.Watchdog;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Configuration;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -74,8 +74,9 @@ public sealed class SinkCommand : AsyncCommand<SinkCommand.Settings>
     {
         var builder = GdsHost.CreateBuilder(settings);
         builder.Services.AddGdsOptions<SinkOptions, SinkOptionsValidator>(SinkOptions.SectionName);
-        builder.Services.AddGdsOptions<WatchdogOptions, WatchdogOptionsValidator>(WatchdogOptions.SectionName);
-        builder.Services.AddOptions<SinkOptions>().Configure<IOptions<WatchdogOptions>>((o, w) => o.Watchdog = w.Value.Enabled ? w.Value : null);
+        // The sink's validator checks the watchdog's settings with its own (a bad key is one line naming it).
+        var watchdog = builder.Configuration.GetSection(WatchdogOptions.SectionName).Get<WatchdogOptions>() ?? new WatchdogOptions();
+        builder.Services.AddOptions<SinkOptions>().Configure(o => o.Watchdog = watchdog.Enabled ? watchdog : null);
         if (settings.PrintConfig)
             return Task.FromResult(ConfigurationDump.Print(builder, (KafkaOptions.Section, typeof(KafkaOptions)), (SinkOptions.SectionName, typeof(SinkOptions))));
         builder.Services.AddSingleton(new SinkService.Reporting(settings.StatsInterval));
