@@ -1,8 +1,11 @@
 using Confluent.Kafka;
 using Gds.Alerting.Rules;
+using Gds.Contracts.Metrics.Catalog;
 using Gds.Contracts.Topics;
 using Gds.Kafka.Admin;
 using Gds.Topology.Clients;
+using Gds.Telemetry.Lag;
+using Gds.Telemetry.Readings;
 using Gds.Topology.LocalState;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,6 +33,10 @@ public sealed class StreamsHost : IAsyncDisposable
     public AlertingModels Models { get; } = new();
     public RuleBook Rules => Models.Rules;
     public TopologyCounters Counters => _options.Topology.Counters;
+    /// <summary>Lag of the stream threads' main consumers (every incarnation's), for /metrics and the self-report.</summary>
+    public ConsumerLag Lag { get; } = new(TelemetryMetric.Of(PipelineMetrics.StreamsConsumerLag));
+    /// <summary>True while some state store partition is being restored from its changelog.</summary>
+    public bool Restoring => _options.Topology.Restoration.AnyRestoring;
     public IReadOnlyList<string> MetricTopics { get; private set; } = [];
     public KafkaStream.State State { get; private set; } = KafkaStream.State.CREATED;
     /// <summary>How often the stream was replaced because it could not go on by itself.</summary>
@@ -81,7 +88,7 @@ public sealed class StreamsHost : IAsyncDisposable
 
         var config = Config();
         var liveness = new ThreadLiveness();
-        var supplier = new DefaultKafkaClientSupplier(new KafkaLoggerAdapter(config), config, new SupervisedClientBuilder(liveness, _logs));
+        var supplier = new DefaultKafkaClientSupplier(new KafkaLoggerAdapter(config), config, new SupervisedClientBuilder(liveness, _logs, Lag));
         var stream = new KafkaStream(AlertingTopology.Build(MetricTopics, Models, _options.Topology, _logs), config, supplier);
         var restoration = _options.Topology.Restoration;
         var restoreLog = _logs.CreateLogger("Gds.Topology.Restoration");
