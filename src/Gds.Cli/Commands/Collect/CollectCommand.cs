@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Gds.Cli.Http;
 using Gds.Cli.Infrastructure;
 using Gds.Contracts.Topics;
 using Gds.Kafka.Admin;
@@ -9,6 +10,7 @@ using Gds.Monitor.Collectors.Snowflake;
 using Gds.Monitor.Publishing;
 using Gds.Monitor.Scheduling;
 using Gds.Monitor.Targets;
+using Gds.Monitor.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
@@ -20,7 +22,7 @@ namespace Gds.Cli.Commands.Collect;
 /// `gds collect`: here --config names the targets file (YAML), as the command line has it; process-wide
 /// settings (Collector:*) come from ./gds.json and GDS_Collector__* environment variables, and the flags below.
 /// </summary>
-public sealed class CollectSettings : KafkaSettings
+public sealed class CollectSettings : ServiceSettings
 {
     [CommandOption("--once")]
     [Description("Scrape every target once, flush to Kafka and exit: 0 when everything was acknowledged, 1 when not.")]
@@ -105,13 +107,18 @@ public sealed class CollectCommand : AsyncCommand<CollectSettings>
 
         // In the background: scraping does not wait for the cluster, samples wait in the spool if they must.
         var topicCheck = EnsureTopicsAsync(bootstrap, targets, settings.TopicPartitions, log);
-        await using var publisher = new KafkaMetricPublisher(new KafkaClientFactory(bootstrap), Options.Create(publisherOptions), logs.CreateLogger<KafkaMetricPublisher>());
+        var clients = new KafkaClientFactory(bootstrap);
+        await using var publisher = new KafkaMetricPublisher(clients, Options.Create(publisherOptions), logs.CreateLogger<KafkaMetricPublisher>());
         await using var host = new CollectorHost(targets, new CollectorFactory(Options.Create(snowflake)), publisher, publisher, collector, logs);
         log.LogInformation("collector {Id}: {Targets} targets from {File}, Kafka {Bootstrap}, spool {Spool}",
             collector.CollectorId, targets.Count, file.Path, bootstrap, publisherOptions.SpoolDirectory);
 
         if (!settings.Once)
         {
+            // --config is the targets file here: Http:Listen and SelfReport come from ./gds.json and GDS_*.
+            var config = GdsConfiguration.Load(null);
+            await using var telemetry = await VerbTelemetry.StartAsync("collect", settings.ResolveHttp(config), config, clients, logs,
+                t => CollectorTelemetry.Attach(t, host.Scheduler, publisher.Statistics, publisherOptions.SpoolMaxBytes), collector.CollectorId, cts.Token);
             await host.RunAsync(cts.Token);
             await topicCheck;
             return ExitCodes.Ok;

@@ -1,9 +1,11 @@
 using System.ComponentModel;
+using Gds.Cli.Http;
 using Gds.Cli.Infrastructure;
 using Gds.Kafka.Clients;
 using Gds.Warehouse.Connections;
 using Gds.Warehouse.Consuming;
 using Gds.Warehouse.Schema;
+using Gds.Warehouse.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,7 +17,7 @@ namespace Gds.Cli.Commands.DwImport;
 /// <summary>`gds dw-import`: metric topics into the data warehouse, batched, idempotent, offsets committed after each load.</summary>
 public sealed class DwImportCommand : AsyncCommand<DwImportCommand.Settings>
 {
-    public sealed class Settings : KafkaSettings
+    public sealed class Settings : ServiceSettings
     {
         [CommandOption("--target <TARGET>")]
         [Description("Warehouse kind: postgresql or snowflake. Else Warehouse:Target in the config.")]
@@ -95,8 +97,11 @@ public sealed class DwImportCommand : AsyncCommand<DwImportCommand.Settings>
             log.LogInformation("dw-import: Kafka {Bootstrap} -> {Warehouse}", bootstrap, warehouse.Description);
             if (settings.Init) await warehouse.Migrator.MigrateAsync(stop.Token);
             else await warehouse.Migrator.VerifyAsync(stop.Token);
-            using var importer = new WarehouseImporter(new KafkaClientFactory(bootstrap), warehouse.Loader, warehouse.Retention,
+            var clients = new KafkaClientFactory(bootstrap);
+            using var importer = new WarehouseImporter(clients, warehouse.Loader, warehouse.Retention,
                 Options.Create(options), loggers.CreateLogger<WarehouseImporter>());
+            await using var telemetry = await VerbTelemetry.StartAsync("dw-import", settings.ResolveHttp(config), config, clients, loggers,
+                t => WarehouseTelemetry.Attach(t, importer), ct: stop.Token);
             await importer.RunAsync(settings.Drain, stop.Token);
             return ExitCodes.Ok;
         }

@@ -1,8 +1,10 @@
 using System.ComponentModel;
+using Gds.Cli.Http;
 using Gds.Cli.Infrastructure;
 using Gds.Kafka.Clients;
 using Gds.Notify;
 using Gds.Notify.Configuration;
+using Gds.Notify.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
@@ -17,7 +19,7 @@ namespace Gds.Cli.Commands.Sink;
 /// </summary>
 public sealed class SinkCommand : AsyncCommand<SinkCommand.Settings>
 {
-    public sealed class Settings : KafkaSettings
+    public sealed class Settings : ServiceSettings
     {
         [CommandOption("--notify-url <URL>")]
         [Description("Base URL of gds_notification (posts go to URL/ingest). Else Sink:NotifyUrl in the config.")]
@@ -57,10 +59,11 @@ public sealed class SinkCommand : AsyncCommand<SinkCommand.Settings>
         var bootstrap = settings.ResolveBootstrap();
         using var logs = Logging.Create();
         var log = logs.CreateLogger("gds.sink");
+        var clients = new KafkaClientFactory(bootstrap);
         NotificationSink sink;
         try
         {
-            sink = new NotificationSink(options, new KafkaClientFactory(bootstrap), logs);
+            sink = new NotificationSink(options, clients, logs);
         }
         catch (SinkConfigurationException ex)
         {
@@ -70,6 +73,9 @@ public sealed class SinkCommand : AsyncCommand<SinkCommand.Settings>
         using (sink)
         {
             using var stop = Shutdown.OnSignals(cancellationToken);
+            var config = GdsConfiguration.Load(settings.ConfigFile);
+            await using var telemetry = await VerbTelemetry.StartAsync("sink", settings.ResolveHttp(config), config, clients, logs,
+                t => SinkTelemetry.Attach(t, sink), ct: stop.Token);
             var every = settings.StatsEvery is "0" ? (TimeSpan?)null
                 : Contracts.Rules.DurationText.ParseOrDefault(settings.StatsEvery, TimeSpan.FromSeconds(30));
             var reporter = every is { } e ? ReportAsync(sink, log, e, stop.Token) : Task.CompletedTask;

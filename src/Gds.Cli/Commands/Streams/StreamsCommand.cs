@@ -1,14 +1,17 @@
 using System.ComponentModel;
+using Gds.Cli.Http;
 using Gds.Cli.Infrastructure;
+using Gds.Kafka.Clients;
 using Gds.Kafka.Admin;
 using Gds.Topology;
 using Gds.Topology.Hosting;
+using Gds.Topology.Telemetry;
 using Microsoft.Extensions.Logging;
 using Spectre.Console.Cli;
 
 namespace Gds.Cli.Commands.Streams;
 
-public sealed class StreamsSettings : KafkaSettings
+public sealed class StreamsSettings : ServiceSettings
 {
     [CommandOption("--application-id <ID>")]
     [Description("Kafka Streams application id; instances with the same id share the partitions (default gds-streams).")]
@@ -85,6 +88,9 @@ public sealed class StreamsCommand : AsyncCommand<StreamsSettings>
                 EmittedRetention = Duration(settings.EmittedRetention, "--emitted-retention"),
             },
         }, new KafkaTopicCreator(bootstrap), logs);
+        var config = GdsConfiguration.Load(settings.ConfigFile);
+        await using var telemetry = await VerbTelemetry.StartAsync("streams", settings.ResolveHttp(config), config,
+            new KafkaClientFactory(bootstrap), logs, t => StreamsTelemetry.Attach(t, host), ct: cts.Token);
         await host.StartAsync(cts.Token);
         await host.WaitUntilRunningAsync(TimeSpan.FromMinutes(2), cts.Token);
         log.LogInformation("running: {Rules} rule(s) in force", host.Rules.Count);
