@@ -33,7 +33,11 @@ public sealed class SelfReporter : IAsyncDisposable
         _options = options;
         _log = log;
         _topic = TopicNames.Metrics(DatabaseTypes.Pipeline, options.Environment);
-        _producer = clients.CreateByteProducer(telemetry.Identity + "-self-report");
+        // librdkafka's own lines (a broker down, ...) at debug: the failure that matters is logged once by OnFailure.
+        _producer = new ProducerBuilder<byte[], byte[]>(clients.ProducerConfig(telemetry.Identity + "-self-report"))
+            .SetLogHandler((_, m) => log.LogDebug("self-report producer: {Message}", m.Message))
+            .SetErrorHandler((_, e) => log.LogDebug("self-report producer: {Reason}", e.Reason))
+            .Build();
     }
 
     /// <summary>Records published (tests and the log).</summary>

@@ -25,7 +25,10 @@ internal sealed partial class GdsProcess : IDisposable
         _process = process;
     }
 
-    public static GdsProcess Start(string name, params string[] args)
+    public static GdsProcess Start(string name, params string[] args) => Start(name, new Dictionary<string, string>(), args);
+
+    /// <param name="environment">variables set for the process (GDS_Section__Key settings)</param>
+    public static GdsProcess Start(string name, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -38,6 +41,7 @@ internal sealed partial class GdsProcess : IDisposable
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["DOTNET_NOLOGO"] = "1";
         psi.Environment["GDS_LOG_LEVEL"] = "Information";
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         var p = new GdsProcess(name, process);
         process.OutputDataReceived += (_, e) => { if (e.Data is { } l) p._lines.Enqueue((DateTime.UtcNow, l)); };

@@ -55,12 +55,12 @@ internal sealed class StreamsCluster : IAsyncDisposable
     }
 
     /// <summary>A `gds streams` process with its own state directory (an existing one when restarting).</summary>
-    public GdsProcess StartStreams(string? stateDir = null)
+    public GdsProcess StartStreams(string? stateDir = null, IReadOnlyDictionary<string, string>? environment = null, params string[] extra)
     {
         var n = Interlocked.Increment(ref _streamsStarted);
         stateDir ??= Path.Combine(_root, $"state-{n}");
-        var p = GdsProcess.Start($"streams-{n}", "streams", "--bootstrap", Bootstrap, "--state-dir", stateDir,
-            "--session-timeout", $"{SessionTimeout.TotalSeconds}s");
+        var p = GdsProcess.Start($"streams-{n}", environment ?? new Dictionary<string, string>(), ["streams", "--bootstrap", Bootstrap, "--state-dir", stateDir,
+            "--session-timeout", $"{SessionTimeout.TotalSeconds}s", .. extra]);
         StateDirs[p] = stateDir;
         lock (_processes) _processes.Add(p);
         return p;
@@ -68,9 +68,9 @@ internal sealed class StreamsCluster : IAsyncDisposable
 
     public Dictionary<GdsProcess, string> StateDirs { get; } = [];
 
-    public GdsProcess StartSink()
+    public GdsProcess StartSink(IReadOnlyDictionary<string, string>? environment = null, params string[] extra)
     {
-        Sink = GdsProcess.Start("sink", "sink", "--bootstrap", Bootstrap, "--notify-url", Receiver.Url!, "--stats-every", "0");
+        Sink = GdsProcess.Start("sink", environment ?? new Dictionary<string, string>(), ["sink", "--bootstrap", Bootstrap, "--notify-url", Receiver.Url!, "--stats-every", "0", .. extra]);
         lock (_processes) _processes.Add(Sink);
         return Sink;
     }
