@@ -134,7 +134,7 @@ public sealed class TelemetryTests(ITestOutputHelper output)
         {
             await collectHttp.WaitForReadinessAsync(HttpStatusCode.OK, Long, collect);
             await Eventually.Until(() => collectHttp.MetricsAsync().Result.Contains("gds_collector_target_up{instance_id=\"tel-pg\",database_type=\"postgresql\"} 1", StringComparison.Ordinal),
-                Long, "the target up on the collector's /metrics", collect.Tail);
+                Long, "the target up on the collector's /metrics", () => collect.Tail());
             await dwHttp.WaitForReadinessAsync(HttpStatusCode.OK, Long, dw);
             await Eventually.Until(() => RowsLoaded(dwHttp.MetricsAsync().Result) > 0, Long, "rows loaded on the importer's /metrics", () => dw.Tail());
             foreach (var endpoint in new[] { collectHttp, dwHttp })
