@@ -59,7 +59,7 @@ internal sealed class StreamsCluster : IAsyncDisposable
     {
         var n = Interlocked.Increment(ref _streamsStarted);
         stateDir ??= Path.Combine(_root, $"state-{n}");
-        var p = GdsProcess.Start($"streams-{n}", environment ?? new Dictionary<string, string>(), ["streams", "--bootstrap", Bootstrap, "--state-dir", stateDir,
+        var p = GdsProcess.Start($"streams-{n}", WithDefaults(environment), ["streams", "--bootstrap", Bootstrap, "--state-dir", stateDir,
             "--session-timeout", $"{SessionTimeout.TotalSeconds}s", .. extra]);
         StateDirs[p] = stateDir;
         lock (_processes) _processes.Add(p);
@@ -68,9 +68,21 @@ internal sealed class StreamsCluster : IAsyncDisposable
 
     public Dictionary<GdsProcess, string> StateDirs { get; } = [];
 
+    /// <summary>
+    /// The processes' self-report is off unless a test turns it on: <see cref="MetricLoad"/> writes its samples at a
+    /// fixed event time in 2025, and self-reported records at wall-clock time in the same tasks would move those
+    /// tasks' time years ahead, which no real deployment (every record at wall-clock time) does.
+    /// </summary>
+    private static Dictionary<string, string> WithDefaults(IReadOnlyDictionary<string, string>? environment)
+    {
+        var all = new Dictionary<string, string> { ["GDS_SelfReport__Enabled"] = "false" };
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) all[k] = v;
+        return all;
+    }
+
     public GdsProcess StartSink(IReadOnlyDictionary<string, string>? environment = null, params string[] extra)
     {
-        Sink = GdsProcess.Start("sink", environment ?? new Dictionary<string, string>(), ["sink", "--bootstrap", Bootstrap, "--notify-url", Receiver.Url!, "--stats-every", "0", .. extra]);
+        Sink = GdsProcess.Start("sink", WithDefaults(environment), ["sink", "--bootstrap", Bootstrap, "--notify-url", Receiver.Url!, "--stats-every", "0", .. extra]);
         lock (_processes) _processes.Add(Sink);
         return Sink;
     }

@@ -33,7 +33,7 @@ public sealed class TelemetryTests(ITestOutputHelper output)
         // The pack's own rule, less its minute of `for`: this test does not last a minute.
         var breakerRule = RuleSet.Read([RepoPaths.Examples(Path.Combine("rules", "gds.yaml"))]).Rules.Single(r => r.Id == "sink-breaker-open") with { For = null };
         await RulePublisher.PublishAsync(c.Clients, [breakerRule], prune: false, CancellationToken.None);
-        var selfReportEverySecond = new Dictionary<string, string> { ["GDS_SelfReport__Interval"] = "00:00:01" };
+        var selfReportEverySecond = new Dictionary<string, string> { ["GDS_SelfReport__Enabled"] = "true", ["GDS_SelfReport__Interval"] = "00:00:01" };
         using var streamsHttp = ScrapedProcess.For("streams");
         using var sinkHttp = ScrapedProcess.For("sink");
 
