@@ -5,14 +5,18 @@ using Gds.Cli.Commands.KafkaBroker;
 using Gds.Cli.Commands.Rules;
 using Gds.Cli.Dev;
 using Gds.Cli.Dev.Fleet;
+using Gds.Cli.Http;
 using Gds.Cli.Infrastructure;
 using Gds.Contracts.Rules;
 using Gds.Kafka.Admin;
 using Gds.Kafka.Clients;
 using Gds.Kafka.Embedded;
 using Gds.Notify;
+using Gds.Notify.Telemetry;
+using Gds.Telemetry;
 using Gds.Topology;
 using Gds.Topology.Hosting;
+using Gds.Topology.Telemetry;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -52,6 +56,10 @@ public sealed class DevSettings : CommandSettings
     [DefaultValue(DevRules.DefaultTimeScale)]
     public double TimeScale { get; init; } = DevRules.DefaultTimeScale;
 
+    [CommandOption("--http <HOST:PORT>")]
+    [Description("Serve /healthz, /readyz and /metrics of the topology and the sink on this address, e.g. 127.0.0.1:9464 (127.0.0.1:0: any free port, printed at start).")]
+    public string? Http { get; init; }
+
     public TimeSpan? DurationValue => Duration is null ? null : DurationText.Parse(Duration, "--duration");
 
     public override ValidationResult Validate()
@@ -60,6 +68,7 @@ public sealed class DevSettings : CommandSettings
         if (Partitions < 1) return ValidationResult.Error("--partitions must be at least 1");
         if (Instances < 1) return ValidationResult.Error("--instances must be at least 1");
         if (!(TimeScale > 0) || double.IsInfinity(TimeScale)) return ValidationResult.Error($"--time-scale must be a positive number, not {TimeScale}");
+        if (Http is not null && !ListenAddress.TryParse(Http, out _, out var httpProblem)) return ValidationResult.Error($"--http: {httpProblem}");
         if (NotifyUrl is not null && !Uri.TryCreate(NotifyUrl, UriKind.Absolute, out _)) return ValidationResult.Error($"--notify-url: '{NotifyUrl}' is not an absolute URL");
         return ValidationResult.Success();
     }
@@ -112,6 +121,7 @@ public sealed class DevCommand : AsyncCommand<DevSettings>
         var sink = new NotificationSink(sinkOptions, clients, logs);
         using var sinkStop = new CancellationTokenSource();
         var sinkRun = sink.RunAsync(sinkStop.Token);
+        await using var endpoint = await StartEndpointAsync(settings, streams, sink, logs);
 
         var fleet = new FleetPublisher(syntheticFleet, clients, DevRules.FleetInterval);
         var fleetRun = fleet.RunAsync(cts.Token);
@@ -132,6 +142,18 @@ public sealed class DevCommand : AsyncCommand<DevSettings>
         if (settings.Summary is { } path)
             await File.WriteAllTextAsync(path, JsonSerializer.Serialize(summary.ToJson(), new JsonSerializerOptions { WriteIndented = true }));
         return ExitCodes.Ok;
+    }
+
+    /// <summary>--http: one endpoint for the topology and the sink of this process (no self-report: the packs would judge it).</summary>
+    private static async Task<TelemetryEndpoint?> StartEndpointAsync(DevSettings settings, StreamsHost streams, NotificationSink sink, ILoggerFactory logs)
+    {
+        if (settings.Http is null || !ListenAddress.TryParse(settings.Http, out var listen, out _)) return null;
+        var telemetry = new ProcessTelemetry(ProcessTelemetry.DefaultIdentity("dev"));
+        StreamsTelemetry.Attach(telemetry, streams);
+        SinkTelemetry.Attach(telemetry, sink);
+        var endpoint = await TelemetryEndpoint.StartIfConfiguredAsync(listen, telemetry, logs.CreateLogger("gds.dev"));
+        Console.WriteLine($"http: /healthz, /readyz and /metrics on {endpoint!.Address}");
+        return endpoint;
     }
 
     /// <summary>After the fleet stops, give in-flight alerts time to reach the receiver before shutting down.</summary>
