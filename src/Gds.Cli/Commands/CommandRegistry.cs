@@ -9,6 +9,11 @@ public static class CommandRegistry
     {
         config.AddCommand<Dev.DevCommand>("dev").WithDescription("Everything in one process on the embedded broker: fleet generator, topology, sink, local receiver.");
         config.AddCommand<KafkaBroker.KafkaCommand>("kafka").WithDescription("Run the embedded Kafka broker as its own process, with every gds topic created.");
+        config.AddBranch("topics", topics =>
+        {
+            topics.SetDescription("The gds topics of a real cluster.");
+            topics.AddCommand<Topics.TopicsApplyCommand>("apply").WithDescription("Create every gds topic the cluster lacks, with its cleanup policy; report each as created, present or differs.");
+        });
         config.AddCommand<Collect.CollectCommand>("collect").WithDescription("Poll the databases of a targets file and publish their metrics.");
         config.AddCommand<Streams.StreamsCommand>("streams").WithDescription("Run the alerting topology (Streamiz): metrics + rules -> alerts.");
         config.AddCommand<Sink.SinkCommand>("sink").WithDescription("Deliver alert events to gds_notification (POST /ingest).");

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 
@@ -23,11 +22,6 @@ public sealed class KafkaTopicCreator(string bootstrapServers, short replication
         }
     }
 
-    private TopicSpecification ToSpecification(TopicSpec t)
-    {
-        var configs = new Dictionary<string, string> { ["cleanup.policy"] = t.Compacted ? "compact" : "delete" };
-        if (t.Retention is { } r && !t.Compacted)
-            configs["retention.ms"] = ((long)r.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-        return new TopicSpecification { Name = t.Name, NumPartitions = t.Partitions, ReplicationFactor = replicationFactor, Configs = configs };
-    }
+    private TopicSpecification ToSpecification(TopicSpec t) =>
+        new() { Name = t.Name, NumPartitions = t.Partitions, ReplicationFactor = replicationFactor, Configs = t.Configs().ToDictionary() };
 }

@@ -46,6 +46,9 @@ public sealed class KafkaClientFactory(string bootstrapServers, IReadOnlyDiction
         };
     }
 
+    public AdminClientConfig AdminConfig(string clientId) =>
+        new(Extra()) { BootstrapServers = BootstrapServers, ClientId = clientId };
+
     public IProducer<byte[], byte[]> CreateByteProducer(string clientId) =>
         new ProducerBuilder<byte[], byte[]>(ProducerConfig(clientId)).Build();
 

@@ -5,8 +5,9 @@ namespace Gds.Kafka.Embedded;
 
 /// <summary>
 /// A Kafka-protocol broker inside this process: librdkafka's mock cluster. It has no CreateTopics, no
-/// compaction, no persistence and does not keep transactional offsets, so every topic must be created through
-/// <see cref="CreateTopic"/> and nothing here may claim exactly-once. For dev, tests and `gds kafka`.
+/// DescribeConfigs (topics have no configs), no compaction, no persistence and does not keep transactional
+/// offsets, so every topic must be created through <see cref="CreateTopic"/> and nothing here may claim
+/// exactly-once. For dev, tests and `gds kafka`.
 /// </summary>
 public sealed class EmbeddedBroker : IDisposable
 {
@@ -49,6 +50,15 @@ public sealed class EmbeddedBroker : IDisposable
         {
             LibRdKafka.Destroy(rk);
             throw new InvalidOperationException("rd_kafka_mock_cluster_new failed");
+        }
+        // Without a controller in its metadata, admin requests (CreateTopics, DescribeConfigs, DescribeTopics)
+        // wait their whole time-out for one; with it, the mock answers DescribeTopics and refuses what it lacks at once.
+        var rc = LibRdKafka.MockSetControllerId(cluster, 1);
+        if (rc != 0)
+        {
+            LibRdKafka.MockClusterDestroy(cluster);
+            LibRdKafka.Destroy(rk);
+            throw new InvalidOperationException("rd_kafka_mock_set_controller_id failed: " + ErrorText(rc));
         }
         // Consumer groups otherwise wait ~3 s before their first assignment.
         LibRdKafka.MockGroupInitialRebalanceDelayMs(cluster, (int)initialRebalanceDelay.TotalMilliseconds);

@@ -77,6 +77,9 @@ internal static partial class LibRdKafka
     [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_group_initial_rebalance_delay_ms")]
     public static partial void MockGroupInitialRebalanceDelayMs(IntPtr mcluster, int delayMs);
 
+    [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_set_controller_id")]
+    public static partial int MockSetControllerId(IntPtr mcluster, int brokerId);
+
     [LibraryImport(Lib, EntryPoint = "rd_kafka_mock_broker_set_down")]
     public static partial int MockBrokerSetDown(IntPtr mcluster, int brokerId);
 

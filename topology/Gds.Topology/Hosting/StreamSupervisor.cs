@@ -37,6 +37,7 @@ public sealed class StreamSupervisor : IAsyncDisposable
     private int _restarts;
     private int _consecutive;
     private long _startedAt;
+    private string? _replacement;
     private int _disposed;
 
     /// <param name="create">a new stream (not started), numbered; called again for each restart</param>
@@ -54,6 +55,12 @@ public sealed class StreamSupervisor : IAsyncDisposable
     public int Restarts => Volatile.Read(ref _restarts);
     /// <summary>Completes (faulted) when the supervisor could not replace a stream and gave up.</summary>
     public Task Failed => _failed.Task;
+
+    /// <summary>
+    /// Replaces the stream at the next check although it is fine, e.g. to read a new topic (the create function
+    /// builds the new topology). Not a failure: no back-off, and not counted in <see cref="Restarts"/>.
+    /// </summary>
+    public void Replace(string reason) => Volatile.Write(ref _replacement, reason);
 
     public async Task StartAsync(CancellationToken ct)
     {
@@ -101,8 +108,14 @@ public sealed class StreamSupervisor : IAsyncDisposable
             while (await timer.WaitForNextTickAsync(ct))
             {
                 // Only the reason is kept across the restart: the old stream must become unreachable (see below).
-                if (Why() is not { } reason) continue;
-                if (!await RestartAsync(reason, ct)) return;
+                if (Why() is { } reason)
+                {
+                    if (!await RestartAsync(reason, planned: false, ct)) return;
+                }
+                else if (_current is not null && Interlocked.Exchange(ref _replacement, null) is { } replacement)
+                {
+                    if (!await RestartAsync(replacement, planned: true, ct)) return;
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -129,13 +142,18 @@ public sealed class StreamSupervisor : IAsyncDisposable
     }
 
     /// <returns>false when the supervisor gave up</returns>
-    private async Task<bool> RestartAsync(string reason, CancellationToken ct)
+    private async Task<bool> RestartAsync(string reason, bool planned, CancellationToken ct)
     {
         var old = _current!;
         var number = old.Number;
-        var restarts = Interlocked.Increment(ref _restarts);
-        if (Stopwatch.GetElapsedTime(_startedAt) > SteadyAfter) _consecutive = 0;
-        _log.LogWarning("restarting the stream (restart {Restarts}): {Reason}", restarts, reason);
+        if (planned)
+            _log.LogInformation("replacing the stream: {Reason}", reason);
+        else
+        {
+            var restarts = Interlocked.Increment(ref _restarts);
+            if (Stopwatch.GetElapsedTime(_startedAt) > SteadyAfter) _consecutive = 0;
+            _log.LogWarning("restarting the stream (restart {Restarts}): {Reason}", restarts, reason);
+        }
         _current = null;
         StateChanged?.Invoke(KafkaStream.State.REBALANCING);
         var closed = await DisposeStreamAsync(old);
@@ -144,7 +162,9 @@ public sealed class StreamSupervisor : IAsyncDisposable
         while (true)
         {
             if (_consecutive >= MaxConsecutiveRestarts) return GiveUp($"the stream failed {_consecutive} times in a row ({reason})");
-            var backoff = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, _consecutive++)));
+            // A replacement asked for starts at once; only if that start fails does it back off as a failure does.
+            var backoff = planned ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, _consecutive++)));
+            planned = false;
             // A stuck Streamiz thread can leave tasks it was revoking neither closed nor referenced: their RocksDB
             // handles keep the stores' file locks until finalized, and the new stream could not open those stores.
             GC.Collect();

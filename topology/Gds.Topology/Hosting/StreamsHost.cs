@@ -16,9 +16,10 @@ using Streamiz.Kafka.Net.SerDes;
 namespace Gds.Topology.Hosting;
 
 /// <summary>
-/// Runs the alerting topology as a Streamiz KafkaStream: finds the metric topics, makes sure the internal topics
-/// exist (the embedded broker cannot create them), checks the local state against the changelogs, starts, and
-/// reports when it is running. A <see cref="StreamSupervisor"/> replaces the stream when it cannot go on.
+/// Runs the alerting topology as a Streamiz KafkaStream: finds the metric topics (waiting for the first), makes sure
+/// the internal topics exist (the embedded broker cannot create them), checks the local state against the
+/// changelogs, starts, and reports when it is running. A <see cref="StreamSupervisor"/> replaces the stream when it
+/// cannot go on, and when a new metric topic appears.
 /// </summary>
 public sealed class StreamsHost : IAsyncDisposable
 {
@@ -27,7 +28,9 @@ public sealed class StreamsHost : IAsyncDisposable
     private readonly ILoggerFactory _logs;
     private readonly ILogger _log;
     private readonly TaskCompletionSource _running = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stop = new();
     private StreamSupervisor? _supervisor;
+    private Task? _discovery;
     private int _disposed;
 
     public AlertingModels Models { get; } = new();
@@ -37,7 +40,9 @@ public sealed class StreamsHost : IAsyncDisposable
     public ConsumerLag Lag { get; } = new(TelemetryMetric.Of(PipelineMetrics.StreamsConsumerLag));
     /// <summary>True while some state store partition is being restored from its changelog.</summary>
     public bool Restoring => _options.Topology.Restoration.AnyRestoring;
-    public IReadOnlyList<string> MetricTopics { get; private set; } = [];
+    /// <summary>The metric topics the stream reads; grows when a new one appears (unless they were given).</summary>
+    public IReadOnlyList<string> MetricTopics { get => Volatile.Read(ref _metricTopics); private set => Volatile.Write(ref _metricTopics, value); }
+    private IReadOnlyList<string> _metricTopics = [];
     public KafkaStream.State State { get; private set; } = KafkaStream.State.CREATED;
     /// <summary>How often the stream was replaced because it could not go on by itself.</summary>
     public int Restarts => _supervisor?.Restarts ?? 0;
@@ -55,12 +60,27 @@ public sealed class StreamsHost : IAsyncDisposable
 
     public async Task StartAsync(CancellationToken ct = default)
     {
+        var discover = _options.MetricTopics.Count == 0;
         var metadata = ReadMetadata();
-        MetricTopics = _options.MetricTopics.Count > 0
-            ? _options.MetricTopics
-            : metadata.Topics.Select(t => t.Topic).Where(TopicNames.IsMetricsTopic).Order(StringComparer.Ordinal).ToList();
+        MetricTopics = discover ? MetricTopicsOf(metadata) : _options.MetricTopics;
         if (MetricTopics.Count == 0)
-            throw new InvalidOperationException("no gds.metrics.{type}.{env} topic exists yet: create them (gds kafka does) or start a collector first");
+        {
+            // A fresh cluster has none until `gds topics apply` or the first collector makes one: wait, as the
+            // collectors, the sink and the importer do, rather than exit and be restarted in a loop.
+            _log.LogInformation("waiting for a gds.metrics.* topic on {Bootstrap}", _options.BootstrapServers);
+            using var timer = new PeriodicTimer(_options.MetricTopicCheckInterval);
+            while (MetricTopics.Count == 0 && await timer.WaitForNextTickAsync(ct))
+            {
+                // The cluster answered once: a failure now is a hiccup, not a reason to give up waiting.
+                try { metadata = ReadMetadata(); }
+                catch (KafkaException ex)
+                {
+                    _log.LogDebug("reading the metadata for a metric topic failed: {Error}", ex.Error.Reason);
+                    continue;
+                }
+                MetricTopics = MetricTopicsOf(metadata);
+            }
+        }
         var partitions = PartitionCount(metadata, MetricTopics);
         // Besides its internal topics, the topology reads and writes these; on a real cluster they may not exist yet.
         var shared = new[] { TopicNames.Rules, TopicNames.Silences, TopicNames.InhibitRules, TopicNames.AlertAcks, TopicNames.Heartbeats, TopicNames.Alerts, TopicNames.MetricsDlq };
@@ -78,7 +98,51 @@ public sealed class StreamsHost : IAsyncDisposable
         };
         _ = _supervisor.Failed.ContinueWith(t => _running.TrySetException(t.Exception!.InnerExceptions), TaskContinuationOptions.OnlyOnFaulted);
         await _supervisor.StartAsync(ct);
+        if (discover) _discovery = Task.Run(() => DiscoverAsync(partitions, _stop.Token));
     }
+
+    /// <summary>
+    /// Subscribes to each metric topic that appears (a new environment) by replacing the stream through the
+    /// supervisor: Streamiz 1.8.2 subscribes to named topics only, no pattern. The new stream keeps the state
+    /// directory and the application id, so stores, changelogs and committed offsets carry over.
+    /// </summary>
+    private async Task DiscoverAsync(int partitions, CancellationToken ct)
+    {
+        var refused = new HashSet<string>(StringComparer.Ordinal);
+        using var timer = new PeriodicTimer(_options.MetricTopicCheckInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                Metadata metadata;
+                try { metadata = ReadMetadata(); }
+                catch (KafkaException ex)
+                {
+                    _log.LogDebug("reading the metadata for new metric topics failed: {Error}", ex.Error.Reason);
+                    continue;
+                }
+                var added = new List<string>();
+                foreach (var topic in metadata.Topics.Where(t => TopicNames.IsMetricsTopic(t.Topic) && !t.Error.IsError && !MetricTopics.Contains(t.Topic)))
+                {
+                    if (topic.Partitions.Count == partitions) added.Add(topic.Topic);
+                    else if (refused.Add(topic.Topic))
+                        _log.LogError("new metric topic {Topic} has {Count} partitions, the others {Partitions}: not subscribing (the topology co-partitions them)",
+                            topic.Topic, topic.Partitions.Count, partitions);
+                }
+                if (added.Count == 0) continue;
+                added.Sort(StringComparer.Ordinal);
+                foreach (var topic in added) _log.LogInformation("new metric topic {Topic}: subscribing", topic);
+                MetricTopics = MetricTopics.Concat(added).Order(StringComparer.Ordinal).ToList();
+                _supervisor!.Replace("new metric topics " + string.Join(", ", added));
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static List<string> MetricTopicsOf(Metadata metadata) =>
+        metadata.Topics.Select(t => t.Topic).Where(TopicNames.IsMetricsTopic).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>A new stream over the same state directory, once the local state has been checked against the changelogs.</summary>
     private StreamIncarnation NewStream(int number)
@@ -157,6 +221,9 @@ public sealed class StreamsHost : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _running.TrySetException(new ObjectDisposedException(nameof(StreamsHost)));
+        await _stop.CancelAsync();
+        if (_discovery is not null) await _discovery;
         if (_supervisor is not null) await _supervisor.DisposeAsync();
+        _stop.Dispose();
     }
 }

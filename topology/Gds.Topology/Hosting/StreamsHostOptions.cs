@@ -20,8 +20,13 @@ public sealed class StreamsHostOptions
     /// <see cref="StreamSupervisor"/>). Null: three session timeouts, at least 30 s.
     /// </summary>
     public TimeSpan? StallTimeout { get; init; }
-    /// <summary>Metric topics to read; when empty, every gds.metrics.{type}.{env} topic the cluster has at start.</summary>
+    /// <summary>
+    /// Metric topics to read, and no others; when empty, every gds.metrics.{type}.{env} topic the cluster has, waiting
+    /// for the first and subscribing to each that appears later (see <see cref="MetricTopicCheckInterval"/>).
+    /// </summary>
     public IReadOnlyList<string> MetricTopics { get; init; } = [];
+    /// <summary>How often the cluster's metadata is read for new metric topics when <see cref="MetricTopics"/> is empty.</summary>
+    public TimeSpan MetricTopicCheckInterval { get; init; } = TimeSpan.FromSeconds(10);
     public TopologyOptions Topology { get; init; } = new();
     /// <summary>librdkafka properties for security etc., passed through to every client.</summary>
     public IReadOnlyDictionary<string, string> KafkaProperties { get; init; } = new Dictionary<string, string>();

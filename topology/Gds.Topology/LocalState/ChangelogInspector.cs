@@ -11,7 +11,8 @@ public interface IChangelogInspector
 
 /// <summary>
 /// Asks the cluster through a consumer that joins no group. (Topic ids would also tell a recreated topic from the
-/// old one, but the embedded broker answers DescribeTopics only after a 10 s time-out: no controller.)
+/// old one; they are not used yet: the embedded broker answered DescribeTopics only after a 10 s time-out until it
+/// was given a controller, and the watermark checks catch the cases found.)
 /// </summary>
 public sealed class KafkaChangelogInspector : IChangelogInspector, IDisposable
 {

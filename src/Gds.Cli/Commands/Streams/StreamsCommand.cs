@@ -28,7 +28,7 @@ public sealed class StreamsSettings : ServiceSettings
     public string Grace { get; init; } = "0s";
 
     [CommandOption("--metric-topics <LIST>")]
-    [Description("Comma-separated metric topics to read (default: every gds.metrics.{type}.{env} topic the cluster has at start).")]
+    [Description("Comma-separated metric topics to read, and no others (default: every gds.metrics.{type}.{env} topic the cluster has, waiting for the first, and each new one within 10 s of its creation).")]
     public string? MetricTopics { get; init; }
 
     [CommandOption("--session-timeout <TIME>")]
