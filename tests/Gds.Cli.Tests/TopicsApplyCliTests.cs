@@ -1,4 +1,5 @@
 using Gds.Cli.Commands.KafkaBroker;
+using Gds.Contracts.Metrics;
 using Gds.Contracts.Topics;
 using Gds.Kafka.Admin;
 using Gds.Kafka.Embedded;
@@ -24,8 +25,11 @@ public sealed class TopicsApplyCliTests : IDisposable
         Assert.StartsWith("config not checked: the broker did not answer DescribeConfigs", lines[0]);
         var topicLines = lines.Where(l => l.StartsWith("present ", StringComparison.Ordinal)).ToList();
         Assert.Equal(TopicCatalog.Standard(3).Select(t => $"present  {t.Name}").Order(), topicLines.Order());
-        Assert.Contains("20 topics on", lines[^1]);
-        Assert.EndsWith("(3 partitions asked): 0 created, 20 present, 0 differ, 0 missing", lines[^1]);
+        // 4 database types and the pipeline's self-report (gds) per environment, and the 8 shared topics.
+        var all = TopicCatalog.Standard(3).Count;
+        Assert.Equal(3 * (DatabaseTypes.All.Count + 1) + 8, all);
+        Assert.Contains($"{all} topics on", lines[^1]);
+        Assert.EndsWith($"(3 partitions asked): 0 created, {all} present, 0 differ, 0 missing", lines[^1]);
 
         var second = await CliRunner.RunAsync("topics", "apply", "--bootstrap", _broker.BootstrapServers);
         Assert.Equal(0, second.Code);
@@ -55,7 +59,7 @@ public sealed class TopicsApplyCliTests : IDisposable
         var r = await CliRunner.RunAsync("topics", "apply", "--bootstrap", _broker.BootstrapServers, "--environments", "production,qa");
         Assert.Equal(1, r.Code);
         var missing = Lines(r.Out).Where(l => l.StartsWith("missing ", StringComparison.Ordinal)).ToList();
-        Assert.Equal(4, missing.Count);
+        Assert.Equal(DatabaseTypes.All.Count + 1, missing.Count); // qa's metric topics, gds's included
         Assert.Contains(missing, l => l.StartsWith("missing  gds.metrics.postgresql.qa: not created: the broker did not answer CreateTopics", StringComparison.Ordinal));
         // Asked for production and qa; the staging topics already there are still checked.
         Assert.Contains("present  gds.metrics.mssql.staging", Lines(r.Out));

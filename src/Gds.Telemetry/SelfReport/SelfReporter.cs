@@ -40,10 +40,6 @@ public sealed class SelfReporter : IAsyncDisposable
             .Build();
     }
 
-    /// <summary>Records published (tests and the log).</summary>
-    public long Published => Interlocked.Read(ref _published);
-    private long _published;
-
     /// <summary>The metric records of one round: every reading of a pipeline metric of the catalogue.</summary>
     public static List<Metric> Records(ProcessTelemetry telemetry, string environment, DateTimeOffset now)
     {
@@ -122,7 +118,6 @@ public sealed class SelfReporter : IAsyncDisposable
             OnFailure(report.Error.Reason);
             return;
         }
-        Interlocked.Increment(ref _published);
         if (Interlocked.Exchange(ref _failing, 0) == 1) _log.LogInformation("self-report: {Topic} takes records again", _topic);
     }
 
