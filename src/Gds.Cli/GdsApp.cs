@@ -29,6 +29,16 @@ public static class GdsApp
             await Console.Error.WriteLineAsync("Run 'gds --help' (or 'gds VERB --help') for usage.");
             return ExitCodes.Usage;
         }
+        catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+        {
+            foreach (var failure in ex.Failures) await Console.Error.WriteLineAsync($"gds: {failure}");
+            return ExitCodes.Usage;
+        }
+        catch (Gds.Kafka.Clients.KafkaUnreachableException ex)
+        {
+            await Console.Error.WriteLineAsync($"gds: {ex.Message}");
+            return ExitCodes.Failed;
+        }
         catch (OperationCanceledException)
         {
             return ExitCodes.Ok;

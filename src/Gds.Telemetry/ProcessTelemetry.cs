@@ -26,13 +26,14 @@ public sealed class ProcessTelemetry
     /// <summary>Where /metrics is served from: a registry of this process's own, not prometheus-net's static default.</summary>
     public CollectorRegistry Registry { get; } = Prometheus.Metrics.NewCustomRegistry();
 
-    public IReadOnlyList<IReadingSource> Sources => _sources;
+    public IReadOnlyList<IReadingSource> Sources { get { lock (_sources) return [.. _sources]; } }
 
-    public IReadOnlyList<(string Name, IHealthCheck Check)> Readiness => _readiness;
+    /// <summary>A copy: components attach while the endpoint already answers.</summary>
+    public IReadOnlyList<(string Name, IHealthCheck Check)> Readiness { get { lock (_readiness) return [.. _readiness]; } }
 
     public ProcessTelemetry Add(IReadingSource source)
     {
-        _sources.Add(source);
+        lock (_sources) _sources.Add(source);
         PrometheusReadings.Register(Registry, source);
         return this;
     }
@@ -40,7 +41,7 @@ public sealed class ProcessTelemetry
     /// <summary>A condition for /readyz, e.g. "streams" or "breaker"; the process is ready when every one is.</summary>
     public ProcessTelemetry AddReadiness(string name, IHealthCheck check)
     {
-        _readiness.Add((name, check));
+        lock (_readiness) _readiness.Add((name, check));
         return this;
     }
 
@@ -51,7 +52,7 @@ public sealed class ProcessTelemetry
     public List<Reading> ReadAll()
     {
         var list = new List<Reading>();
-        foreach (var s in _sources) s.Read(list);
+        foreach (var s in Sources) s.Read(list);
         return list;
     }
 

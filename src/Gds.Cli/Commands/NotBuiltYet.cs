@@ -13,4 +13,4 @@ public abstract class NotBuiltYet<TSettings>(string issue) : Command<TSettings> 
     }
 }
 
-public sealed class EmptySettings : CommandSettings;
+public sealed class EmptySettings : Gds.Cli.Infrastructure.GdsSettings;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Gds.Telemetry;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -53,12 +52,10 @@ public sealed class TelemetryEndpoint : IHostedService, IAsyncDisposable
         // The verb logs; Kestrel's own information lines (and ASPNETCORE_URLS) have no say here.
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(_listen.Url);
-        var checks = builder.Services.AddHealthChecks();
-        foreach (var (name, check) in _telemetry.Readiness) checks.AddCheck(name, check);
         var app = builder.Build();
 
         app.MapGet("/healthz", () => Results.Text("ok\n"));
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { ResponseWriter = WriteReadinessAsync });
+        app.MapGet("/readyz", (HttpContext http) => WriteReadinessAsync(http));
         app.MapGet("/metrics", async (HttpContext http) =>
         {
             http.Response.ContentType = PrometheusConstants.TextContentTypeWithVersionAndEncoding;
@@ -79,16 +76,34 @@ public sealed class TelemetryEndpoint : IHostedService, IAsyncDisposable
         _log.LogInformation("http: serving /healthz, /readyz and /metrics on {Address}", Address);
     }
 
-    /// <summary>{"status":"ready"} or {"status":"not ready","not_ready":{"breaker":"open: gds_notification fails"}}.</summary>
-    private static Task WriteReadinessAsync(HttpContext http, HealthReport report)
+    /// <summary>
+    /// {"status":"ready"} or 503 {"status":"not ready","not_ready":{"breaker":"…"}}. The checks are read at each
+    /// request: a verb attaches its component's once it has built it, and until then the process is "starting".
+    /// </summary>
+    private async Task WriteReadinessAsync(HttpContext http)
     {
+        var notReady = new Dictionary<string, string>();
+        var checks = _telemetry.Readiness;
+        if (checks.Count == 0) notReady["starting"] = "the verb has not built its components yet";
+        foreach (var (name, check) in checks)
+        {
+            HealthCheckResult result;
+            try
+            {
+                result = await check.CheckHealthAsync(new HealthCheckContext(), http.RequestAborted);
+            }
+            catch (Exception ex)
+            {
+                result = HealthCheckResult.Unhealthy(ex.Message);
+            }
+            if (result.Status != HealthStatus.Healthy) notReady[name] = result.Description ?? "not ready";
+        }
+        http.Response.StatusCode = notReady.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
         http.Response.ContentType = "application/json; charset=utf-8";
-        var notReady = report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy)
-            .ToDictionary(e => e.Key, e => e.Value.Description ?? e.Value.Exception?.Message ?? "not ready");
         object body = notReady.Count == 0
             ? new { status = "ready" }
             : new { status = "not ready", not_ready = notReady };
-        return http.Response.WriteAsync(JsonSerializer.Serialize(body) + "\n");
+        await http.Response.WriteAsync(JsonSerializer.Serialize(body) + "\n");
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

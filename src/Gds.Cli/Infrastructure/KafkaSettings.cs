@@ -5,10 +5,10 @@ using Spectre.Console.Cli;
 namespace Gds.Cli.Infrastructure;
 
 /// <summary>Options every Kafka-facing subcommand takes, so each can run against the embedded broker or a real cluster.</summary>
-public class KafkaSettings : CommandSettings
+public class KafkaSettings : GdsSettings
 {
     [CommandOption("--bootstrap <SERVERS>")]
-    [Description("Kafka bootstrap servers (host:port,...). Else GDS_BOOTSTRAP, --bootstrap-file, or Kafka:BootstrapServers in the config file.")]
+    [Description("Kafka bootstrap servers (host:port,...). Else --bootstrap-file, Kafka:BootstrapServers (GDS_Kafka__BootstrapServers), or GDS_BOOTSTRAP. Security: Kafka:SecurityProtocol etc., see docs/configuration.md.")]
     public string? Bootstrap { get; init; }
 
     [CommandOption("--bootstrap-file <FILE>")]
@@ -16,22 +16,19 @@ public class KafkaSettings : CommandSettings
     public string? BootstrapFile { get; init; }
 
     [CommandOption("--config <FILE>")]
-    [Description("Configuration file: the JSON settings (default ./gds.json when present; GDS_* environment variables override it); for `gds collect`, the targets YAML.")]
+    [Description("Configuration file: the JSON settings (default ./gds.json when present; GDS_* environment variables and flags override it). For `gds collect`, a deprecated alias of --targets.")]
     public string? ConfigFile { get; init; }
 
-    public string ResolveBootstrap()
+    public override string? SettingsFile => ConfigFile;
+
+    public override IEnumerable<KeyValuePair<string, string?>> ConfigurationOverrides()
     {
-        if (!string.IsNullOrWhiteSpace(Bootstrap)) return Bootstrap;
-        if (!string.IsNullOrWhiteSpace(BootstrapFile))
+        if (!string.IsNullOrWhiteSpace(Bootstrap)) yield return new("Kafka:BootstrapServers", Bootstrap.Trim());
+        else if (!string.IsNullOrWhiteSpace(BootstrapFile))
         {
             if (!File.Exists(BootstrapFile)) throw new UsageException($"--bootstrap-file: {BootstrapFile} does not exist");
-            return File.ReadAllText(BootstrapFile).Trim();
+            yield return new("Kafka:BootstrapServers", File.ReadAllText(BootstrapFile).Trim());
         }
-        var fromConfig = GdsConfiguration.Load(ConfigFile)["Kafka:BootstrapServers"];
-        if (!string.IsNullOrWhiteSpace(fromConfig)) return fromConfig;
-        var env = Environment.GetEnvironmentVariable("GDS_BOOTSTRAP");
-        if (!string.IsNullOrWhiteSpace(env)) return env;
-        throw new UsageException("no Kafka bootstrap servers: pass --bootstrap HOST:PORT (or --bootstrap-file, GDS_BOOTSTRAP, Kafka:BootstrapServers)");
     }
 
     public override ValidationResult Validate()
@@ -39,6 +36,33 @@ public class KafkaSettings : CommandSettings
         if (Bootstrap is not null && BootstrapFile is not null)
             return ValidationResult.Error("--bootstrap and --bootstrap-file are mutually exclusive");
         return ValidationResult.Success();
+    }
+}
+
+/// <summary>The settings of a long-running verb: it runs on the Generic Host.</summary>
+public class HostedVerbSettings : KafkaSettings
+{
+    [CommandOption("--print-config")]
+    [Description("Print the configuration this verb would run with (every source applied, secrets redacted) and exit.")]
+    public bool PrintConfig { get; init; }
+
+    [CommandOption("--http <HOST:PORT>")]
+    [Description("Serve /healthz, /readyz and /metrics (Prometheus text format) on this address, e.g. 127.0.0.1:9464 (0.0.0.0:9464 for every interface). Else Http:Listen; off when unset.")]
+    public string? Http { get; init; }
+
+    /// <summary>Who this process is in its self-report and logs: gds-NAME@HOST (SelfReport:Identity overrides it).</summary>
+    public virtual string ProcessName => "gds";
+
+    public override IEnumerable<KeyValuePair<string, string?>> ConfigurationOverrides()
+    {
+        foreach (var o in base.ConfigurationOverrides()) yield return o;
+        if (Http is not null) yield return new("Http:Listen", Http);
+    }
+
+    public override ValidationResult Validate()
+    {
+        if (Http is not null && !Gds.Cli.Http.ListenAddress.TryParse(Http, out _, out var problem)) return ValidationResult.Error($"--http: {problem}");
+        return base.Validate();
     }
 }
 

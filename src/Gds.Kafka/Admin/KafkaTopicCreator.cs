@@ -1,14 +1,19 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using Gds.Kafka.Clients;
 
 namespace Gds.Kafka.Admin;
 
 /// <summary>Creates missing topics on a real cluster through the Admin API; existing ones are left as they are.</summary>
-public sealed class KafkaTopicCreator(string bootstrapServers, short replicationFactor = -1) : ITopicCreator
+public sealed class KafkaTopicCreator(KafkaClientFactory clients, short replicationFactor = -1) : ITopicCreator
 {
+    public KafkaTopicCreator(string bootstrapServers, short replicationFactor = -1) : this(new KafkaClientFactory(bootstrapServers), replicationFactor)
+    {
+    }
+
     public async Task EnsureAsync(IEnumerable<TopicSpec> topics, CancellationToken ct = default)
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build();
+        using var admin = new AdminClientBuilder(clients.AdminConfig("gds-topics")).Build();
         var existing = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.Select(t => t.Topic).ToHashSet();
         var missing = topics.Where(t => !existing.Contains(t.Name)).Select(ToSpecification).ToList();
         if (missing.Count == 0) return;

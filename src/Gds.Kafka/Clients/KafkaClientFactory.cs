@@ -1,17 +1,34 @@
 using Confluent.Kafka;
+using Gds.Kafka.Configuration;
 using Gds.Kafka.Embedded;
 
 namespace Gds.Kafka.Clients;
 
 /// <summary>
 /// The client settings every gds process shares: idempotent acks=all producers, consumers that commit only what
-/// the caller says is done. Extra librdkafka properties (security, SASL) come from configuration.
+/// the caller says is done. Security (TLS, SASL) comes from <see cref="KafkaOptions"/>, the same for every client.
 /// </summary>
 public sealed class KafkaClientFactory(string bootstrapServers, IReadOnlyDictionary<string, string>? extra = null)
 {
     static KafkaClientFactory() => LibRdKafka.EnsureLoaded();
 
+    /// <summary>Clients for the validated <paramref name="options"/> (see <see cref="KafkaOptionsValidator"/>).</summary>
+    public KafkaClientFactory(KafkaOptions options)
+        : this(options.BootstrapServers ?? throw new ArgumentException("Kafka:BootstrapServers is not set", nameof(options)), KafkaClientProperties.From(options))
+    {
+        SecurityProtocol = options.EffectiveProtocol;
+    }
+
     public string BootstrapServers { get; } = bootstrapServers;
+
+    /// <summary>PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, for messages that say how a broker was reached.</summary>
+    public string SecurityProtocol { get; } = extra?.TryGetValue("security.protocol", out var p) == true ? p.ToUpperInvariant() : "PLAINTEXT";
+
+    /// <summary>The librdkafka properties besides the bootstrap servers that every client gets (secrets included: never print them).</summary>
+    public IReadOnlyDictionary<string, string> Properties => Extra();
+
+    public AdminClientConfig AdminConfig(string clientId) =>
+        new(Extra()) { BootstrapServers = BootstrapServers, ClientId = clientId };
 
     public ProducerConfig ProducerConfig(string clientId)
     {
@@ -45,9 +62,6 @@ public sealed class KafkaClientFactory(string bootstrapServers, IReadOnlyDiction
             FetchQueueBackoffMs = 10,
         };
     }
-
-    public AdminClientConfig AdminConfig(string clientId) =>
-        new(Extra()) { BootstrapServers = BootstrapServers, ClientId = clientId };
 
     public IProducer<byte[], byte[]> CreateByteProducer(string clientId) =>
         new ProducerBuilder<byte[], byte[]>(ProducerConfig(clientId)).Build();

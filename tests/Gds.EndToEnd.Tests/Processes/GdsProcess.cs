@@ -18,6 +18,7 @@ internal sealed partial class GdsProcess : IDisposable
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
     public IReadOnlyList<(DateTime At, string Line)> Lines => _lines.ToArray();
+    public string Output => string.Join("\n", _lines.Select(l => l.Line));
 
     private GdsProcess(string name, Process process)
     {
@@ -27,7 +28,7 @@ internal sealed partial class GdsProcess : IDisposable
 
     public static GdsProcess Start(string name, params string[] args) => Start(name, new Dictionary<string, string>(), args);
 
-    /// <param name="environment">variables set for the process (GDS_Section__Key settings)</param>
+    /// <param name="environment">variables set for the process only (GDS_Kafka__SecurityProtocol, …)</param>
     public static GdsProcess Start(string name, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
@@ -83,6 +84,21 @@ internal sealed partial class GdsProcess : IDisposable
 
     [System.Text.RegularExpressions.GeneratedRegex(@"partitions (\S+) (assigned|revoked)$")]
     private static partial System.Text.RegularExpressions.Regex Assignment();
+
+    /// <summary>Waits for the process to end by itself; returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Name} did not exit within {timeout}\n{Tail()}");
+        }
+        return _process.ExitCode;
+    }
 
     /// <summary>SIGKILL: no clean stop, no commit, no leaving the group.</summary>
     public void Kill()

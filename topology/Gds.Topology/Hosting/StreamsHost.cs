@@ -33,7 +33,7 @@ public sealed class StreamsHost : IAsyncDisposable
     private Task? _discovery;
     private int _disposed;
 
-    public AlertingModels Models { get; } = new();
+    public AlertingModels Models { get; }
     public RuleBook Rules => Models.Rules;
     public TopologyCounters Counters => _options.Topology.Counters;
     /// <summary>Lag of the stream threads' main consumers (every incarnation's), for /metrics and the self-report.</summary>
@@ -53,6 +53,7 @@ public sealed class StreamsHost : IAsyncDisposable
     public StreamsHost(StreamsHostOptions options, ITopicCreator topics, ILoggerFactory? logs = null)
     {
         _options = options;
+        Models = new AlertingModels { Hygiene = Microsoft.Extensions.Options.Options.Create(options.Hygiene) };
         _topics = topics;
         _logs = logs ?? NullLoggerFactory.Instance;
         _log = _logs.CreateLogger<StreamsHost>();
@@ -169,7 +170,8 @@ public sealed class StreamsHost : IAsyncDisposable
         return new StreamIncarnation(stream, liveness, number);
     }
 
-    private StreamConfig<StringSerDes, ByteArraySerDes> Config()
+    /// <summary>The Streamiz configuration of each incarnation (internal for tests that check what reaches Streamiz).</summary>
+    internal StreamConfig<StringSerDes, ByteArraySerDes> Config()
     {
         var config = new StreamConfig<StringSerDes, ByteArraySerDes>
         {
@@ -195,7 +197,7 @@ public sealed class StreamsHost : IAsyncDisposable
             HeartbeatIntervalMs = (int)Math.Max(500, _options.SessionTimeout.TotalMilliseconds / 4),
             LingerMs = 5,
         };
-        foreach (var (k, v) in _options.KafkaProperties) config.AddConfig(k, v);
+        StreamizClientProperties.Apply(config, _options.KafkaProperties);
         return config;
     }
 

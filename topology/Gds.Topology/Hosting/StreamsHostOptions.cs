@@ -1,3 +1,5 @@
+using Gds.Alerting.Hygiene;
+
 namespace Gds.Topology.Hosting;
 
 public sealed class StreamsHostOptions
@@ -28,7 +30,9 @@ public sealed class StreamsHostOptions
     /// <summary>How often the cluster's metadata is read for new metric topics when <see cref="MetricTopics"/> is empty.</summary>
     public TimeSpan MetricTopicCheckInterval { get; init; } = TimeSpan.FromSeconds(10);
     public TopologyOptions Topology { get; init; } = new();
-    /// <summary>librdkafka properties for security etc., passed through to every client.</summary>
+    /// <summary>Acks, silences and escalation settings (section "Hygiene"), for every stream task.</summary>
+    public HygieneOptions Hygiene { get; init; } = new();
+    /// <summary>librdkafka properties for security etc. (KafkaClientFactory.Properties), passed through to every client Streamiz makes.</summary>
     public IReadOnlyDictionary<string, string> KafkaProperties { get; init; } = new Dictionary<string, string>();
 
     public TimeSpan EffectiveStallTimeout => StallTimeout ?? TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, 3 * SessionTimeout.Ticks));

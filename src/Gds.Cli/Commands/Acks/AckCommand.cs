@@ -45,7 +45,7 @@ public sealed class AckCommand : AsyncCommand<AckSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, AckSettings settings, CancellationToken cancellationToken)
     {
         AlertReference.TryParse(settings.AlertId, out var alert, out _);
-        var clients = new KafkaClientFactory(settings.ResolveBootstrap());
+        var clients = await Hosting.GdsHost.KafkaClientsAsync(settings, cancellationToken);
         var config = clients.ProducerConfig("gds-ack");
         config.MessageTimeoutMs = 30_000;
         using var producer = new ProducerBuilder<string, byte[]>(config).Build();

@@ -14,7 +14,7 @@ namespace Gds.Cli.Commands.Bench;
 /// </summary>
 public sealed partial class BenchDwCommand : AsyncCommand<BenchDwCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : Gds.Cli.Infrastructure.GdsSettings
     {
         [CommandOption("--rows <ROWS>")]
         [Description("Metric records to produce and import (default 2000000).")]

@@ -16,7 +16,7 @@ using Spectre.Console.Cli;
 
 namespace Gds.Cli.Commands.Bench;
 
-public sealed class BenchScaleOutSettings : CommandSettings
+public sealed class BenchScaleOutSettings : Gds.Cli.Infrastructure.GdsSettings
 {
     [CommandOption("--processes <LIST>")] [Description("Runs, each with this many gds streams processes sharing the partitions (default 1,2,3).")] [DefaultValue("1,2,3")]
     public string Processes { get; init; } = "1,2,3";

@@ -100,8 +100,9 @@ public sealed class BenchSinkCommand : AsyncCommand<BenchSinkCommand.Settings>
         else
         {
             // A real cluster: topics of this run only, so the sink's group starts from their beginning. They are left behind.
-            bootstrap = settings.ResolveBootstrap();
-            topics = new KafkaTopicCreator(bootstrap);
+            var clients = await Hosting.GdsHost.KafkaClientsAsync(settings, ct);
+            bootstrap = clients.BootstrapServers;
+            topics = new KafkaTopicCreator(clients);
             var stamp = DateTime.UtcNow.ToString("yyyyMMddHHmmss");
             options.SourceTopic = $"gds.bench.alerts.{stamp}.{latency.TotalMilliseconds}ms";
             options.DeadLetterTopic = options.SourceTopic + ".dlq";

@@ -18,7 +18,7 @@ using Spectre.Console.Cli;
 
 namespace Gds.Cli.Commands.Bench;
 
-public sealed class BenchStreamsSettings : CommandSettings
+public sealed class BenchStreamsSettings : Gds.Cli.Infrastructure.GdsSettings
 {
     [CommandOption("--metrics <N>")] [Description("Metric records pushed through the topology (default 400,000: the embedded broker keeps about 450,000 such records per topic).")] [DefaultValue(400_000)]
     public int Metrics { get; init; } = 400_000;

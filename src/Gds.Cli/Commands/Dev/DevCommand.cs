@@ -1,29 +1,30 @@
 using System.ComponentModel;
 using System.Text.Json;
+using Gds.Alerting.Hygiene;
 using Gds.Alerting.Rules;
 using Gds.Cli.Commands.KafkaBroker;
 using Gds.Cli.Commands.Rules;
 using Gds.Cli.Dev;
 using Gds.Cli.Dev.Fleet;
-using Gds.Cli.Http;
+using Gds.Cli.Hosting;
 using Gds.Cli.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Gds.Contracts.Rules;
 using Gds.Kafka.Admin;
 using Gds.Kafka.Clients;
 using Gds.Kafka.Embedded;
 using Gds.Notify;
-using Gds.Notify.Telemetry;
-using Gds.Telemetry;
 using Gds.Topology;
 using Gds.Topology.Hosting;
-using Gds.Topology.Telemetry;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Gds.Cli.Commands.Dev;
 
-public sealed class DevSettings : CommandSettings
+public sealed class DevSettings : Gds.Cli.Infrastructure.GdsSettings
 {
     [CommandOption("--duration <TIME>")]
     [Description("Stop after this long (e.g. 60s, 5m); default: run until Ctrl-C.")]
@@ -56,10 +57,6 @@ public sealed class DevSettings : CommandSettings
     [DefaultValue(DevRules.DefaultTimeScale)]
     public double TimeScale { get; init; } = DevRules.DefaultTimeScale;
 
-    [CommandOption("--http <HOST:PORT>")]
-    [Description("Serve /healthz, /readyz and /metrics of the topology and the sink on this address, e.g. 127.0.0.1:9464 (127.0.0.1:0: any free port, printed at start).")]
-    public string? Http { get; init; }
-
     public TimeSpan? DurationValue => Duration is null ? null : DurationText.Parse(Duration, "--duration");
 
     public override ValidationResult Validate()
@@ -68,7 +65,6 @@ public sealed class DevSettings : CommandSettings
         if (Partitions < 1) return ValidationResult.Error("--partitions must be at least 1");
         if (Instances < 1) return ValidationResult.Error("--instances must be at least 1");
         if (!(TimeScale > 0) || double.IsInfinity(TimeScale)) return ValidationResult.Error($"--time-scale must be a positive number, not {TimeScale}");
-        if (Http is not null && !ListenAddress.TryParse(Http, out _, out var httpProblem)) return ValidationResult.Error($"--http: {httpProblem}");
         if (NotifyUrl is not null && !Uri.TryCreate(NotifyUrl, UriKind.Absolute, out _)) return ValidationResult.Error($"--notify-url: '{NotifyUrl}' is not an absolute URL");
         return ValidationResult.Success();
     }
@@ -77,25 +73,51 @@ public sealed class DevSettings : CommandSettings
 /// <summary>
 /// `gds dev`: the whole system in one process on the embedded broker — synthetic fleet → metric topics →
 /// alerting topology (the shipped rule packs, time-scaled) → gds.alerts → sink → a notification receiver — with live
-/// progress.
+/// progress. It runs on the same host as the other long-running verbs (gds.json's Hygiene and Sink sections apply),
+/// with its own embedded broker instead of the Kafka section.
 /// </summary>
 public sealed class DevCommand : AsyncCommand<DevSettings>
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, DevSettings settings, CancellationToken cancellationToken)
+    public override Task<int> ExecuteAsync(CommandContext context, DevSettings settings, CancellationToken cancellationToken)
     {
-        using var cts = Shutdown.OnSignals(cancellationToken);
-        if (settings.DurationValue is { } d) cts.CancelAfter(d);
-        var stopping = false;
-        // Streamiz's clients outlive the stream by a moment and complain that the broker, stopped with the
-        // process, is gone: noise at the end of every run, so it is muted once shutdown starts.
-        using var logs = Logging.Create(LogLevel.Warning, () => Volatile.Read(ref stopping));
         var ruleSet = RuleSet.Read(settings.Rules.Length > 0 ? settings.Rules : [DevRules.PacksPath()]);
         if (!ruleSet.IsValid)
         {
             foreach (var e in ruleSet.AllErrors) Console.Error.WriteLine(e);
-            return ExitCodes.Failed;
+            return Task.FromResult(ExitCodes.Failed);
         }
         foreach (var warning in ruleSet.Files.SelectMany(RuleCatalogCheck.Check)) Console.Error.WriteLine("warning: " + warning);
+
+        var quiet = new DevService.Quiet();
+        // Streamiz's clients outlive the stream by a moment and complain that the broker, stopped with the
+        // process, is gone: noise at the end of every run, so it is muted once shutdown starts.
+        var builder = GdsHost.CreateBuilder(settings, settings.Verbose ? null : LogLevel.Warning, () => quiet.Muted);
+        builder.Services.AddGdsOptions<HygieneOptions, Streams.HygieneOptionsValidator>(HygieneOptions.Section);
+        builder.Services.AddSingleton(new DevService.Job(settings, ruleSet, quiet));
+        builder.Services.AddHostedService<DevService>();
+        return GdsHost.RunAsync(builder, cancellationToken);
+    }
+}
+
+/// <summary>The dev pipeline as a hosted service; --duration ends it as Ctrl-C or SIGTERM would.</summary>
+public sealed class DevService(DevService.Job job, IOptions<HygieneOptions> hygiene, ILoggerFactory logs, VerbOutcome outcome, IHostApplicationLifetime lifetime)
+    : VerbService(outcome, lifetime, logs.CreateLogger("gds.dev"))
+{
+    public sealed record Job(DevSettings Settings, RuleSet RuleSet, Quiet Quiet);
+
+    /// <summary>Set once shutdown starts: from then on Streamiz's complaints about the departing broker are dropped.</summary>
+    public sealed class Quiet
+    {
+        private volatile bool _muted;
+        public bool Muted => _muted;
+        public void Mute() => _muted = true;
+    }
+
+    protected override async Task<int> RunAsync(CancellationToken stopping)
+    {
+        var (settings, ruleSet) = (job.Settings, job.RuleSet);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        if (settings.DurationValue is { } d) cts.CancelAfter(d);
         var rules = DevRules.Scale(ruleSet.Rules, settings.TimeScale);
         var syntheticFleet = new SyntheticFleet(settings.Instances);
 
@@ -107,7 +129,7 @@ public sealed class DevCommand : AsyncCommand<DevSettings>
         if (ruleSet.InhibitRules.Count > 0) await RulePublisher.PublishInhibitRulesAsync(clients, ruleSet.InhibitRules, prune: false, CancellationToken.None);
 
         var stateDir = Path.Combine(Path.GetTempPath(), "gds-dev-" + Environment.ProcessId);
-        var streams = new StreamsHost(new StreamsHostOptions { BootstrapServers = broker.BootstrapServers, StateDir = stateDir }, topics, logs);
+        var streams = new StreamsHost(new StreamsHostOptions { BootstrapServers = broker.BootstrapServers, StateDir = stateDir, Hygiene = hygiene.Value }, topics, logs);
         await using var receiver = settings.NotifyUrl is null ? await LocalNotificationReceiver.StartAsync(CancellationToken.None) : null;
         var view = new DevView(settings.NotifyUrl ?? receiver!.BaseUrl, broker.BootstrapServers,
             DevIntro.Lines(ruleSet, settings.Rules.Length > 0 ? null : DevRules.PacksPath(), settings.TimeScale, syntheticFleet));
@@ -121,7 +143,6 @@ public sealed class DevCommand : AsyncCommand<DevSettings>
         var sink = new NotificationSink(sinkOptions, clients, logs);
         using var sinkStop = new CancellationTokenSource();
         var sinkRun = sink.RunAsync(sinkStop.Token);
-        await using var endpoint = await StartEndpointAsync(settings, streams, sink, logs);
 
         var fleet = new FleetPublisher(syntheticFleet, clients, DevRules.FleetInterval);
         var fleetRun = fleet.RunAsync(cts.Token);
@@ -130,7 +151,7 @@ public sealed class DevCommand : AsyncCommand<DevSettings>
         await view.RunAsync(progress, cts.Token);
 
         await fleetRun;
-        Volatile.Write(ref stopping, true);
+        job.Quiet.Mute();
         await DrainAsync(streams, sink.Stats, TimeSpan.FromSeconds(15));
         await sinkStop.CancelAsync();
         await sinkRun;
@@ -142,18 +163,6 @@ public sealed class DevCommand : AsyncCommand<DevSettings>
         if (settings.Summary is { } path)
             await File.WriteAllTextAsync(path, JsonSerializer.Serialize(summary.ToJson(), new JsonSerializerOptions { WriteIndented = true }));
         return ExitCodes.Ok;
-    }
-
-    /// <summary>--http: one endpoint for the topology and the sink of this process (no self-report: the packs would judge it).</summary>
-    private static async Task<TelemetryEndpoint?> StartEndpointAsync(DevSettings settings, StreamsHost streams, NotificationSink sink, ILoggerFactory logs)
-    {
-        if (settings.Http is null || !ListenAddress.TryParse(settings.Http, out var listen, out _)) return null;
-        var telemetry = new ProcessTelemetry(ProcessTelemetry.DefaultIdentity("dev"));
-        StreamsTelemetry.Attach(telemetry, streams);
-        SinkTelemetry.Attach(telemetry, sink);
-        var endpoint = await TelemetryEndpoint.StartIfConfiguredAsync(listen, telemetry, logs.CreateLogger("gds.dev"));
-        Console.WriteLine($"http: /healthz, /readyz and /metrics on {endpoint!.Address}");
-        return endpoint;
     }
 
     /// <summary>After the fleet stops, give in-flight alerts time to reach the receiver before shutting down.</summary>
@@ -169,5 +178,4 @@ public sealed class DevCommand : AsyncCommand<DevSettings>
             await Task.Delay(500);
         }
     }
-
 }

@@ -44,10 +44,10 @@ public sealed class DlqReplayCommand : AsyncCommand<DlqReplayCommand.Settings>
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var filter = new ReplayFilter(settings.Since is null ? null : ReplayFilter.ParseSince(settings.Since, DateTimeOffset.UtcNow), settings.Rule);
-        var bootstrap = settings.ResolveBootstrap();
-        using var logs = Logging.Create(Microsoft.Extensions.Logging.LogLevel.Warning);
+        var clients = await Hosting.GdsHost.KafkaClientsAsync(settings, cancellationToken);
+        using var logs = Logging.Create(Microsoft.Extensions.Logging.LogLevel.Warning, null, settings.Verbose);
         using var stop = Shutdown.OnSignals(cancellationToken);
-        var replayer = new DlqReplayer(new KafkaClientFactory(bootstrap), logs.CreateLogger("gds.dlq"));
+        var replayer = new DlqReplayer(clients, logs.CreateLogger("gds.dlq"));
         var report = await replayer.ReplayAsync(filter, settings.DryRun, stop.Token);
 
         if (report.Events.Count > 0)

@@ -8,7 +8,7 @@ using Spectre.Console.Cli;
 
 namespace Gds.Cli.Commands.KafkaBroker;
 
-public sealed class KafkaSettingsForBroker : CommandSettings
+public sealed class KafkaSettingsForBroker : Gds.Cli.Infrastructure.GdsSettings
 {
     [CommandOption("--bootstrap-file <FILE>")]
     [Description("Write the bootstrap string here once the broker is ready (other processes read it).")]

@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 
 namespace Gds.Cli.Commands.Metrics;
 
-public sealed class MetricsSettings : CommandSettings
+public sealed class MetricsSettings : Gds.Cli.Infrastructure.GdsSettings
 {
     [CommandOption("--format <FORMAT>")]
     [Description("table (default) or markdown (the text of docs/metrics.md).")]

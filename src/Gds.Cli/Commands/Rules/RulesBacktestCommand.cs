@@ -11,7 +11,7 @@ using Spectre.Console.Cli;
 
 namespace Gds.Cli.Commands.Rules;
 
-public sealed class RulesBacktestSettings : CommandSettings
+public sealed class RulesBacktestSettings : Gds.Cli.Infrastructure.GdsSettings
 {
     [CommandOption("--rules <FILE>")]
     [Description("Rules YAML file (the format of `gds rules validate`).")]

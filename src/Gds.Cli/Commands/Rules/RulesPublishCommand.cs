@@ -27,7 +27,7 @@ public sealed class RulesPublishCommand : AsyncCommand<RulesPublishSettings>
     {
         var file = RuleSet.Read(settings.Files);
         if (!RuleFileReport.Print(file)) return ExitCodes.Failed;
-        var clients = new KafkaClientFactory(settings.ResolveBootstrap());
+        var clients = await Hosting.GdsHost.KafkaClientsAsync(settings, cancellationToken);
         var result = await RulePublisher.PublishAsync(clients, file.Rules, settings.Prune, cancellationToken);
         Console.WriteLine($"published {result.Published} rule(s) to {TopicNames.Rules}" + (settings.Prune ? $", deleted {result.Deleted}: {string.Join(", ", result.DeletedIds)}" : ""));
         if (file.InhibitRules.Count > 0 || settings.Prune)

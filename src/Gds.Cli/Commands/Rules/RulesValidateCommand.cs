@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 
 namespace Gds.Cli.Commands.Rules;
 
-public sealed class RulesValidateSettings : CommandSettings
+public sealed class RulesValidateSettings : Gds.Cli.Infrastructure.GdsSettings
 {
     [CommandArgument(0, "<FILE>")]
     [Description("Rules YAML files or folders of them (every *.yaml and *.yml inside), e.g. examples/rules.")]

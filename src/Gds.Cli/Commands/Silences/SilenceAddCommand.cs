@@ -35,7 +35,7 @@ public sealed class SilenceAddSettings : KafkaSettings
     public string? EndsAt { get; init; }
 
     [CommandOption("--schedule <WINDOW>")]
-    [Description("A recurring weekly window, repeatable: 'DAYS HH:MM-HH:MM [TIME_ZONE]', e.g. 'sun 02:00-04:00 Europe/Paris', 'mon-fri 12:00-13:00'. Without --for/--ends-at it recurs until expired.")]
+    [Description("A recurring weekly window, repeatable: 'DAYS HH:MM-HH:MM [[TIME_ZONE]]', e.g. 'sun 02:00-04:00 Europe/Paris', 'mon-fri 12:00-13:00'. Without --for/--ends-at it recurs until expired.")]
     public string[] Schedule { get; init; } = [];
 
     [CommandOption("--notify-resolved")]
@@ -78,7 +78,7 @@ public sealed class SilenceAddCommand : AsyncCommand<SilenceAddSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, SilenceAddSettings settings, CancellationToken cancellationToken)
     {
         if (!SilenceRequest.TryBuild(settings, DateTimeOffset.UtcNow, out var silence, out var error)) throw new UsageException(error!);
-        var clients = SilenceTopic.Clients(settings);
+        var clients = await SilenceTopic.ClientsAsync(settings, cancellationToken);
         await SilenceTopic.PublishAsync(clients, silence!, cancellationToken);
         Console.Out.WriteLine(silence!.Id);
         Console.Error.WriteLine($"silence {silence.Id} added: {SilenceText.Describe(CompiledSilence.Compile(silence), DateTimeOffset.UtcNow)}");

@@ -21,7 +21,7 @@ public sealed class SilenceExpireCommand : AsyncCommand<SilenceExpireSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, SilenceExpireSettings settings, CancellationToken cancellationToken)
     {
-        var clients = SilenceTopic.Clients(settings);
+        var clients = await SilenceTopic.ClientsAsync(settings, cancellationToken);
         var found = SilenceTopic.ReadAll(clients).FirstOrDefault(x => x.Id == settings.Id);
         if (found.Id is null || found.Silence is null)
         {

@@ -26,7 +26,7 @@ public sealed class SilenceListCommand : Command<SilenceListSettings>
     {
         var now = DateTimeOffset.UtcNow;
         var rows = new List<(string Id, string Status, CompiledSilence? Silence, string? Error, JsonNode? Json)>();
-        foreach (var (id, silence, error) in SilenceTopic.ReadAll(SilenceTopic.Clients(settings)))
+        foreach (var (id, silence, error) in SilenceTopic.ReadAll(SilenceTopic.ClientsAsync(settings, cancellationToken).GetAwaiter().GetResult()))
         {
             if (error is not null)
             {

@@ -13,7 +13,7 @@ public static class SilenceTopic
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    public static KafkaClientFactory Clients(KafkaSettings settings) => new(settings.ResolveBootstrap());
+    public static Task<KafkaClientFactory> ClientsAsync(KafkaSettings settings, CancellationToken ct) => Hosting.GdsHost.KafkaClientsAsync(settings, ct);
 
     public static async Task PublishAsync(KafkaClientFactory clients, Silence silence, CancellationToken ct)
     {

@@ -59,9 +59,11 @@ public sealed class TopicsApplyCommand : AsyncCommand<TopicsApplySettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, TopicsApplySettings settings, CancellationToken cancellationToken)
     {
-        var bootstrap = settings.ResolveBootstrap();
         var timeout = Gds.Contracts.Rules.DurationText.Parse(settings.Timeout, "--timeout");
-        using var cluster = new KafkaTopicCluster(new KafkaClientFactory(bootstrap), timeout);
+        // The one client configuration (security settings included), as every verb gets it.
+        var clients = await Hosting.GdsHost.KafkaClientsAsync(settings, cancellationToken);
+        var bootstrap = clients.BootstrapServers;
+        using var cluster = new KafkaTopicCluster(clients, timeout);
         ApplyReport report;
         try
         {
