@@ -26,6 +26,7 @@ public sealed class StreamsHost : IAsyncDisposable
     private readonly StreamsHostOptions _options;
     private readonly ITopicCreator _topics;
     private readonly ILoggerFactory _logs;
+    private readonly StreamizLoggerFactory _streamizLogs;
     private readonly ILogger _log;
     private readonly TaskCompletionSource _running = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
@@ -56,6 +57,7 @@ public sealed class StreamsHost : IAsyncDisposable
         Models = new AlertingModels { Hygiene = Microsoft.Extensions.Options.Options.Create(options.Hygiene) };
         _topics = topics;
         _logs = logs ?? NullLoggerFactory.Instance;
+        _streamizLogs = new StreamizLoggerFactory(_logs);
         _log = _logs.CreateLogger<StreamsHost>();
     }
 
@@ -184,7 +186,7 @@ public sealed class StreamsHost : IAsyncDisposable
             Guarantee = ProcessingGuarantee.AT_LEAST_ONCE,
             CommitIntervalMs = (long)_options.CommitInterval.TotalMilliseconds,
             AutoOffsetReset = AutoOffsetReset.Earliest,
-            Logger = _logs,
+            Logger = _streamizLogs,
             PollMs = 50,
             MaxPollRecords = _options.MaxPollRecords,
             // A fetch with nothing new waits this long before it returns: it bounds the latency a quiet
@@ -226,6 +228,7 @@ public sealed class StreamsHost : IAsyncDisposable
         await _stop.CancelAsync();
         if (_discovery is not null) await _discovery;
         if (_supervisor is not null) await _supervisor.DisposeAsync();
+        _streamizLogs.Detach();
         _stop.Dispose();
     }
 }
