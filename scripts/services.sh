@@ -5,6 +5,8 @@
 #   - a second primary + standby pair, for the incident tests alone
 #   - an SMTP server (Debian's python3-aiosmtpd) that writes every message it receives to a maildir
 #   - Debian's prometheus-postgres-exporter installed (not started): a test runs it as a second opinion on the collector
+#   - Debian's prometheus server (the binary, not its system service) with its own config and data dir, scraping every
+#     1 s the targets a test writes as file_sd JSON into $GDS_TEST_PROMETHEUS_TARGETS_DIR: the user's monitoring
 # Usage: source <(scripts/services.sh start)   -> exports GDS_TEST_* variables
 #        scripts/services.sh start --durable   -> PostgreSQL with production durability (fsync, synchronous
 #                                                 commit, full-page writes): what benchmarks measure against
@@ -46,9 +48,27 @@ start_standby() {
 
 PGBIN=/usr/lib/postgresql/15/bin
 
+# Prometheus as a user runs it, from Debian's package but not as its service: every job's targets come from file_sd
+# files in DIR/targets (a test writes one per process it starts), scraped every second. Prints the port.
+start_prometheus() {
+  local dir=$1 port; port=$(free_port)
+  mkdir -p "$dir/targets" "$dir/data"
+  cat >"$dir/prometheus.yml" <<YAML
+global: {scrape_interval: 1s, evaluation_interval: 1s, scrape_timeout: 900ms}
+scrape_configs:
+  - job_name: gds
+    file_sd_configs: [{files: ['$dir/targets/*.json'], refresh_interval: 1s}]
+YAML
+  setsid /usr/bin/prometheus --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/data" \
+    --web.listen-address="127.0.0.1:$port" --storage.tsdb.retention.time=2h </dev/null >"$dir/prometheus.log" 2>&1 &
+  echo $! >"$dir/prometheus.pid"
+  for _ in $(seq 1 100); do (echo >/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+  echo "$port"
+}
+
 start() {
   # docker-compose: only its `config` (validates docker/compose.yaml; no daemon needed)
-  install_missing postgresql-15 python3-aiosmtpd kcat prometheus-postgres-exporter docker-compose
+  install_missing postgresql-15 python3-aiosmtpd kcat prometheus-postgres-exporter prometheus docker-compose
   # Tests want speed and lose nothing of value if the server crashes; a benchmark must pay what production pays.
   local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off" bench=""
   # A benchmark measures one server: no standby replaying its writes beside it, no incident pair.
@@ -76,6 +96,8 @@ start() {
   setsid /usr/bin/python3 "$HERE/smtp_sink.py" 127.0.0.1 "$smtpport" "$dir/mail" </dev/null >"$dir/smtp.log" 2>&1 &
   echo $! >"$dir/smtp.pid"
   for _ in $(seq 1 50); do (echo >/dev/tcp/127.0.0.1/$smtpport) 2>/dev/null && break; sleep 0.1; done
+  local promport=""
+  [ -z "$bench" ] && promport=$(start_prometheus "$dir/prometheus")
   cat <<VARS
 export GDS_TEST_SERVICES_DIR='$dir'
 export GDS_TEST_PG_CONNECTION='Host=127.0.0.1;Port=$pgport;Username=postgres;Password=postgres;Database=postgres'
@@ -86,6 +108,8 @@ export GDS_TEST_SMTP_MAILDIR='$dir/mail'
 VARS
   [ -n "$bench" ] && return 0
   cat <<VARS
+export GDS_TEST_PROMETHEUS_URL='http://127.0.0.1:$promport'
+export GDS_TEST_PROMETHEUS_TARGETS_DIR='$dir/prometheus/targets'
 export GDS_TEST_PG_STANDBY_CONNECTION='Host=127.0.0.1;Port=$standbyport;Username=postgres;Password=postgres;Database=postgres'
 export GDS_TEST_PG_STANDBY_PORT='$standbyport'
 export GDS_TEST_PG_INCIDENTS_CONNECTION='Host=127.0.0.1;Port=$incport;Username=postgres;Password=postgres;Database=postgres'
@@ -97,6 +121,7 @@ stop() {
   local dir=$1
   [ -d "$dir" ] || return 0
   [ -f "$dir/smtp.pid" ] && kill "$(cat "$dir/smtp.pid")" 2>/dev/null || true
+  [ -f "$dir/prometheus/prometheus.pid" ] && kill "$(cat "$dir/prometheus/prometheus.pid")" 2>/dev/null || true
   for data in standby incidents-standby data incidents; do
     [ -d "$dir/pg/$data" ] && su postgres -s /bin/bash -c "$PGBIN/pg_ctl -D '$dir/pg/$data' -m immediate stop" >/dev/null 2>&1 || true
   done

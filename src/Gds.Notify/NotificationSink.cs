@@ -1,3 +1,4 @@
+using Gds.Contracts.Metrics.Catalog;
 using Gds.Kafka.Clients;
 using Gds.Notify.Client;
 using Gds.Notify.Configuration;
@@ -5,6 +6,8 @@ using Gds.Notify.DeadLetter;
 using Gds.Notify.Delivery;
 using Gds.Notify.Email;
 using Gds.Notify.Resilience;
+using Gds.Telemetry.Lag;
+using Gds.Telemetry.Readings;
 using Gds.Notify.Watchdog;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
@@ -71,6 +74,9 @@ public sealed class NotificationSink : IDisposable
     /// <summary>Live counters, readable from any thread while <see cref="RunAsync"/> runs.</summary>
     public SinkStats Stats { get; } = new();
 
+    /// <summary>Lag of the sink's consumer on gds.alerts, per assigned partition (for /metrics and readiness).</summary>
+    public ConsumerLag Lag { get; } = new(TelemetryMetric.Of(PipelineMetrics.SinkConsumerLag));
+
     public SinkOptions Options => _options;
 
     /// <summary>Closed, Open, HalfOpen or Isolated: the breaker around gds_notification.</summary>
@@ -102,7 +108,7 @@ public sealed class NotificationSink : IDisposable
         using var dispatcher = new NotificationDispatcher(_options, lanes, delivery, deadLetters, Stats,
             _loggers.CreateLogger("Gds.Notify.Dispatch"), OnFatal, deliveries.Token);
         var intake = new RecordIntake(_options, lanes, tracker, dispatcher, Stats);
-        var loop = new AlertConsumerLoop(_options, _kafka, tracker, intake, Stats, _loggers.CreateLogger("Gds.Notify.Consumer"));
+        var loop = new AlertConsumerLoop(_options, _kafka, tracker, intake, Stats, Lag, _loggers.CreateLogger("Gds.Notify.Consumer"));
 
         async Task DrainAsync()
         {

@@ -13,12 +13,13 @@ public class MetricCatalogTests
         Assert.All(MetricCatalog.All, m =>
         {
             Assert.Matches("^[a-z][a-z0-9_]*$", m.Name);
-            Assert.True(m.DatabaseType == MetricDefinition.AnyDatabase || DatabaseTypes.IsKnown(m.DatabaseType), m.Name);
+            Assert.True(m.DatabaseType is MetricDefinition.AnyDatabase or DatabaseTypes.Pipeline || DatabaseTypes.IsKnown(m.DatabaseType), m.Name);
             var prefix = m.DatabaseType switch
             {
                 MetricDefinition.AnyDatabase => "gds_collector_",
                 DatabaseTypes.PostgreSql => "pg_",
                 DatabaseTypes.SqlServer => "mssql_",
+                DatabaseTypes.Pipeline => "gds_",
                 _ => m.DatabaseType + "_",
             };
             Assert.StartsWith(prefix, m.Name);

@@ -1,7 +1,10 @@
 using Gds.Cli.Hosting.Logging;
+using Gds.Cli.Http;
 using Gds.Cli.Infrastructure;
 using Gds.Kafka.Clients;
 using Gds.Kafka.Configuration;
+using Gds.Telemetry;
+using Gds.Telemetry.SelfReport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -63,6 +66,12 @@ public static class GdsHost
     /// </summary>
     private static void AddProcessServices(HostApplicationBuilder builder, HostedVerbSettings settings)
     {
+        var identity = builder.Configuration[$"{SelfReportOptions.Section}:Identity"] is { Length: > 0 } configured
+            ? configured : ProcessTelemetry.DefaultIdentity(settings.ProcessName);
+        // The verb's service attaches its component's metrics and readiness to this once it has built it.
+        builder.Services.AddSingleton(new ProcessTelemetry(identity));
+        builder.Services.AddOptions<SelfReportOptions>().BindConfiguration(SelfReportOptions.Section);
+        builder.Services.AddHostedService<TelemetryService>();
     }
 
     /// <summary>Binds section <paramref name="section"/> once, validated when the host starts (or first read).</summary>

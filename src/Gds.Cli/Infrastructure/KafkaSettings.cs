@@ -45,6 +45,25 @@ public class HostedVerbSettings : KafkaSettings
     [CommandOption("--print-config")]
     [Description("Print the configuration this verb would run with (every source applied, secrets redacted) and exit.")]
     public bool PrintConfig { get; init; }
+
+    [CommandOption("--http <HOST:PORT>")]
+    [Description("Serve /healthz, /readyz and /metrics (Prometheus text format) on this address, e.g. 127.0.0.1:9464 (0.0.0.0:9464 for every interface). Else Http:Listen; off when unset.")]
+    public string? Http { get; init; }
+
+    /// <summary>Who this process is in its self-report and logs: gds-NAME@HOST (SelfReport:Identity overrides it).</summary>
+    public virtual string ProcessName => "gds";
+
+    public override IEnumerable<KeyValuePair<string, string?>> ConfigurationOverrides()
+    {
+        foreach (var o in base.ConfigurationOverrides()) yield return o;
+        if (Http is not null) yield return new("Http:Listen", Http);
+    }
+
+    public override ValidationResult Validate()
+    {
+        if (Http is not null && !Gds.Cli.Http.ListenAddress.TryParse(Http, out _, out var problem)) return ValidationResult.Error($"--http: {problem}");
+        return base.Validate();
+    }
 }
 
 /// <summary>A command line that is wrong in a way only the command itself can see; exits with code 2.</summary>

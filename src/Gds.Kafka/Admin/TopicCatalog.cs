@@ -10,7 +10,8 @@ public static class TopicCatalog
     {
         var list = new List<TopicSpec>();
         foreach (var env in environments ?? TopicNames.DefaultEnvironments)
-        foreach (var type in DatabaseTypes.All)
+        // The gds type too: each gds process's self-report of its own health, evaluated like any metric.
+        foreach (var type in DatabaseTypes.All.Append(DatabaseTypes.Pipeline))
             list.Add(new TopicSpec(TopicNames.Metrics(type, env), partitions, Retention: TimeSpan.FromDays(7)));
         list.Add(new TopicSpec(TopicNames.Rules, 1, Compacted: true));
         list.Add(new TopicSpec(TopicNames.Silences, 1, Compacted: true));

@@ -39,6 +39,10 @@ public sealed class TargetScraper : IAsyncDisposable
     /// <summary>Null before the first scrape.</summary>
     public bool? Up { get; private set; }
 
+    /// <summary>The last scrape: when it finished and how long it took (null before the first); read by /metrics and readiness.</summary>
+    public ScrapeTiming? Last => Volatile.Read(ref _last);
+    private ScrapeTiming? _last;
+
     public async Task<ScrapeOutcome> ScrapeAsync()
     {
         var started = _time.GetUtcNow();
@@ -97,6 +101,7 @@ public sealed class TargetScraper : IAsyncDisposable
                 _logger.LogDebug("target {Target}: {Metric} = {Value} rejected (not a finite number)", Target.Id, s.Name, s.Value);
             });
         await _publisher.PublishAsync(metrics).ConfigureAwait(false);
+        Volatile.Write(ref _last, new ScrapeTiming(_time.GetUtcNow(), duration));
         return new ScrapeOutcome(Target.Id, up, duration, metrics.Count, rejected, error, correlationId);
     }
 
@@ -124,3 +129,6 @@ public sealed class TargetScraper : IAsyncDisposable
         await _collector.DisposeAsync().ConfigureAwait(false);
     }
 }
+
+/// <summary>When a scrape finished and how long it took.</summary>
+public sealed record ScrapeTiming(DateTimeOffset FinishedAt, TimeSpan Duration);

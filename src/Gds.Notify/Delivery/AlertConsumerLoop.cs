@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Gds.Kafka.Clients;
+using Gds.Telemetry.Lag;
 using Microsoft.Extensions.Logging;
 
 namespace Gds.Notify.Delivery;
@@ -16,6 +17,7 @@ internal sealed class AlertConsumerLoop(
     OffsetTracker tracker,
     RecordIntake intake,
     SinkStats stats,
+    ConsumerLag lag,
     ILogger log)
 {
     private readonly Dictionary<TopicPartition, RouteLanes.Lane> _parked = new();
@@ -33,6 +35,8 @@ internal sealed class AlertConsumerLoop(
             .SetPartitionsLostHandler((c, parts) => OnLost(parts.Select(p => p.TopicPartition).ToList()))
             .SetErrorHandler((_, e) => log.Log(e.IsFatal ? LogLevel.Critical : LogLevel.Warning, "kafka: {Reason}", e.Reason))
             .Build();
+        // Disposed before the consumer (reverse order): a scrape never reads a closed consumer.
+        using var lagTracking = lag.Track(consumer);
         consumer.Subscribe(options.SourceTopic);
         log.LogInformation("consuming {Topic} in group {Group} from {Bootstrap}", options.SourceTopic, SinkOptions.ConsumerGroup, kafka.BootstrapServers);
         var nextCommit = DateTime.UtcNow + options.CommitInterval;

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Confluent.Kafka;
+using Gds.Contracts.Metrics.Catalog;
 using Gds.Kafka.Clients;
+using Gds.Telemetry.Lag;
+using Gds.Telemetry.Readings;
 using Gds.Warehouse.Dimensions;
 using Gds.Warehouse.Loading;
 using Gds.Warehouse.Retention;
@@ -45,6 +48,9 @@ public sealed class WarehouseImporter : IDisposable
     private readonly ConsumerStageTimes _stages = new();
 
     public ImportMetrics Metrics { get; } = new();
+
+    /// <summary>Lag of the importer's consumer per assigned partition (/metrics, readiness and the progress log).</summary>
+    public ConsumerLag ConsumerLag { get; } = new(TelemetryMetric.Of(PipelineMetrics.WarehouseConsumerLag));
 
     public WarehouseImporter(KafkaClientFactory clients, IWarehouseLoader loader, IRetentionEnforcer? retention,
         IOptions<ImporterOptions> options, ILogger<WarehouseImporter> logger, TimeProvider? time = null, ImportHooks? hooks = null)
@@ -91,6 +97,8 @@ public sealed class WarehouseImporter : IDisposable
             .SetErrorHandler((_, e) => _logger.Log(e.IsFatal ? LogLevel.Error : LogLevel.Warning, "Kafka: {Reason} ({Code})", e.Reason, e.Code))
             .Build();
         _consumer = consumer;
+        // Disposed before the consumer (reverse order): a scrape never reads a closed consumer.
+        using var lagTracking = ConsumerLag.Track(consumer);
         using var retentionStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var retentionLoop = RetentionLoopAsync(retentionStop.Token);
         try
@@ -161,7 +169,7 @@ public sealed class WarehouseImporter : IDisposable
             {
                 horizon = _options.Retention.Horizon(_time.GetUtcNow());
                 horizonAt = _time.GetTimestamp();
-                Metrics.Lag(Lag(consumer));
+                Metrics.Lag(ConsumerLag.Total);
             }
             if (_time.GetTimestamp() >= nextProgress && _time.GetElapsedTime(started) > TimeSpan.FromSeconds(1))
             {
@@ -174,7 +182,7 @@ public sealed class WarehouseImporter : IDisposable
                 await FlushAllAsync();
                 if (_assigned.Count == 0 || CaughtUp())
                 {
-                    Metrics.Lag(Lag(consumer));
+                    Metrics.Lag(ConsumerLag.Total);
                     var t = Metrics.Totals;
                     _logger.LogInformation(
                         "Caught up: {Rows} rows in {Batches} batches ({Inserted} new, {Duplicates} already loaded), {DeadLettered} dead-lettered, {Expired} expired, in {Elapsed:0.0} s",
@@ -323,21 +331,6 @@ public sealed class WarehouseImporter : IDisposable
         using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
         var pattern = new Regex(_options.TopicPattern);
         return admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.Any(t => pattern.IsMatch(t.Topic));
-    }
-
-    private long Lag(IConsumer<byte[], byte[]> consumer)
-    {
-        long lag = 0;
-        foreach (var tp in _assigned)
-        {
-            var w = consumer.GetWatermarkOffsets(tp);
-            if (w.High == Offset.Unset) continue;
-            var position = consumer.Position(tp);
-            var at = position == Offset.Unset ? w.Low : position;
-            if (at == Offset.Unset) continue;
-            lag += Math.Max(0, w.High.Value - at.Value);
-        }
-        return lag;
     }
 
     private long LogProgress(long lastRows, TimeSpan interval)

@@ -55,12 +55,12 @@ internal sealed class StreamsCluster : IAsyncDisposable
     }
 
     /// <summary>A `gds streams` process with its own state directory (an existing one when restarting).</summary>
-    public GdsProcess StartStreams(string? stateDir = null)
+    public GdsProcess StartStreams(string? stateDir = null, IReadOnlyDictionary<string, string>? environment = null, params string[] extra)
     {
         var n = Interlocked.Increment(ref _streamsStarted);
         stateDir ??= Path.Combine(_root, $"state-{n}");
-        var p = GdsProcess.Start($"streams-{n}", "streams", "--bootstrap", Bootstrap, "--state-dir", stateDir,
-            "--session-timeout", $"{SessionTimeout.TotalSeconds}s");
+        var p = GdsProcess.Start($"streams-{n}", WithDefaults(environment), ["streams", "--bootstrap", Bootstrap, "--state-dir", stateDir,
+            "--session-timeout", $"{SessionTimeout.TotalSeconds}s", .. extra]);
         StateDirs[p] = stateDir;
         lock (_processes) _processes.Add(p);
         return p;
@@ -68,9 +68,21 @@ internal sealed class StreamsCluster : IAsyncDisposable
 
     public Dictionary<GdsProcess, string> StateDirs { get; } = [];
 
-    public GdsProcess StartSink()
+    /// <summary>
+    /// The processes' self-report is off unless a test turns it on: <see cref="MetricLoad"/> writes its samples at a
+    /// fixed event time in 2025, and self-reported records at wall-clock time in the same tasks would move those
+    /// tasks' time years ahead, which no real deployment (every record at wall-clock time) does.
+    /// </summary>
+    private static Dictionary<string, string> WithDefaults(IReadOnlyDictionary<string, string>? environment)
     {
-        Sink = GdsProcess.Start("sink", "sink", "--bootstrap", Bootstrap, "--notify-url", Receiver.Url!, "--stats-every", "0");
+        var all = new Dictionary<string, string> { ["GDS_SelfReport__Enabled"] = "false" };
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) all[k] = v;
+        return all;
+    }
+
+    public GdsProcess StartSink(IReadOnlyDictionary<string, string>? environment = null, params string[] extra)
+    {
+        Sink = GdsProcess.Start("sink", WithDefaults(environment), ["sink", "--bootstrap", Bootstrap, "--notify-url", Receiver.Url!, "--stats-every", "0", .. extra]);
         lock (_processes) _processes.Add(Sink);
         return Sink;
     }

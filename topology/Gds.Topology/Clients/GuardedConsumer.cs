@@ -14,7 +14,8 @@ namespace Gds.Topology.Clients;
 /// errors (the member was fenced) still reach Streamiz, which closes its tasks and rejoins.
 /// </para>
 /// </summary>
-internal sealed class GuardedConsumer(IConsumer<byte[], byte[]> inner, ThreadLiveness.Probe probe, CommitGuard guard) : IConsumer<byte[], byte[]>
+/// <param name="lagTracking">the consumer's registration for the lag of /metrics, ended before the consumer closes</param>
+internal sealed class GuardedConsumer(IConsumer<byte[], byte[]> inner, ThreadLiveness.Probe probe, CommitGuard guard, IDisposable? lagTracking = null) : IConsumer<byte[], byte[]>
 {
     public Handle Handle => inner.Handle;
     public string Name => inner.Name;
@@ -89,12 +90,14 @@ internal sealed class GuardedConsumer(IConsumer<byte[], byte[]> inner, ThreadLiv
     public void Close()
     {
         probe.Retire();
+        lagTracking?.Dispose();
         inner.Close();
     }
 
     public void Dispose()
     {
         probe.Retire();
+        lagTracking?.Dispose();
         inner.Dispose();
     }
 }

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Gds.Telemetry.Lag;
 using Microsoft.Extensions.Logging;
 using Streamiz.Kafka.Net.Kafka;
 
@@ -8,14 +9,14 @@ namespace Gds.Topology.Clients;
 /// Builds the Kafka clients of one KafkaStream as Streamiz would, except that each stream thread's main and restore
 /// consumers are <see cref="GuardedConsumer"/>s reporting to <paramref name="liveness"/>, and the main consumer's
 /// rebalance callbacks are logged (which partitions this process owns is what an operator asks first in a failover).
-/// The global consumer (rules, silences) is left as it is.
+/// The main consumers' lag is watched by <paramref name="lag"/>. The global consumer (rules, silences) is left as it is.
 /// </summary>
-internal sealed class SupervisedClientBuilder(ThreadLiveness liveness, ILoggerFactory logs) : DefaultKafkaClientBuilder
+internal sealed class SupervisedClientBuilder(ThreadLiveness liveness, ILoggerFactory logs, ConsumerLag? lag = null) : DefaultKafkaClientBuilder
 {
     public override ConsumerBuilder<byte[], byte[]> GetConsumerBuilder(ConsumerConfig config) =>
-        new GuardedConsumerBuilder(config, liveness, logs.CreateLogger("Gds.Topology.Partitions"));
+        new GuardedConsumerBuilder(config, liveness, logs.CreateLogger("Gds.Topology.Partitions"), lag);
 
-    private sealed class GuardedConsumerBuilder(IEnumerable<KeyValuePair<string, string>> config, ThreadLiveness liveness, ILogger log)
+    private sealed class GuardedConsumerBuilder(IEnumerable<KeyValuePair<string, string>> config, ThreadLiveness liveness, ILogger log, ConsumerLag? lag)
         : ConsumerBuilder<byte[], byte[]>(config)
     {
         public override IConsumer<byte[], byte[]> Build()
@@ -37,7 +38,8 @@ internal sealed class SupervisedClientBuilder(ThreadLiveness liveness, ILoggerFa
                         log.LogInformation("{Thread}: partitions {Partitions} assigned", thread, Describe(partitions));
                         return assigned(c, partitions);
                     };
-                return new GuardedConsumer(base.Build(), liveness.For(thread), guard);
+                var consumer = base.Build();
+                return new GuardedConsumer(consumer, liveness.For(thread), guard, lag?.Track(consumer));
             }
             if (Setting("group.id")?.EndsWith("-restore-group", StringComparison.Ordinal) == true)
                 return new GuardedConsumer(base.Build(), liveness.For(thread), new CommitGuard(log, thread));

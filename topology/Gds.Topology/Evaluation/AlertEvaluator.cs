@@ -91,10 +91,13 @@ public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed
         if (!MetricReader.TryRead(_parser, record.Value, out var metric, out var error))
             return DeadLetter(record, error, "streams:read-metric");
 
+        var timer = _options!.Counters.EvaluationTicks;
+        var started = timer is null ? 0 : Stopwatch.GetTimestamp();
         engine.OnRuleChanges(ref _seenRulesVersion, _state!, metric.Timestamp, _events);
         engine.OnSample(metric, _state!, _events);
         _options!.Counters.Evaluated();
         Forward();
+        timer?.Invoke(Stopwatch.GetTimestamp() - started);
         return null;
     }
 
@@ -207,7 +210,7 @@ public sealed class AlertEvaluator : ITransformer<string, byte[], string, Routed
                 _options!.Counters.Repeated();
                 continue;
             }
-            _options!.Counters.Emitted(e.Status);
+            _options!.Counters.Emitted(e);
             // The event first, then the memory of it: if only one of the two reaches Kafka before a crash, a
             // repeat (same id, dropped by the receiver) is better than a loss.
             _context!.Forward(e.InstanceId, new Routed(TopicNames.Alerts, GdsJson.Serialize(e)));

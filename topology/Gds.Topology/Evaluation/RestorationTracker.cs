@@ -19,5 +19,7 @@ public sealed class RestorationTracker
     /// <summary>A task that starts afresh forgets a restoration its predecessor never finished (it was revoked).</summary>
     public void Forget(string store, int partition) => Ended(store, partition);
 
+    public bool AnyRestoring => !_restoring.IsEmpty;
+
     public bool IsRestoring(string store, int partition) => !_restoring.IsEmpty && _restoring.ContainsKey((store, partition));
 }

@@ -1,8 +1,11 @@
 using Confluent.Kafka;
 using Gds.Alerting.Rules;
+using Gds.Contracts.Metrics.Catalog;
 using Gds.Contracts.Topics;
 using Gds.Kafka.Admin;
 using Gds.Topology.Clients;
+using Gds.Telemetry.Lag;
+using Gds.Telemetry.Readings;
 using Gds.Topology.LocalState;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -23,6 +26,7 @@ public sealed class StreamsHost : IAsyncDisposable
     private readonly StreamsHostOptions _options;
     private readonly ITopicCreator _topics;
     private readonly ILoggerFactory _logs;
+    private readonly StreamizLoggerFactory _streamizLogs;
     private readonly ILogger _log;
     private readonly TaskCompletionSource _running = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
@@ -33,6 +37,10 @@ public sealed class StreamsHost : IAsyncDisposable
     public AlertingModels Models { get; }
     public RuleBook Rules => Models.Rules;
     public TopologyCounters Counters => _options.Topology.Counters;
+    /// <summary>Lag of the stream threads' main consumers (every incarnation's), for /metrics and the self-report.</summary>
+    public ConsumerLag Lag { get; } = new(TelemetryMetric.Of(PipelineMetrics.StreamsConsumerLag));
+    /// <summary>True while some state store partition is being restored from its changelog.</summary>
+    public bool Restoring => _options.Topology.Restoration.AnyRestoring;
     /// <summary>The metric topics the stream reads; grows when a new one appears (unless they were given).</summary>
     public IReadOnlyList<string> MetricTopics { get => Volatile.Read(ref _metricTopics); private set => Volatile.Write(ref _metricTopics, value); }
     private IReadOnlyList<string> _metricTopics = [];
@@ -49,6 +57,7 @@ public sealed class StreamsHost : IAsyncDisposable
         Models = new AlertingModels { Hygiene = Microsoft.Extensions.Options.Options.Create(options.Hygiene) };
         _topics = topics;
         _logs = logs ?? NullLoggerFactory.Instance;
+        _streamizLogs = new StreamizLoggerFactory(_logs);
         _log = _logs.CreateLogger<StreamsHost>();
     }
 
@@ -146,7 +155,7 @@ public sealed class StreamsHost : IAsyncDisposable
 
         var config = Config();
         var liveness = new ThreadLiveness();
-        var supplier = new DefaultKafkaClientSupplier(new KafkaLoggerAdapter(config), config, new SupervisedClientBuilder(liveness, _logs));
+        var supplier = new DefaultKafkaClientSupplier(new KafkaLoggerAdapter(config), config, new SupervisedClientBuilder(liveness, _logs, Lag));
         var stream = new KafkaStream(AlertingTopology.Build(MetricTopics, Models, _options.Topology, _logs), config, supplier);
         var restoration = _options.Topology.Restoration;
         var restoreLog = _logs.CreateLogger("Gds.Topology.Restoration");
@@ -177,7 +186,7 @@ public sealed class StreamsHost : IAsyncDisposable
             Guarantee = ProcessingGuarantee.AT_LEAST_ONCE,
             CommitIntervalMs = (long)_options.CommitInterval.TotalMilliseconds,
             AutoOffsetReset = AutoOffsetReset.Earliest,
-            Logger = _logs,
+            Logger = _streamizLogs,
             PollMs = 50,
             MaxPollRecords = _options.MaxPollRecords,
             // A fetch with nothing new waits this long before it returns: it bounds the latency a quiet
@@ -219,6 +228,7 @@ public sealed class StreamsHost : IAsyncDisposable
         await _stop.CancelAsync();
         if (_discovery is not null) await _discovery;
         if (_supervisor is not null) await _supervisor.DisposeAsync();
+        _streamizLogs.Detach();
         _stop.Dispose();
     }
 }

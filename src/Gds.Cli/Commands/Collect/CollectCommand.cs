@@ -20,6 +20,9 @@ namespace Gds.Cli.Commands.Collect;
 /// </summary>
 public sealed class CollectSettings : HostedVerbSettings
 {
+    /// <summary>gds-collector@HOST, the collector id's default too.</summary>
+    public override string ProcessName => "collector";
+
     [CommandOption("--targets <FILE>")]
     [Description("The targets file (YAML; see examples/targets.yaml). `--config FILE` is a deprecated alias.")]
     public string? TargetsFile { get; init; }

@@ -9,6 +9,8 @@ using Gds.Monitor.Collectors.Snowflake;
 using Gds.Monitor.Publishing;
 using Gds.Monitor.Scheduling;
 using Gds.Monitor.Targets;
+using Gds.Monitor.Telemetry;
+using Gds.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,7 +23,7 @@ namespace Gds.Cli.Commands.Collect;
 /// </summary>
 public sealed class CollectService(
     CollectService.Job job, IOptions<CollectorOptions> collector, IOptions<PublisherOptions> publisherOptions,
-    IOptions<SnowflakeOptions> snowflake, KafkaClientFactory kafka, ILoggerFactory logs, VerbOutcome outcome, IHostApplicationLifetime lifetime)
+    IOptions<SnowflakeOptions> snowflake, KafkaClientFactory kafka, ILoggerFactory logs, VerbOutcome outcome, IHostApplicationLifetime lifetime, ProcessTelemetry telemetry)
     : VerbService(outcome, lifetime, logs.CreateLogger("gds.collect"))
 {
     /// <summary>What this run does: the targets file read before the host was built, and the command line's mode.</summary>
@@ -38,6 +40,7 @@ public sealed class CollectService(
         var topicCheck = EnsureTopicsAsync(targets);
         await using var publisher = new KafkaMetricPublisher(kafka, publisherOptions, logs.CreateLogger<KafkaMetricPublisher>());
         await using var host = new CollectorHost(targets, new CollectorFactory(snowflake), publisher, publisher, collector.Value, logs);
+        CollectorTelemetry.Attach(telemetry, host.Scheduler, publisher.Statistics, publisherOptions.Value.SpoolMaxBytes);
         _log.LogInformation("collector {Id}: {Targets} targets from {File}, Kafka {Bootstrap}, spool {Spool}",
             collector.Value.CollectorId, targets.Count, job.File.Path, kafka.BootstrapServers, publisherOptions.Value.SpoolDirectory);
 

@@ -15,6 +15,8 @@ public sealed class DwImportCommand : AsyncCommand<DwImportCommand.Settings>
 {
     public sealed class Settings : HostedVerbSettings
     {
+        public override string ProcessName => "dw-import";
+
         [CommandOption("--target <TARGET>")]
         [Description("Warehouse kind: postgresql or snowflake. Else Warehouse:Target in the config.")]
         public string? Target { get; init; }

@@ -4,6 +4,8 @@ using Gds.Kafka.Clients;
 using Gds.Warehouse.Connections;
 using Gds.Warehouse.Consuming;
 using Gds.Warehouse.Schema;
+using Gds.Telemetry;
+using Gds.Warehouse.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,7 +18,7 @@ namespace Gds.Cli.Commands.DwImport;
 /// </summary>
 public sealed class DwImportService(
     DwImportService.Job job, IOptions<ImporterOptions> options, IOptions<WarehouseConnectionOptions> connection,
-    KafkaClientFactory kafka, ILoggerFactory logs, VerbOutcome outcome, IHostApplicationLifetime lifetime)
+    KafkaClientFactory kafka, ILoggerFactory logs, VerbOutcome outcome, IHostApplicationLifetime lifetime, ProcessTelemetry telemetry)
     : VerbService(outcome, lifetime, logs.CreateLogger("gds.dw-import"))
 {
     public sealed record Job(bool Init, bool Drain);
@@ -32,6 +34,7 @@ public sealed class DwImportService(
             if (job.Init) await warehouse.Migrator.MigrateAsync(stopping);
             else await warehouse.Migrator.VerifyAsync(stopping);
             using var importer = new WarehouseImporter(kafka, warehouse.Loader, warehouse.Retention, options, logs.CreateLogger<WarehouseImporter>());
+            WarehouseTelemetry.Attach(telemetry, importer);
             using (stopping.Register(() => _log.LogInformation("stopping: finishing the load in flight and committing it")))
                 await importer.RunAsync(job.Drain, stopping);
             _log.LogInformation("stopped");

@@ -21,6 +21,8 @@ public sealed class SinkCommand : AsyncCommand<SinkCommand.Settings>
 {
     public sealed class Settings : HostedVerbSettings
     {
+        public override string ProcessName => "sink";
+
         [CommandOption("--notify-url <URL>")]
         [Description("Base URL of gds_notification (posts go to URL/ingest). Else Sink:NotifyUrl in the config.")]
         public string? NotifyUrl { get; init; }

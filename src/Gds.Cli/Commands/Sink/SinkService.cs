@@ -2,6 +2,8 @@ using Gds.Cli.Hosting;
 using Gds.Cli.Infrastructure;
 using Gds.Kafka.Clients;
 using Gds.Notify;
+using Gds.Notify.Telemetry;
+using Gds.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,7 +16,7 @@ namespace Gds.Cli.Commands.Sink;
 /// </summary>
 public sealed class SinkService(
     IOptions<SinkOptions> options, KafkaClientFactory kafka, ILoggerFactory logs, SinkService.Reporting reporting,
-    VerbOutcome outcome, IHostApplicationLifetime lifetime)
+    VerbOutcome outcome, IHostApplicationLifetime lifetime, ProcessTelemetry telemetry)
     : VerbService(outcome, lifetime, logs.CreateLogger("gds.sink"))
 {
     /// <summary>How often the counters are logged; null never.</summary>
@@ -25,6 +27,7 @@ public sealed class SinkService(
     protected override async Task<int> RunAsync(CancellationToken stopping)
     {
         using var sink = new NotificationSink(options.Value, kafka, logs);
+        SinkTelemetry.Attach(telemetry, sink);
         var reporter = reporting.Every is { } e ? ReportAsync(sink, e, stopping) : Task.CompletedTask;
         _log.LogInformation("delivering {Topic} to {Url}/ingest", options.Value.SourceTopic, options.Value.NotifyUrl.TrimEnd('/'));
         using (stopping.Register(() => _log.LogInformation("stopping: finishing deliveries under way and committing what is delivered")))

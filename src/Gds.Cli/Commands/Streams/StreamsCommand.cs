@@ -11,6 +11,8 @@ namespace Gds.Cli.Commands.Streams;
 /// <summary>Flags of `gds streams`; each sets a key of section "Streams" (docs/configuration.md) on top of gds.json and GDS_Streams__*.</summary>
 public sealed class StreamsSettings : HostedVerbSettings
 {
+    public override string ProcessName => "streams";
+
     [CommandOption("--application-id <ID>")]
     [Description("Kafka Streams application id; instances with the same id share the partitions (default gds-streams; Streams:ApplicationId).")]
     public string? ApplicationId { get; init; }

@@ -3,7 +3,9 @@ using Gds.Cli.Hosting;
 using Gds.Cli.Infrastructure;
 using Gds.Kafka.Admin;
 using Gds.Kafka.Clients;
+using Gds.Telemetry;
 using Gds.Topology.Hosting;
+using Gds.Topology.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,7 +15,7 @@ namespace Gds.Cli.Commands.Streams;
 /// <summary>The topology as a hosted service: on stop, its tasks commit their offsets and checkpoint their stores.</summary>
 public sealed class StreamsService(
     IOptions<StreamsOptions> options, IOptions<HygieneOptions> hygiene, IOptions<Gds.Notify.Watchdog.WatchdogOptions> watchdog, KafkaClientFactory kafka, ILoggerFactory logs,
-    VerbOutcome outcome, IHostApplicationLifetime lifetime)
+    VerbOutcome outcome, IHostApplicationLifetime lifetime, ProcessTelemetry telemetry)
     : VerbService(outcome, lifetime, logs.CreateLogger("gds.streams"))
 {
     private readonly ILogger _log = logs.CreateLogger("gds.streams");
@@ -23,6 +25,7 @@ public sealed class StreamsService(
         var hostOptions = options.Value.ToHostOptions(kafka, hygiene.Value);
         hostOptions.Topology.HeartbeatInterval = watchdog.Value.Enabled ? watchdog.Value.Interval : null;
         await using var host = new StreamsHost(hostOptions, new KafkaTopicCreator(kafka), logs);
+        StreamsTelemetry.Attach(telemetry, host);
         await host.StartAsync(stopping);
         await host.WaitUntilRunningAsync(TimeSpan.FromMinutes(2), stopping);
         _log.LogInformation("running: {Rules} rule(s) in force", host.Rules.Count);

@@ -4,13 +4,13 @@ using Gds.Contracts.Text;
 namespace Gds.Contracts.Metrics.Catalog;
 
 /// <summary>
-/// Every metric a collector can emit: the public static <see cref="MetricDefinition"/> fields of the per-database
+/// Every metric a collector can emit, and the gds processes' own (<see cref="PipelineMetrics"/>): the public static <see cref="MetricDefinition"/> fields of the per-database
 /// classes (<see cref="CollectorMetrics"/>, PostgreSqlMetrics, ...). Read by reflection once, so adding a metric is
 /// one line in one place.
 /// </summary>
 public static class MetricCatalog
 {
-    private static readonly Type[] Sources = [typeof(CollectorMetrics), typeof(PostgreSqlMetrics), typeof(MongoDbMetrics), typeof(SqlServerMetrics), typeof(SnowflakeMetrics)];
+    private static readonly Type[] Sources = [typeof(CollectorMetrics), typeof(PostgreSqlMetrics), typeof(MongoDbMetrics), typeof(SqlServerMetrics), typeof(SnowflakeMetrics), typeof(PipelineMetrics)];
 
     private static readonly Lazy<Index> Metrics = new(Build);
 
@@ -45,7 +45,7 @@ public static class MetricCatalog
         foreach (var d in list)
             if (!byName.TryAdd(d.Name, d))
                 throw new InvalidOperationException($"metric catalogue: {d.Name} is declared twice");
-        var order = new[] { MetricDefinition.AnyDatabase }.Concat(DatabaseTypes.All).ToList();
+        var order = new[] { MetricDefinition.AnyDatabase }.Concat(DatabaseTypes.All).Append(DatabaseTypes.Pipeline).ToList();
         var ordered = list.OrderBy(d => order.IndexOf(d.DatabaseType)).ThenBy(d => d.Name, StringComparer.Ordinal).ToList();
         return new Index(ordered, byName);
     }

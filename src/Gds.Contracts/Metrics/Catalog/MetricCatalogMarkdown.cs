@@ -15,6 +15,7 @@ public static class MetricCatalogMarkdown
         (DatabaseTypes.MongoDb, "MongoDB (`mongodb`)"),
         (DatabaseTypes.SqlServer, "SQL Server (`mssql`)"),
         (DatabaseTypes.Snowflake, "Snowflake (`snowflake`)"),
+        (DatabaseTypes.Pipeline, "The pipeline itself (`gds`: each gds process's self-report, docs/observability.md)"),
     ];
 
     public static string Render()
