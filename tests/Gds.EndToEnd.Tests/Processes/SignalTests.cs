@@ -14,7 +14,10 @@ namespace Gds.EndToEnd.Tests.Processes;
 /// `docker stop` and Kubernetes stop a process with SIGTERM: each long-running verb, as its own OS process, stops in
 /// order (its "stopping" and "stopped" lines), exits 0, and has committed what it finished, so its successor does
 /// not do it again.
+/// <para>In the "console" collection with CliTests: one test here runs `gds sink` in-process, whose log lines would
+/// land in the console CliTests captures from `gds dev` (Console is one per process) and read as its warnings.</para>
 /// </summary>
+[Collection("console")]
 public class SignalTests
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
