@@ -7,10 +7,6 @@ namespace Gds.Kafka.Admin;
 /// <summary>Creates missing topics on a real cluster through the Admin API; existing ones are left as they are.</summary>
 public sealed class KafkaTopicCreator(KafkaClientFactory clients, short replicationFactor = -1) : ITopicCreator
 {
-    public KafkaTopicCreator(string bootstrapServers, short replicationFactor = -1) : this(new KafkaClientFactory(bootstrapServers), replicationFactor)
-    {
-    }
-
     public async Task EnsureAsync(IEnumerable<TopicSpec> topics, CancellationToken ct = default)
     {
         using var admin = new AdminClientBuilder(clients.AdminConfig("gds-topics")).Build();

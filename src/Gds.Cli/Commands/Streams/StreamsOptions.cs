@@ -21,7 +21,8 @@ public sealed class StreamsOptions
     public TimeSpan CommitInterval { get; init; } = TimeSpan.FromMilliseconds(500);
     public TimeSpan EmittedRetention { get; init; } = TimeSpan.FromDays(7);
 
-    public StreamsHostOptions ToHostOptions(KafkaClientFactory kafka, HygieneOptions hygiene) => new()
+    /// <param name="heartbeatInterval">How often each task writes a watchdog heartbeat; null when the watchdog is off.</param>
+    public StreamsHostOptions ToHostOptions(KafkaClientFactory kafka, HygieneOptions hygiene, TimeSpan? heartbeatInterval) => new()
     {
         BootstrapServers = kafka.BootstrapServers,
         KafkaProperties = kafka.Properties,
@@ -32,7 +33,7 @@ public sealed class StreamsOptions
         SessionTimeout = SessionTimeout,
         CommitInterval = CommitInterval,
         Hygiene = hygiene,
-        Topology = new TopologyOptions { Grace = Grace, EmittedRetention = EmittedRetention },
+        Topology = new TopologyOptions { Grace = Grace, EmittedRetention = EmittedRetention, HeartbeatInterval = heartbeatInterval },
     };
 }
 

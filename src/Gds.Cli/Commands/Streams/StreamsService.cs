@@ -22,8 +22,7 @@ public sealed class StreamsService(
 
     protected override async Task<int> RunAsync(CancellationToken stopping)
     {
-        var hostOptions = options.Value.ToHostOptions(kafka, hygiene.Value);
-        hostOptions.Topology.HeartbeatInterval = watchdog.Value.Enabled ? watchdog.Value.Interval : null;
+        var hostOptions = options.Value.ToHostOptions(kafka, hygiene.Value, watchdog.Value.Enabled ? watchdog.Value.Interval : null);
         await using var host = new StreamsHost(hostOptions, new KafkaTopicCreator(kafka), logs);
         StreamsTelemetry.Attach(telemetry, host);
         await host.StartAsync(stopping);
