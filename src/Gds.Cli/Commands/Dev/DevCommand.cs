@@ -167,9 +167,12 @@ public sealed class DevService(DevService.Job job, IOptions<HygieneOptions> hygi
         await fleetRun;
         job.Quiet.Mute();
         await DrainAsync(streams, sink.Stats, TimeSpan.FromSeconds(15));
+        // Counted once the fleet's alerts are delivered, before the sink and the topology stop: while they stop, the
+        // fleet is silent for longer than the time-scaled absence timeouts (5 s), and the absence alerts that then
+        // fire for every target are an artefact of stopping, never delivered.
+        var summary = progress.Read();
         await sinkStop.CancelAsync();
         await sinkRun;
-        var summary = progress.Read();
         await streams.DisposeAsync();
         try { Directory.Delete(stateDir, true); } catch (IOException) { }
 
