@@ -18,6 +18,7 @@ public class SchemaSyncTests
         { "metric.avsc", typeof(Metric) },
         { "alert.avsc", typeof(AlertEvent) },
         { "rule.avsc", typeof(Rule) },
+        { "firing_alert.avsc", typeof(FiringAlert) },
     };
 
     [Theory]

@@ -41,12 +41,12 @@ public class KindsTopologyTests
         using var f = new TopologyFixture();
         f.PublishRule(Db09Silent);
         // Streamiz punctuates tasks whose changelogs it is still replaying: the state it would judge is incomplete.
-        f.Options.Restoration.Started(AlertingTopology.StateStore, 0);
+        f.Runtime.Restoration.Started(AlertingTopology.StateStore, 0);
         f.Driver.AdvanceWallClock(TimeSpan.FromMinutes(3));
         Assert.Empty(f.ReadAlerts());
 
         // Restored: the clock starts for the expected series now, and its timeout runs out two minutes later.
-        f.Options.Restoration.Ended(AlertingTopology.StateStore, 0);
+        f.Runtime.Restoration.Ended(AlertingTopology.StateStore, 0);
         f.Driver.AdvanceWallClock(TimeSpan.FromSeconds(5));
         Assert.Empty(f.ReadAlerts());
         f.Driver.AdvanceWallClock(TimeSpan.FromMinutes(3));

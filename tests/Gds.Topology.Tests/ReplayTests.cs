@@ -32,7 +32,7 @@ public class ReplayTests
 
         History(f, "db-a", "db-b");
         Assert.Empty(f.ReadAlerts());
-        Assert.Equal(8, f.Options.Counters.RepeatsSuppressed);
+        Assert.Equal(8, f.Runtime.Counters.RepeatsSuppressed);
 
         f.Sample("db-a", 0.95, T0.AddSeconds(150));
         var next = Assert.Single(f.ReadAlerts());
@@ -58,7 +58,7 @@ public class ReplayTests
     [Fact]
     public void What_a_series_emitted_is_forgotten_after_the_retention()
     {
-        using var f = new TopologyFixture(o => o.EmittedRetention = TimeSpan.FromHours(1));
+        using var f = new TopologyFixture(o => o with { EmittedRetention = TimeSpan.FromHours(1) });
         f.PublishRule(ConnectionsRule());
         History(f, "db-a");
         Assert.Equal(4, f.ReadAlerts().Count);

@@ -10,7 +10,7 @@ public sealed class TaskHeartbeatTests
     [Fact]
     public void Each_task_writes_a_heartbeat_to_the_watchdog_topic_every_interval_and_none_to_the_alerts()
     {
-        using var f = new TopologyFixture(o => o.HeartbeatInterval = TimeSpan.FromSeconds(30));
+        using var f = new TopologyFixture(o => o with { HeartbeatInterval = TimeSpan.FromSeconds(30) });
         var watchdog = f.OutputTopic(TopicNames.Watchdog);
 
         // The punctuation runs every second; a heartbeat goes out on the first one and then once per interval.

@@ -135,7 +135,7 @@ public class ThresholdTopologyTests
         Assert.Contains("metric_name", reason);
         Assert.Equal(TopologyFixture.MetricsTopic, System.Text.Encoding.UTF8.GetString(dlq[1].Message.Headers.GetLastBytes(ErrorHeaders.SourceTopic)));
         Assert.Equal(AlertStatus.Firing, Assert.Single(f.ReadAlerts()).Status);
-        Assert.Equal(2, f.Options.Counters.DeadLetteredMetrics);
+        Assert.Equal(2, f.Runtime.Counters.DeadLetteredMetrics);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Gds.Contracts.Metrics;
 using Gds.Contracts.Rules;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Topics;
+using Gds.Topology.Runtime;
 using Streamiz.Kafka.Net;
 using Streamiz.Kafka.Net.Mock;
 using Streamiz.Kafka.Net.SerDes;
@@ -27,13 +28,16 @@ public sealed class TopologyFixture : IDisposable
     private readonly TopologyTestDriver _driver;
 
     public TopologyDriverHandle Driver { get; }
-    public TopologyOptions Options { get; } = new() { PunctuationInterval = TimeSpan.FromSeconds(1) };
+    public TopologyOptions Options { get; }
+    /// <summary>The counters and restoration tracker the stages share (one task: partitions 0).</summary>
+    public TopologyRuntime Runtime { get; } = new(partitions: 0);
 
-    public TopologyFixture(Action<TopologyOptions>? configure = null)
+    public TopologyFixture(Func<TopologyOptions, TopologyOptions>? configure = null)
     {
-        configure?.Invoke(Options);
+        var options = new TopologyOptions { PunctuationInterval = TimeSpan.FromSeconds(1) };
+        Options = configure?.Invoke(options) ?? options;
         var book = new RuleBook();
-        var topology = AlertingTopology.Build([MetricsTopic], book, Options);
+        var topology = AlertingTopology.Build([MetricsTopic], book, Options, Runtime);
         var config = new StreamConfig<StringSerDes, ByteArraySerDes>
         {
             ApplicationId = "gds-test-" + Guid.NewGuid().ToString("N")[..8],

@@ -1,12 +1,12 @@
-using Gds.Alerting.Engine;
 using Gds.Alerting.Rules;
-using Gds.Contracts.Rules;
-using Gds.Contracts.Serialization;
-using Gds.Contracts.Silences;
 using Gds.Contracts.Topics;
 using Gds.Kafka.Admin;
+using Gds.Topology.Emitted;
 using Gds.Topology.Evaluation;
-using Gds.Topology.Rules;
+using Gds.Topology.Global;
+using Gds.Topology.Hygiene;
+using Gds.Topology.Parsing;
+using Gds.Topology.Runtime;
 using Gds.Topology.Serdes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,15 +19,18 @@ using Streamiz.Kafka.Net.Stream;
 namespace Gds.Topology;
 
 /// <summary>
-/// metrics ⋈ rules → alerts. Rules come from a global store (fully restored before any metric is processed, so
-/// a rule is never raced by the metrics it applies to); each metric is evaluated against the rules that index
-/// to its name, with per-series state in a RocksDB store whose changelog makes it survive restarts.
+/// metrics ⋈ rules → alerts, as a list of stages, each a small processor with its own stores and one way out:
+/// <code>
+///   metrics, acks, heartbeats ─► parse ─┬─► dead letters ─► gds.metrics.dlq
+///                                       └─► evaluate (alert-state) ─► hygiene (alert-hygiene, silence-usage)
+///                                           ─► emit (alert-emitted) ─► route: gds.alerts | gds.alerts.firing | gds.silences | gds.watchdog
+/// </code>
+/// The compacted topics (rules, silences, inhibition rules, the fleet's firing alerts) are global stores, restored
+/// completely before any metric is processed, so a rule is never raced by the metrics it applies to.
+/// `gds streams --describe` prints this topology as Streamiz built it.
 /// </summary>
 public static class AlertingTopology
 {
-    public const string RulesStore = "rules";
-    public const string SilencesStore = "silences";
-    public const string InhibitRulesStore = "inhibit-rules";
     public const string StateStore = "alert-state";
     public const string HygieneStore = "alert-hygiene";
     public const string SilenceUsageStore = "silence-usage";
@@ -44,67 +47,46 @@ public static class AlertingTopology
     public static IReadOnlyList<TopicSpec> InternalTopics(string applicationId, int partitions) =>
         TaskStores.Select(store => new TopicSpec(ChangelogTopic(applicationId, store), partitions, Compacted: true)).ToList();
 
-    public static Streamiz.Kafka.Net.Stream.Topology Build(IEnumerable<string> metricTopics, RuleBook book, TopologyOptions options, ILoggerFactory? logs = null) =>
-        Build(metricTopics, new AlertingModels().WithRules(book), options, logs);
+    /// <summary>The topology over a rule book of its own (tests and tools that publish rules straight into it).</summary>
+    public static Streamiz.Kafka.Net.Stream.Topology Build(IEnumerable<string> metricTopics, RuleBook book, TopologyOptions options, TopologyRuntime runtime, ILoggerFactory? logs = null) =>
+        Build(metricTopics, new AlertingModels(book), options, runtime, logs);
 
-    public static Streamiz.Kafka.Net.Stream.Topology Build(IEnumerable<string> metricTopics, AlertingModels models, TopologyOptions options, ILoggerFactory? logs = null)
+    public static Streamiz.Kafka.Net.Stream.Topology Build(IEnumerable<string> metricTopics, AlertingModels models, TopologyOptions options, TopologyRuntime runtime, ILoggerFactory? logs = null)
     {
-        var book = models.Rules;
         logs ??= NullLoggerFactory.Instance;
         var topics = metricTopics.Distinct().OrderBy(t => t, StringComparer.Ordinal).ToList();
         if (topics.Count == 0) throw new ArgumentException("no metric topics to read", nameof(metricTopics));
 
         var builder = new StreamBuilder();
-        builder.AddGlobalStore(
-            Stores.KeyValueStoreBuilder(Stores.InMemoryKeyValueStore(RulesStore), new StringSerDes(), new ByteArraySerDes()).WithLoggingDisabled(),
-            TopicNames.Rules,
-            ProcessorBuilder.New<string, byte[]>().Processor<RulesUpdater>(book, logs.CreateLogger("Gds.Topology.Rules")).Build(),
-            new StringSerDes(),
-            new ByteArraySerDes());
-
-        var silenceLog = logs.CreateLogger("Gds.Topology.Silences");
-        AddCompacted(builder, TopicNames.Silences, SilencesStore, (key, value) =>
-        {
-            if (value is null) { models.Silences.Remove(key); return []; }
-            return models.Silences.Upsert(GdsJson.Deserialize<Silence>(value));
-        }, silenceLog);
-        AddCompacted(builder, TopicNames.InhibitRules, InhibitRulesStore, (key, value) =>
-        {
-            if (value is null) { models.InhibitRules.Remove(key); return []; }
-            return models.InhibitRules.Upsert(GdsJson.Deserialize<InhibitRule>(value)).Select(e => $"{e.Field}: {e.Message}").ToList();
-        }, logs.CreateLogger("Gds.Topology.Inhibition"));
-
-        // Acks ride with the metrics: gds ack writes each to the partition of its instance, so the task that owns
-        // an alert's state sees its ack without a repartition.
-        IKStream<string, byte[]>? metrics = builder.Stream(TopicNames.AlertAcks, new StringSerDes(), new ByteArraySerDes())
-            .Merge(builder.Stream(TopicNames.Heartbeats, new StringSerDes(), new ByteArraySerDes()));
-        foreach (var topic in topics)
-        {
-            var s = builder.Stream(topic, new StringSerDes(), new ByteArraySerDes());
-            metrics = metrics.Merge(s);
-        }
-
+        GlobalStores.Add(builder, models, logs);
         foreach (var store in TaskStores)
             builder.AddStateStore(
                 Stores.KeyValueStoreBuilder(Stores.PersistentKeyValueStore(store), new StringSerDes(), new ByteArraySerDes())
                     .WithLoggingEnabled(new Dictionary<string, string>()));
 
-        metrics
-            .Transform(
-                TransformerBuilder.New<string, byte[], string, Routed>()
-                    .Transformer<AlertEvaluator>(new AlertEngine(book, new AlertEngineOptions { Grace = options.Grace }), models, options)
-                    .Build(),
-                "evaluate", [.. TaskStores])
+        // Acks and collector heartbeats ride with the metrics: gds ack writes each to the partition of its instance,
+        // so the task that owns an alert's state sees its ack without a repartition.
+        var input = builder.Stream(TopicNames.AlertAcks, new StringSerDes(), new ByteArraySerDes(), "acks")
+            .Merge(builder.Stream(TopicNames.Heartbeats, new StringSerDes(), new ByteArraySerDes(), "heartbeats"), "merge-heartbeats");
+        foreach (var topic in topics)
+            input = input.Merge(builder.Stream(topic, new StringSerDes(), new ByteArraySerDes(), "metrics-" + topic), "merge-" + topic);
+
+        var parsed = input.Transform(
+            TransformerBuilder.New<string, byte[], string, ParsedRecord>().Transformer<ParseStage>(runtime).Build(), "parse");
+        var branches = parsed.Branch("parse-branch", (_, v, _) => v.IsDeadLetter, (_, _, _) => true);
+        branches[0]
+            .MapValues((v, _) => v.DeadLetter!, "dead-letter")
+            .To(TopicNames.MetricsDlq, new StringSerDes(), new ByteArraySerDes(), "to-dlq");
+
+        branches[1]
+            .Transform(TransformerBuilder.New<string, ParsedRecord, string, Evaluated>().Transformer<EvaluateStage>(models, options, runtime).Build(),
+                "evaluate", StateStore)
+            .Transform(TransformerBuilder.New<string, Evaluated, string, HygieneOutcome>().Transformer<HygieneStage>(models, options, runtime).Build(),
+                "hygiene", HygieneStore, SilenceUsageStore)
+            .Transform(TransformerBuilder.New<string, HygieneOutcome, string, Routed>().Transformer<EmitStage>(options, runtime).Build(),
+                "emit", EmittedStore)
             .To((_, v, _) => v.Topic, new StringSerDes(), new RoutedSerDes(), "route");
 
         return builder.Build();
     }
-
-    private static void AddCompacted(StreamBuilder builder, string topic, string store, Func<string, byte[]?, IReadOnlyList<string>> apply, ILogger log) =>
-        builder.AddGlobalStore(
-            Stores.KeyValueStoreBuilder(Stores.InMemoryKeyValueStore(store), new StringSerDes(), new ByteArraySerDes()).WithLoggingDisabled(),
-            topic,
-            ProcessorBuilder.New<string, byte[]>().Processor<CompactedTopicApplier>(store, apply, log).Build(),
-            new StringSerDes(),
-            new ByteArraySerDes());
 }

@@ -19,10 +19,3 @@ public sealed class RuleBookEscalationPolicies(RuleBook rules) : IEscalationPoli
 
     private sealed record Holder(EscalationPolicy? Policy);
 }
-
-/// <summary>No escalation anywhere (tests, tools).</summary>
-public sealed class NoEscalation : IEscalationPolicies
-{
-    public static readonly NoEscalation Instance = new();
-    public EscalationPolicy? For(string ruleId) => null;
-}

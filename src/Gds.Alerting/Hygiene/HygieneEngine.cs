@@ -1,5 +1,6 @@
 using Gds.Alerting.Acknowledgements;
 using Gds.Alerting.Escalation;
+using Gds.Alerting.Fleet;
 using Gds.Alerting.Inhibition;
 using Gds.Alerting.Silences;
 using Gds.Contracts.Alerts;
@@ -13,23 +14,33 @@ namespace Gds.Alerting.Hygiene;
 /// alert's events are still emitted, carrying silenced_by / inhibited_by (so <see cref="AlertEvent.ShouldNotify"/>
 /// is false). Pure: the caller owns the store and where events go; the exact call protocol is in docs/hygiene.md.
 /// <para>One instance per stream task (it holds the task's <see cref="Inhibitor"/>); the <see cref="Silencer"/>,
-/// <see cref="InhibitRuleBook"/> and escalation policies are shared by the whole process.</para>
+/// <see cref="FleetFiring"/> and escalation policies are shared by the whole process. Inhibition and auto-expiry
+/// are judged against the firing alerts of the whole fleet (<see cref="FleetFiring"/>), not of the task.</para>
 /// </summary>
 public sealed class HygieneEngine
 {
     private readonly Silencer _silencer;
+    private readonly FleetFiring _fleet;
     private readonly IEscalationPolicies _escalation;
     private readonly HygieneOptions _options;
+    private readonly Func<string, bool>? _ownsSilence;
 
     public Inhibitor Inhibitor { get; }
     public HygieneCounters Counters { get; } = new();
 
-    public HygieneEngine(Silencer silencer, InhibitRuleBook inhibitRules, IEscalationPolicies escalation, IOptions<HygieneOptions> options)
+    /// <param name="ownsSilence">
+    /// Whether this engine decides the auto-expiry of a silence (by id). Every task sees the same fleet, so exactly one
+    /// of them must judge each silence and publish its expiry: the topology gives each silence to the task of the
+    /// partition its id hashes to. Null: this engine judges them all (one task, tests, backtests).
+    /// </param>
+    public HygieneEngine(Silencer silencer, FleetFiring fleet, IEscalationPolicies escalation, IOptions<HygieneOptions> options, Func<string, bool>? ownsSilence = null)
     {
         _silencer = silencer;
+        _fleet = fleet;
         _escalation = escalation;
         _options = options.Value;
-        Inhibitor = new Inhibitor(inhibitRules);
+        _ownsSilence = ownsSilence;
+        Inhibitor = new Inhibitor(fleet);
     }
 
     /// <summary>
@@ -82,9 +93,12 @@ public sealed class HygieneEngine
 
     /// <summary>
     /// Wall-clock time passing (a punctuation): re-evaluates every firing episode of the task against the silences
-    /// and inhibitions in force now, notifies at once those whose muting ended (release notices), escalates those
-    /// unacknowledged past a step's <c>after</c>, and ends auto-expiring silences that have done their job
-    /// (<paramref name="expiries"/>: the caller publishes each <see cref="SilenceExpiry.Record"/> to gds.silences).
+    /// and inhibitions in force now (an inhibiting source on another task that resolved is noticed here), notifies at
+    /// once those whose muting ended (release notices), escalates those unacknowledged past a step's <c>after</c>,
+    /// and ends the auto-expiring silences it owns once nothing they match fires anywhere in the fleet
+    /// (<paramref name="expiries"/>: the caller publishes each <see cref="SilenceExpiry.Record"/> to gds.silences; the
+    /// silence ends when that record comes back through the silences' global store, the one writer of the
+    /// <see cref="Silencer"/>).
     /// </summary>
     public void OnTick(DateTimeOffset now, IHygieneStore store, ICollection<AlertEvent> output, ICollection<SilenceExpiry> expiries)
     {
@@ -92,7 +106,7 @@ public sealed class HygieneEngine
         var firing = store.All().ToList();
         foreach (var (key, s) in firing)
             if (Reevaluate(s, now, output, escalate: true)) store.Put(key, s);
-        ExpireSilences(now, firing, store, expiries);
+        ExpireSilences(now, store, expiries);
     }
 
     private void OnResolved(AlertEvent e, IHygieneStore store, ICollection<AlertEvent> output)
@@ -170,19 +184,20 @@ public sealed class HygieneEngine
         return changed;
     }
 
-    private void ExpireSilences(DateTimeOffset now, List<KeyValuePair<string, HygieneState>> firing, IHygieneStore store, ICollection<SilenceExpiry> expiries)
+    private void ExpireSilences(DateTimeOffset now, IHygieneStore store, ICollection<SilenceExpiry> expiries)
     {
         var live = new HashSet<string>(StringComparer.Ordinal);
         foreach (var silence in _silencer.All)
         {
             if (!silence.ExpiresWhenClear || silence.StatusAt(now) == SilenceStatus.Expired) continue;
+            if (_ownsSilence is not null && !_ownsSilence(silence.Id)) continue;
             live.Add(silence.Id);
             var usage = store.GetSilenceUsage(silence.Id) ?? new SilenceUsage();
             var before = (usage.ArmedAt, usage.ClearSince, usage.ExpiredAt);
-            var matches = firing.Any(f => silence.Matches(f.Value.Alert.Labels));
+            var matches = _fleet.AnyFiring(silence.Matches);
+            // Once its expiry is published (ExpiredAt), Observe says nothing more of it until the record comes back.
             if (SilenceAutoExpiry.Observe(silence, usage, matches, now, _options.ExpireWhenClearGrace) is { } expiry)
             {
-                _silencer.Expire(silence.Id, now);
                 expiries.Add(expiry);
                 Counters.SilencesExpired++;
             }

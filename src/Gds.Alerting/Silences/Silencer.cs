@@ -42,18 +42,6 @@ public sealed class Silencer
         Write(d => d.Remove(id));
     }
 
-    /// <summary>
-    /// Ends a silence here and now, before the expiry record published for it comes back from the topic
-    /// (auto-expiry, <see cref="SilenceExpiry"/>). No effect when it already ended earlier.
-    /// </summary>
-    public bool Expire(string id, DateTimeOffset at)
-    {
-        if (Get(id) is not { } s || s.EndsAt is { } e && e <= at) return false;
-        var ended = SilenceExpiry.Ended(s.Silence, at);
-        Write(d => d[id] = CompiledSilence.Compile(ended));
-        return true;
-    }
-
     /// <summary>Silences that mute these labels at <paramref name="at"/>, ordered by id.</summary>
     public IReadOnlyList<CompiledSilence> Muting(IReadOnlyDictionary<string, string> labels, DateTimeOffset at)
     {
@@ -62,18 +50,6 @@ public sealed class Silencer
             if (s.Mutes(labels, at)) (hits ??= []).Add(s);
         return hits ?? (IReadOnlyList<CompiledSilence>)[];
     }
-
-    public IReadOnlyList<string> MutedBy(IReadOnlyDictionary<string, string> labels, DateTimeOffset at) =>
-        Muting(labels, at).Select(s => s.Id).ToList();
-
-    /// <summary>
-    /// Of the given firing alerts, those that were silenced (by their last recorded silenced_by) and are muted by
-    /// no silence at <paramref name="now"/>: their silence just ended, so they must be notified at once rather
-    /// than at the next repeat (Alertmanager #2896). <see cref="Hygiene.HygieneEngine.OnTick"/> does this for
-    /// the topology; this is the same rule for callers that keep their own view of firing alerts.
-    /// </summary>
-    public IReadOnlyList<FiringAlert> Released(DateTimeOffset now, IEnumerable<FiringAlert> firing) =>
-        firing.Where(a => a.SilencedBy is { Count: > 0 } && Muting(a.Labels, now).Count == 0).ToList();
 
     private void Write(Action<Dictionary<string, CompiledSilence>> change)
     {
@@ -92,6 +68,3 @@ public sealed class Silencer
         public CompiledSilence[] Ordered { get; } = silences.Values.OrderBy(s => s.Id, StringComparer.Ordinal).ToArray();
     }
 }
-
-/// <summary>A firing alert as the silencer needs to see it: identity, labels, and what silenced it last time.</summary>
-public sealed record FiringAlert(string DedupKey, IReadOnlyDictionary<string, string> Labels, IReadOnlyList<string>? SilencedBy);

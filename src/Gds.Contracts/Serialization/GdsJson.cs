@@ -23,6 +23,7 @@ namespace Gds.Contracts.Serialization;
 [JsonSerializable(typeof(Rule))]
 [JsonSerializable(typeof(AlertEvent))]
 [JsonSerializable(typeof(Ack))]
+[JsonSerializable(typeof(FiringAlert))]
 [JsonSerializable(typeof(NotificationRequest))]
 [JsonSerializable(typeof(Heartbeat))]
 [JsonSerializable(typeof(Silence))]

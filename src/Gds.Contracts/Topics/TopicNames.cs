@@ -10,6 +10,12 @@ public static class TopicNames
     public const string InhibitRules = "gds.inhibit_rules";
     public const string Alerts = "gds.alerts";
     public const string AlertAcks = "gds.alerts.acks";
+    /// <summary>
+    /// The alerts firing now across the fleet (key = dedup key; compacted, a tombstone on resolution): written by every
+    /// stream task, read back whole by every stream process, so that inhibition and silence auto-expiry see every
+    /// partition's alerts.
+    /// </summary>
+    public const string FiringAlerts = "gds.alerts.firing";
     public const string AlertsDlq = "gds.alerts.dlq";
     public const string MetricsDlq = "gds.metrics.dlq";
     public const string Heartbeats = "gds.heartbeats";
@@ -30,5 +36,5 @@ public static class TopicNames
         && topic.AsSpan(MetricsPrefix.Length).IndexOf('.') > 0;
 
     /// <summary>Topics that hold the latest value per key (rules, silences, acks, heartbeats, the watchdog).</summary>
-    public static readonly IReadOnlySet<string> Compacted = new HashSet<string> { Rules, Silences, InhibitRules, AlertAcks, Heartbeats, Watchdog };
+    public static readonly IReadOnlySet<string> Compacted = new HashSet<string> { Rules, Silences, InhibitRules, AlertAcks, FiringAlerts, Heartbeats, Watchdog };
 }

@@ -18,6 +18,8 @@ public static class TopicCatalog
         list.Add(new TopicSpec(TopicNames.InhibitRules, 1, Compacted: true));
         list.Add(new TopicSpec(TopicNames.AlertAcks, partitions, Compacted: true));
         list.Add(new TopicSpec(TopicNames.Heartbeats, partitions, Compacted: true));
+        // One partition: every stream process reads all of it into a global store.
+        list.Add(new TopicSpec(TopicNames.FiringAlerts, 1, Compacted: true));
         // One partition: its readers take all of it, and the sink instance assigned it is the one that may page.
         list.Add(new TopicSpec(TopicNames.Watchdog, 1, Compacted: true));
         list.Add(new TopicSpec(TopicNames.Alerts, partitions, Retention: TimeSpan.FromDays(30)));

@@ -1,6 +1,7 @@
 using Gds.Alerting.Acknowledgements;
 using Gds.Alerting.Engine;
 using Gds.Alerting.Escalation;
+using Gds.Alerting.Fleet;
 using Gds.Alerting.Hygiene;
 using Gds.Alerting.Inhibition;
 using Gds.Alerting.Rules;
@@ -28,6 +29,8 @@ internal sealed class HygieneHarness
     public InMemoryHygieneStore Store { get; } = new();
     public Silencer Silencer { get; } = new();
     public InhibitRuleBook InhibitRules { get; } = new();
+    /// <summary>The fleet's firing alerts, as the gds.alerts.firing global store would hold them (shared across restarts).</summary>
+    public FleetFiring Fleet { get; }
     public HygieneOptions Options { get; } = new();
     public HygieneEngine Hygiene { get; private set; }
     public List<SilenceExpiry> Expiries { get; } = [];
@@ -35,6 +38,7 @@ internal sealed class HygieneHarness
     public HygieneHarness(params Rule[] rules)
     {
         foreach (var r in rules) Rules.Upsert(CompiledRule.Compile(r));
+        Fleet = new FleetFiring(InhibitRules);
         Engine = new AlertEngine(Rules);
         Hygiene = NewHygiene();
     }
@@ -43,7 +47,7 @@ internal sealed class HygieneHarness
     public void Restart() => Hygiene = NewHygiene();
 
     private HygieneEngine NewHygiene() =>
-        new(Silencer, InhibitRules, new RuleBookEscalationPolicies(Rules), Microsoft.Extensions.Options.Options.Create(Options));
+        new(Silencer, Fleet, new RuleBookEscalationPolicies(Rules), Microsoft.Extensions.Options.Options.Create(Options));
 
     public static Rule Cpu(string id = "cpu-high", IReadOnlyList<EscalationStep>? escalation = null, IReadOnlyList<string>? groupBy = null) => new()
     {
@@ -78,7 +82,10 @@ internal sealed class HygieneHarness
     public List<AlertEvent> Tick(DateTimeOffset now)
     {
         var output = new List<AlertEvent>();
+        var before = Expiries.Count;
         Hygiene.OnTick(now, Store, output, Expiries);
+        // As in the topology: a published expiry ends the silence when its record comes back from gds.silences.
+        foreach (var x in Expiries.Skip(before)) Assert.Empty(Silencer.Upsert(x.Record));
         return output;
     }
 

@@ -136,7 +136,7 @@ public class InhibitionTests
         Assert.True(file.IsValid, string.Join("\n", file.Errors));
         var book = new InhibitRuleBook();
         book.ReplaceAll(file.InhibitRules);
-        var inhibitor = new Inhibitor(book);
+        var inhibitor = new Inhibitor(new Gds.Alerting.Fleet.FleetFiring(book));
         inhibitor.Rebuild([]);
         var down = new Dictionary<string, string> { ["rule_id"] = "collector-down", ["instance_id"] = "prod-db-01", ["metric_name"] = "gds_collector_up" };
         inhibitor.OnFiring(CollectorKey, down);

@@ -59,17 +59,6 @@ public class SilenceHygieneTests
     }
 
     [Fact]
-    public void The_silencer_names_firing_alerts_whose_silence_just_ended()
-    {
-        var s = new Silencer();
-        s.Upsert(new Gds.Contracts.Silences.Silence { Id = "a", Matchers = ["instance_id=x"], EndsAt = T0, CreatedBy = "t" });
-        var labels = new Dictionary<string, string> { ["instance_id"] = "x" };
-        var firing = new[] { new FiringAlert("r:x:m", labels, ["a"]), new FiringAlert("r:y:m", labels, null) };
-        Assert.Empty(s.Released(T0.AddSeconds(-1), firing));
-        Assert.Equal("r:x:m", Assert.Single(s.Released(T0, firing)).DedupKey);
-    }
-
-    [Fact]
     public void Resolved_while_silenced_is_muted_unless_the_silence_asks_for_the_resolved_notice()
     {
         var h = new HygieneHarness(Cpu());

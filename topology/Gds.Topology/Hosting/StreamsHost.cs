@@ -7,6 +7,7 @@ using Gds.Topology.Clients;
 using Gds.Telemetry.Lag;
 using Gds.Telemetry.Readings;
 using Gds.Topology.LocalState;
+using Gds.Topology.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Streamiz.Kafka.Net;
@@ -36,11 +37,14 @@ public sealed class StreamsHost : IAsyncDisposable
 
     public AlertingModels Models { get; }
     public RuleBook Rules => Models.Rules;
-    public TopologyCounters Counters => _options.Topology.Counters;
+    /// <summary>What the topology has done, across stream incarnations.</summary>
+    public TopologyCounters Counters { get; } = new();
+    private readonly RestorationTracker _restoration = new();
+    private TopologyRuntime? _runtime;
     /// <summary>Lag of the stream threads' main consumers (every incarnation's), for /metrics and the self-report.</summary>
     public ConsumerLag Lag { get; } = new(TelemetryMetric.Of(PipelineMetrics.StreamsConsumerLag));
     /// <summary>True while some state store partition is being restored from its changelog.</summary>
-    public bool Restoring => _options.Topology.Restoration.AnyRestoring;
+    public bool Restoring => _restoration.AnyRestoring;
     /// <summary>The metric topics the stream reads; grows when a new one appears (unless they were given).</summary>
     public IReadOnlyList<string> MetricTopics { get => Volatile.Read(ref _metricTopics); private set => Volatile.Write(ref _metricTopics, value); }
     private IReadOnlyList<string> _metricTopics = [];
@@ -86,11 +90,11 @@ public sealed class StreamsHost : IAsyncDisposable
         }
         var partitions = PartitionCount(metadata, MetricTopics);
         // Besides its internal topics, the topology reads and writes these; on a real cluster they may not exist yet.
-        var shared = new[] { TopicNames.Rules, TopicNames.Silences, TopicNames.InhibitRules, TopicNames.AlertAcks, TopicNames.Heartbeats, TopicNames.Alerts, TopicNames.MetricsDlq, TopicNames.Watchdog };
+        var shared = new[] { TopicNames.Rules, TopicNames.Silences, TopicNames.InhibitRules, TopicNames.AlertAcks, TopicNames.FiringAlerts, TopicNames.Heartbeats, TopicNames.Alerts, TopicNames.MetricsDlq, TopicNames.Watchdog };
         await _topics.EnsureAsync(TopicCatalog.Standard(partitions).Where(t => shared.Contains(t.Name))
             .Concat(AlertingTopology.InternalTopics(_options.ApplicationId, partitions)), ct);
 
-        _options.Topology.Partitions = partitions;
+        _runtime = new TopologyRuntime(partitions, Counters, _restoration);
         _log.LogInformation("alerting topology reading {Count} metric topics ({Partitions} partitions): {Topics}", MetricTopics.Count, partitions, string.Join(", ", MetricTopics));
         _supervisor = new StreamSupervisor(NewStream, _options.EffectiveStallTimeout, _logs.CreateLogger<StreamSupervisor>());
         _supervisor.StateChanged += now =>
@@ -156,8 +160,8 @@ public sealed class StreamsHost : IAsyncDisposable
         var config = Config();
         var liveness = new ThreadLiveness();
         var supplier = new DefaultKafkaClientSupplier(new KafkaLoggerAdapter(config), config, new SupervisedClientBuilder(liveness, _logs, Lag));
-        var stream = new KafkaStream(AlertingTopology.Build(MetricTopics, Models, _options.Topology, _logs), config, supplier);
-        var restoration = _options.Topology.Restoration;
+        var stream = new KafkaStream(AlertingTopology.Build(MetricTopics, Models, _options.Topology, _runtime!, _logs), config, supplier);
+        var restoration = _restoration;
         var restoreLog = _logs.CreateLogger("Gds.Topology.Restoration");
         stream.OnRestoreStartEvent += (tp, store, from, to) =>
         {

@@ -3,6 +3,7 @@ using Gds.Contracts.Metrics.Catalog;
 using Gds.Telemetry;
 using Gds.Telemetry.Readings;
 using Gds.Topology.Hosting;
+using Gds.Topology.Runtime;
 using Prometheus;
 using Streamiz.Kafka.Net;
 
@@ -19,6 +20,7 @@ public static class StreamsTelemetry
     public static readonly TelemetryMetric DeadLetters = TelemetryMetric.Of(PipelineMetrics.StreamsDeadLetters);
     public static readonly TelemetryMetric RepeatsSuppressed = TelemetryMetric.Of(PipelineMetrics.StreamsRepeatsSuppressed);
     public static readonly TelemetryMetric Restarts = TelemetryMetric.Of(PipelineMetrics.StreamsRestarts);
+    public static readonly TelemetryMetric FleetFiring = TelemetryMetric.Of(PipelineMetrics.StreamsFleetFiring);
     /// <summary>Not self-reported: one series per rule would make alerts about alerts.</summary>
     public static readonly TelemetryMetric AlertsEmitted = TelemetryMetric.Counter("gds_streams_alerts_emitted_total",
         "Alert events emitted to gds.alerts, by rule, severity and status (firing, resolved, ...), since the process started",
@@ -28,7 +30,7 @@ public static class StreamsTelemetry
 
     public static void Attach(ProcessTelemetry telemetry, StreamsHost host)
     {
-        telemetry.Add(new ReadingSource([Running, SamplesEvaluated, DeadLetters, RepeatsSuppressed, Restarts, AlertsEmitted], into =>
+        telemetry.Add(new ReadingSource([Running, SamplesEvaluated, DeadLetters, RepeatsSuppressed, Restarts, FleetFiring, AlertsEmitted], into =>
         {
             var c = host.Counters;
             into.Add(Reading.Of(Running, host.State == KafkaStream.State.RUNNING));
@@ -36,6 +38,7 @@ public static class StreamsTelemetry
             into.Add(new Reading(DeadLetters, c.DeadLetteredMetrics));
             into.Add(new Reading(RepeatsSuppressed, c.RepeatsSuppressed));
             into.Add(new Reading(Restarts, host.Restarts));
+            into.Add(new Reading(FleetFiring, host.Models.Fleet.Count));
             foreach (var (rule, severity, status, count) in host.Counters.EmittedByRule)
                 into.Add(new Reading(AlertsEmitted, count, rule, severity, status));
         }));

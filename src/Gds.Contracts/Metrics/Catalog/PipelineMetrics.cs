@@ -19,6 +19,8 @@ public static class PipelineMetrics
         "Alert transitions not emitted again because the series had already emitted them (records read again), since the process started");
     public static readonly MetricDefinition StreamsRestarts = MetricDefinition.Counter(Gds, "gds_streams_restarts_total", "restarts",
         "Times the stream was replaced because it could not go on by itself, since the process started");
+    public static readonly MetricDefinition StreamsFleetFiring = MetricDefinition.Gauge(Gds, "gds_streams_fleet_firing_alerts", "alerts",
+        "Alerts firing across the fleet as this process knows them (gds.alerts.firing), against which inhibition and silence auto-expiry are judged");
     public static readonly MetricDefinition StreamsConsumerLag = MetricDefinition.Gauge(Gds, "gds_streams_consumer_lag_records", "records",
         "Records of an assigned partition the topology has not read yet (high watermark less position)", "topic", "partition");
 

@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 
-namespace Gds.Topology.Evaluation;
+namespace Gds.Topology.Runtime;
 
 /// <summary>
 /// Which state-store partitions are being restored from their changelogs right now, from Streamiz's restore
 /// events. Streamiz restores a large changelog over several turns of its loop and runs wall-clock punctuations
 /// in between, on tasks whose stores are still half restored; a punctuation that acted then would judge (and
-/// write over) state that the restoration is about to bring back. The evaluator asks this before each tick.
+/// write over) state that the restoration is about to bring back. Each stage asks this before it lets time act.
 /// </summary>
 public sealed class RestorationTracker
 {

@@ -1,0 +1,89 @@
+using System.Text;
+using Confluent.Kafka;
+using Gds.Alerting.Backtest;
+using Gds.Alerting.Kinds.Absence;
+using Gds.Contracts.Alerts;
+using Gds.Contracts.Heartbeats;
+using Gds.Contracts.Serialization;
+using Gds.Contracts.Topics;
+using Gds.Topology.Evaluation;
+using Gds.Topology.Runtime;
+using Streamiz.Kafka.Net.Processors.Public;
+
+namespace Gds.Topology.Parsing;
+
+/// <summary>
+/// The first stage: reads each record of the merged input (metrics, acks, collector heartbeats) by the topic it came
+/// from. What cannot be read becomes a dead letter carrying its original bytes, with the reason and its source in
+/// headers; the topology branches those to gds.metrics.dlq, so nothing is dropped silently and the stream goes on.
+/// Stateless.
+/// </summary>
+public sealed class ParseStage : ITransformer<string, byte[], string, ParsedRecord>
+{
+    private readonly TopologyRuntime? _runtime;
+    private readonly MetricLineParser _parser = new();
+
+    public ParseStage() { }
+
+    public ParseStage(TopologyRuntime runtime) => _runtime = runtime;
+
+    public void Init(ProcessorContext<string, ParsedRecord> context) { }
+
+    public Record<string, ParsedRecord>? Process(Record<string, byte[]> record)
+    {
+        var topic = record.TopicPartitionOffset?.Topic;
+        if (topic == TopicNames.AlertAcks) return ReadAck(record);
+        if (topic == TopicNames.Heartbeats) return ReadHeartbeat(record);
+        if (!MetricReader.TryRead(_parser, record.Value, out var metric, out var error))
+            return Dead(record, error, "streams:read-metric");
+        return Record<string, ParsedRecord>.Create(record.Key, ParsedRecord.OfMetric(metric));
+    }
+
+    private Record<string, ParsedRecord>? ReadAck(Record<string, byte[]> record)
+    {
+        if (record.Value is not { Length: > 0 } bytes) return null; // a tombstone on the acks topic means nothing
+        try
+        {
+            return Record<string, ParsedRecord>.Create(record.Key, ParsedRecord.OfAck(GdsJson.Deserialize<Ack>(bytes)));
+        }
+        catch (RecordFormatException ex)
+        {
+            return Dead(record, ex.Message, "streams:read-ack");
+        }
+    }
+
+    private Record<string, ParsedRecord>? ReadHeartbeat(Record<string, byte[]> record)
+    {
+        if (record.Value is not { Length: > 0 } bytes) return null; // compaction tombstone of a retired collector
+        try
+        {
+            return Record<string, ParsedRecord>.Create(record.Key, ParsedRecord.OfHeartbeat(HeartbeatSamples.ToMetric(GdsJson.Deserialize<Heartbeat>(bytes))));
+        }
+        catch (RecordFormatException ex)
+        {
+            return Dead(record, ex.Message, "streams:read-heartbeat");
+        }
+    }
+
+    private Record<string, ParsedRecord> Dead(Record<string, byte[]> record, string error, string stage)
+    {
+        _runtime!.Counters.DeadLettered();
+        var headers = CopyHeaders(record.Headers);
+        headers.Add(ErrorHeaders.Error, Encoding.UTF8.GetBytes(error));
+        headers.Add(ErrorHeaders.ErrorStage, Encoding.UTF8.GetBytes(stage));
+        headers.Add(ErrorHeaders.SourceTopic, Encoding.UTF8.GetBytes(record.TopicPartitionOffset?.Topic ?? ""));
+        headers.Add(ErrorHeaders.SourcePartition, Encoding.UTF8.GetBytes((record.TopicPartitionOffset?.Partition.Value ?? -1).ToString()));
+        headers.Add(ErrorHeaders.SourceOffset, Encoding.UTF8.GetBytes((record.TopicPartitionOffset?.Offset.Value ?? -1).ToString()));
+        return Record<string, ParsedRecord>.Create(record.Key, ParsedRecord.Dead(record.Value), headers);
+    }
+
+    private static Headers CopyHeaders(Headers? source)
+    {
+        var h = new Headers();
+        if (source is null) return h;
+        foreach (var x in source) h.Add(x.Key, x.GetValueBytes());
+        return h;
+    }
+
+    public void Close() { }
+}
