@@ -13,10 +13,12 @@ namespace Gds.Alerting.Engine;
 /// the state store (RocksDB in the topology, a dictionary in backtests) and where events go, so the topology
 /// and `gds rules backtest` run the very same code. With a grace period (<see cref="AlertEngineOptions.Grace"/>)
 /// each series folds its samples in event-time order, whatever order they arrived in within that period.
+/// <para>Not thread-safe: one engine per stream task (or backtest), like the store it is given; the rule book it
+/// reads is the shared, thread-safe part.</para>
 /// </summary>
 public sealed class AlertEngine(RuleBook rules, AlertEngineOptions? options = null)
 {
-    [ThreadStatic] private static List<CompiledRule>? _matched;
+    private readonly List<CompiledRule> _matched = new(8);
 
     public RuleBook Rules { get; } = rules;
     public AlertEngineOptions Options { get; } = options ?? AlertEngineOptions.Default;
@@ -24,7 +26,7 @@ public sealed class AlertEngine(RuleBook rules, AlertEngineOptions? options = nu
 
     public void OnSample(Metric sample, ISeriesStateStore store, ICollection<AlertEvent> output)
     {
-        var matched = _matched ??= new List<CompiledRule>(8);
+        var matched = _matched;
         matched.Clear();
         Rules.Match(sample, matched);
         Interlocked.Increment(ref Counters.Samples);

@@ -32,7 +32,9 @@ public static class GlobalStores
                 model.Topic,
                 ProcessorBuilder.New<string, byte[]>().Processor<CompactedTopicApplier>(model, logs.CreateLogger(log)).Build(),
                 new StringSerDes(),
-                new ByteArraySerDes());
+                new ByteArraySerDes(),
+                null,
+                "global-" + model.Store);
     }
 
     private static IEnumerable<(CompactedModel Model, string Log)> Models(AlertingModels models)

@@ -41,6 +41,10 @@ public sealed class StreamsSettings : HostedVerbSettings
     [Description("How long each series remembers the transitions it emitted, so that re-reading the metric topics emits none twice (default 7d: the metric topics' retention; keep it at least that). Streams:EmittedRetention.")]
     public string? EmittedRetention { get; init; }
 
+    [CommandOption("--describe")]
+    [Description("Print the topology (its stages, stores and topics, as Streamiz built it) and exit, without connecting to Kafka. It reads the metric topics of --metric-topics, else those of the default environments.")]
+    public bool Describe { get; init; }
+
     [CommandOption("--threads <N>")]
     [Description("Stream threads (default 1); one per core scales a process. Every thread must be in the group's first generation: Kafka's group.initial.rebalance.delay.ms (3 s) sees to that, and so does gds kafka. Streams:Threads.")]
     public int? Threads { get; init; }
@@ -79,6 +83,7 @@ public sealed class StreamsCommand : AsyncCommand<StreamsSettings>
 {
     public override Task<int> ExecuteAsync(CommandContext context, StreamsSettings settings, CancellationToken cancellationToken)
     {
+        if (settings.Describe) return Task.FromResult(TopologyDescription.Print(settings.MetricTopics));
         var builder = GdsHost.CreateBuilder(settings);
         builder.Services.AddGdsOptions<StreamsOptions, StreamsOptionsValidator>(StreamsOptions.Section);
         builder.Services.AddGdsOptions<HygieneOptions, HygieneOptionsValidator>(HygieneOptions.Section);
