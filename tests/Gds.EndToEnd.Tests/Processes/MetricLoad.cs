@@ -80,6 +80,16 @@ internal sealed class MetricLoad : IAsyncDisposable
             }),
         });
 
+    /// <summary>
+    /// A round now, without the loop, or two: every instance reports its value, and the probes, which flip each round,
+    /// end healthy (an odd round), so that the alerts firing afterwards are the test's own.
+    /// </summary>
+    public void Round()
+    {
+        do ProduceRound();
+        while (Rounds % 2 == 0);
+    }
+
     public async Task StopAsync()
     {
         if (_loop is null || _stop is null) return;
