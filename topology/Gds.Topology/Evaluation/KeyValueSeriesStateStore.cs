@@ -15,7 +15,7 @@ internal sealed class KeyValueSeriesStateStore(IKeyValueStore<string, byte[]> st
     private HashSet<string>? _keys;
 
     // Read on first use, not at construction: Streamiz initialises processors before it restores their stores
-    // from the changelog. Records come only once a task is restored, and the evaluator holds its ticks until then
+    // from the changelog. Records come only once a task is restored, and the evaluate stage holds its ticks until then
     // (RestorationTracker).
     private HashSet<string> Keys => _keys ??= LoadKeys();
 

@@ -15,7 +15,7 @@ internal sealed class KeyValueHygieneStore(IKeyValueStore<string, byte[]> episod
     private SortedDictionary<string, HygieneState>? _episodes;
 
     // Read on first use: Streamiz initialises processors before it restores their stores from the changelog
-    // (records and ticks reach the evaluator only once they are restored).
+    // (records and ticks reach the stages only once they are restored).
     private SortedDictionary<string, HygieneState> Episodes => _episodes ??= Load();
 
     public HygieneState? Get(string dedupKey) => Episodes.GetValueOrDefault(dedupKey);

@@ -11,7 +11,7 @@ public sealed class TopologyCounters
 
     /// <summary>
     /// Told how long each metric record took to evaluate, in Stopwatch ticks, when set (the /metrics histogram).
-    /// Null, as without --http, costs the evaluator no clock reading at all.
+    /// Null, as without --http, costs the evaluate stage no clock reading at all.
     /// </summary>
     public Action<long>? EvaluationTicks { get; set; }
 

@@ -6,7 +6,7 @@ using Gds.Topology.Serdes;
 namespace Gds.Topology.Watchdog;
 
 /// <summary>
-/// One stream task's heartbeat for the pipeline's dead man's switch. The evaluator asks it on each of its
+/// One stream task's heartbeat for the pipeline's dead man's switch. The emit stage asks it on each of its
 /// wall-clock punctuations once the task's stores are restored, so a heartbeat proves that the task's thread runs
 /// and can alert. It goes to gds.watchdog, not gds.alerts: no alert consumer has to skip it, and a replay of the
 /// metric topics still adds nothing to gds.alerts.
