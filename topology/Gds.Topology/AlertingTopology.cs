@@ -21,7 +21,7 @@ namespace Gds.Topology;
 /// <summary>
 /// metrics ⋈ rules → alerts, as a list of stages, each a small processor with its own stores and one way out:
 /// <code>
-///   metrics, acks, heartbeats ─► parse ─┬─► dead letters ─► gds.metrics.dlq
+///   metrics, acks, heartbeats ─► parse ─┬─► dead-letters ─► gds.metrics.dlq
 ///                                       └─► evaluate (alert-state) ─► hygiene (alert-hygiene, silence-usage)
 ///                                           ─► emit (alert-emitted) ─► route: gds.alerts | gds.alerts.firing | gds.silences | gds.watchdog
 /// </code>
@@ -36,6 +36,7 @@ public static class AlertingTopology
     public const string SilenceUsageStore = "silence-usage";
     /// <summary>The transitions each series emitted lately, so that reading records again never emits one twice.</summary>
     public const string EmittedStore = "alert-emitted";
+    private const string EvaluateNode = "evaluate";
 
     /// <summary>The task stores, each RocksDB with a changelog topic.</summary>
     public static readonly IReadOnlyList<string> TaskStores = [StateStore, HygieneStore, SilenceUsageStore, EmittedStore];
@@ -71,16 +72,15 @@ public static class AlertingTopology
         foreach (var topic in topics)
             input = input.Merge(builder.Stream(topic, new StringSerDes(), new ByteArraySerDes(), "metrics-" + topic), "merge-" + topic);
 
+        // parse has two children: what it reads goes on to evaluate by name (no branch node to pass through per
+        // record: measured 2.5 µs more per metric with Branch than without), and what it cannot read is returned with
+        // its error headers to every child, of which evaluate skips dead letters and the DLQ sink takes them.
         var parsed = input.Transform(
-            TransformerBuilder.New<string, byte[], string, ParsedRecord>().Transformer<ParseStage>(runtime).Build(), "parse");
-        var branches = parsed.Branch("parse-branch", (_, v, _) => v.IsDeadLetter, (_, _, _) => true);
-        branches[0]
-            .MapValues((v, _) => v.DeadLetter!, "dead-letter")
-            .To(TopicNames.MetricsDlq, new StringSerDes(), new ByteArraySerDes(), "to-dlq");
-
-        branches[1]
+            TransformerBuilder.New<string, byte[], string, ParsedRecord>().Transformer<ParseStage>(runtime, EvaluateNode).Build(), "parse");
+        parsed.To(TopicNames.MetricsDlq, new StringSerDes(), new DeadLetterSerDes(), "dead-letters");
+        parsed
             .Transform(TransformerBuilder.New<string, ParsedRecord, string, Evaluated>().Transformer<EvaluateStage>(models, options, runtime).Build(),
-                "evaluate", StateStore)
+                EvaluateNode, StateStore)
             .Transform(TransformerBuilder.New<string, Evaluated, string, HygieneOutcome>().Transformer<HygieneStage>(models, options, runtime).Build(),
                 "hygiene", HygieneStore, SilenceUsageStore)
             .Transform(TransformerBuilder.New<string, HygieneOutcome, string, Routed>().Transformer<EmitStage>(options, runtime).Build(),

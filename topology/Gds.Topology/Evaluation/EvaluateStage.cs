@@ -53,6 +53,7 @@ public sealed class EvaluateStage : ITransformer<string, ParsedRecord, string, E
     public Record<string, Evaluated>? Process(Record<string, ParsedRecord> record)
     {
         var parsed = record.Value;
+        if (parsed.IsDeadLetter) return null; // the parse stage's other child, the DLQ sink, takes it
         if (parsed.Ack is { } ack)
         {
             _context!.Forward(record.Key, Evaluated.Of(ack));

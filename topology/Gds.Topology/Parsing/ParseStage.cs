@@ -14,20 +14,27 @@ namespace Gds.Topology.Parsing;
 
 /// <summary>
 /// The first stage: reads each record of the merged input (metrics, acks, collector heartbeats) by the topic it came
-/// from. What cannot be read becomes a dead letter carrying its original bytes, with the reason and its source in
-/// headers; the topology branches those to gds.metrics.dlq, so nothing is dropped silently and the stream goes on.
-/// Stateless.
+/// from and forwards it to the evaluate stage. What cannot be read becomes a dead letter carrying its original bytes,
+/// with the reason and its source in headers, for gds.metrics.dlq: nothing is dropped silently and the stream goes
+/// on. Stateless.
 /// </summary>
 public sealed class ParseStage : ITransformer<string, byte[], string, ParsedRecord>
 {
     private readonly TopologyRuntime? _runtime;
+    private readonly string? _next;
     private readonly MetricLineParser _parser = new();
+    private ProcessorContext<string, ParsedRecord>? _context;
 
     public ParseStage() { }
 
-    public ParseStage(TopologyRuntime runtime) => _runtime = runtime;
+    /// <param name="next">the evaluate stage's node: what is read goes there by name, dead letters are returned (to every child)</param>
+    public ParseStage(TopologyRuntime runtime, string next)
+    {
+        _runtime = runtime;
+        _next = next;
+    }
 
-    public void Init(ProcessorContext<string, ParsedRecord> context) { }
+    public void Init(ProcessorContext<string, ParsedRecord> context) => _context = context;
 
     public Record<string, ParsedRecord>? Process(Record<string, byte[]> record)
     {
@@ -36,7 +43,13 @@ public sealed class ParseStage : ITransformer<string, byte[], string, ParsedReco
         if (topic == TopicNames.Heartbeats) return ReadHeartbeat(record);
         if (!MetricReader.TryRead(_parser, record.Value, out var metric, out var error))
             return Dead(record, error, "streams:read-metric");
-        return Record<string, ParsedRecord>.Create(record.Key, ParsedRecord.OfMetric(metric));
+        return Next(record, ParsedRecord.OfMetric(metric));
+    }
+
+    private Record<string, ParsedRecord>? Next(Record<string, byte[]> record, ParsedRecord parsed)
+    {
+        _context!.Forward(record.Key, parsed, _next!);
+        return null;
     }
 
     private Record<string, ParsedRecord>? ReadAck(Record<string, byte[]> record)
@@ -44,7 +57,7 @@ public sealed class ParseStage : ITransformer<string, byte[], string, ParsedReco
         if (record.Value is not { Length: > 0 } bytes) return null; // a tombstone on the acks topic means nothing
         try
         {
-            return Record<string, ParsedRecord>.Create(record.Key, ParsedRecord.OfAck(GdsJson.Deserialize<Ack>(bytes)));
+            return Next(record, ParsedRecord.OfAck(GdsJson.Deserialize<Ack>(bytes)));
         }
         catch (RecordFormatException ex)
         {
@@ -57,7 +70,7 @@ public sealed class ParseStage : ITransformer<string, byte[], string, ParsedReco
         if (record.Value is not { Length: > 0 } bytes) return null; // compaction tombstone of a retired collector
         try
         {
-            return Record<string, ParsedRecord>.Create(record.Key, ParsedRecord.OfHeartbeat(HeartbeatSamples.ToMetric(GdsJson.Deserialize<Heartbeat>(bytes))));
+            return Next(record, ParsedRecord.OfHeartbeat(HeartbeatSamples.ToMetric(GdsJson.Deserialize<Heartbeat>(bytes))));
         }
         catch (RecordFormatException ex)
         {
@@ -65,6 +78,7 @@ public sealed class ParseStage : ITransformer<string, byte[], string, ParsedReco
         }
     }
 
+    /// <summary>Returned, not forwarded by name: Streamiz sets a returned record's headers (the reason) before it forwards.</summary>
     private Record<string, ParsedRecord> Dead(Record<string, byte[]> record, string error, string stage)
     {
         _runtime!.Counters.DeadLettered();

@@ -26,3 +26,12 @@ public sealed class ParsedRecord
     public static ParsedRecord OfAck(Ack a) => new() { Ack = a };
     public static ParsedRecord Dead(byte[]? original) => new() { DeadLetter = original ?? [] };
 }
+
+/// <summary>Writes a dead letter's original bytes: gds.metrics.dlq carries the record as it arrived.</summary>
+public sealed class DeadLetterSerDes : Streamiz.Kafka.Net.SerDes.AbstractSerDes<ParsedRecord>
+{
+    public override byte[] Serialize(ParsedRecord data, Confluent.Kafka.SerializationContext context) =>
+        data.DeadLetter ?? throw new InvalidOperationException("only dead letters go to gds.metrics.dlq");
+
+    public override ParsedRecord Deserialize(byte[] data, Confluent.Kafka.SerializationContext context) => ParsedRecord.Dead(data);
+}
