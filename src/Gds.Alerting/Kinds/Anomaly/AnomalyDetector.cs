@@ -37,7 +37,7 @@ public readonly record struct AnomalyVerdict(
 ///
 /// Threshold. An episode starts when the smallest probability is under sensitivity ÷ (samples per week × number of
 /// tests): on normal data that is about `sensitivity` false alarms per series-week. It lasts until every statistic
-/// has been calm for half an hour (at least 6 samples), so one incident is one alert. After a dozen samples the
+/// has been calm for an hour (at least 12 samples), so one incident is one alert. After a dozen samples the
 /// episode's level is taken as the new normal and learning resumes, so a shift that lasts does not alert for ever.
 /// </summary>
 public static class AnomalyDetector
@@ -114,6 +114,7 @@ public static class AnomalyDetector
         var repeated = raw == previous;
         var endedRun = repeated ? 0 : st.Run;
         st.Run = repeated ? st.Run + 1 : 0;
+        if (!repeated && st.Moves < int.MaxValue) st.Moves++;
 
         if (st.Learned == 0)
         {
@@ -140,6 +141,13 @@ public static class AnomalyDetector
         Span<double> u = stackalloc double[AnomalyState.Statistics];
         var settled = st.Learned >= MinLearned;
         var judged = settled && at.UtcTicks - st.FirstAtTicks >= plan.Warmup.Ticks;
+        if (plan.WeekendsApart && slotA >= 24)
+        {
+            // The first weekend starts from the weekdays' profile and is learned, not judged: whether weekends
+            // look like weekdays or are quiet, the series shows it then.
+            if (st.WeekendLearned == 0) Array.Copy(st.Profile, 0, st.Profile, 24, 24);
+            judged &= st.WeekendLearned >= 2 * 86400 / Math.Max(st.Interval, 1e-3);
+        }
         var spw = TimeSpan.FromDays(7).TotalSeconds / Math.Max(st.Interval, 1e-3);
         var bound = plan.Sensitivity / (spw * Tests) * Calibration;
 
@@ -149,15 +157,21 @@ public static class AnomalyDetector
         var calm = true;
         for (var k = 0; k < AnomalyState.Statistics; k++)
         {
-            u[k] = (value[k] - st.Mean[k]) / Math.Sqrt(Math.Max(st.Scale[k], PriorScale[k] * 1e-4f));
+            // Never narrower than on independent Gaussian noise: a short history can underestimate how much an
+            // average of autocorrelated surprise wanders, and that would be a false alarm.
+            u[k] = (value[k] - st.Mean[k]) / Math.Sqrt(Math.Max(st.Scale[k], PriorScale[k]));
             var a = k == 3 ? u[k] : Math.Abs(u[k]);
             if (a > TailThreshold) calm = false;
             if (!Watched(plan, k, u[k])) continue;
             var p = a > TailThreshold ? Math.Max(st.TailRate[k], MinTailRate) * Math.Exp(-(a - TailThreshold) / Math.Max(st.TailExcess[k], MinTailExcess)) : 1;
+            // A small count (errors, deadlocks: an integer gauge near zero) is judged as a count too, whichever is less surprising.
+            if (k == 0 && p < 1 && st.Integral && st.Mode == AnomalySeriesMode.Gauge && expected < 20 && y > expected)
+                p = Math.Max(p, PoissonAtLeast(y, Math.Max(expected, 0.05)));
             if (p < bestP) { bestP = p; cause = (AnomalyCause)k; }
         }
         // A run of unchanged values longer than any seen before, judged by how often this series repeats a value.
-        if (st.Run >= 2 && st.Run > 1.5 * st.MaxRun + 1 && plan.Direction != AnomalyDirection.Up)
+        // Only for a series seen to move (a constant one is not frozen) and that mostly does (zeros are normal for a sparse one).
+        if (st.Run >= 2 && st.Run > 1.5 * st.MaxRun + 1 && st.Moves >= 20 && st.RepeatRate < 0.5 && plan.Direction != AnomalyDirection.Up)
         {
             calm = false;
             var p = Math.Pow(Math.Max(st.RepeatRate, 0.001), st.Run);
@@ -165,12 +179,15 @@ public static class AnomalyDetector
         }
         else if (st.Run >= 2 && st.InEpisode && st.EpisodeCause == AnomalyCause.Stall) calm = false;
 
+        // A counter whose rate fell to nothing has stalled, whichever test noticed it first.
+        if (st.Mode == AnomalySeriesMode.Counter && repeated && cause is AnomalyCause.Sample or AnomalyCause.Short && z < 0) cause = AnomalyCause.Stall;
+
         var step = AnomalyStep.Normal;
         if (st.InEpisode)
         {
             st.EpisodeSamples++;
             st.Calm = calm ? st.Calm + 1 : 0;
-            var calmFor = Math.Max(6, (int)Math.Ceiling(1800 / Math.Max(st.Interval, 1e-3)));
+            var calmFor = Math.Max(12, (int)Math.Ceiling(3600 / Math.Max(st.Interval, 1e-3)));
             if (st.Calm >= calmFor)
             {
                 st.EpisodeAtTicks = 0;
@@ -228,9 +245,15 @@ public static class AnomalyDetector
             st.Variance += (float)(Math.Max(VarianceRate, first) * (forVariance * forVariance - st.Variance));
             if (plan.Profiled)
             {
-                var gamma = Math.Clamp(st.Interval / 3600.0, 0.005, 0.2);
+                var gamma = Math.Clamp(st.Interval / 7200.0, 0.003, 0.1);
                 st.Profile[slotA] += (float)(gamma * (1 - frac) * esClipped);
                 st.Profile[slotB] += (float)(gamma * frac * esClipped);
+                if (slotA >= 24 && st.WeekendLearned < int.MaxValue) st.WeekendLearned++;
+                // The profile keeps a zero mean (the level carries the mean), so a drifting level cannot hide in it
+                // and come back a week later as a step when the weekend profile is next used.
+                var mean = (float)(gamma * esClipped / AnomalyState.ProfileSlots);
+                for (var i = 0; i < st.Profile.Length; i++) st.Profile[i] -= mean;
+                st.Level += mean;
             }
             if (st.Learned < int.MaxValue) st.Learned++;
             if (st.Learned == MinLearned)
@@ -297,6 +320,29 @@ public static class AnomalyDetector
         return recurring;
     }
 
+    /// <summary>P(X ≥ x) for a Poisson count of mean λ; the sum runs over at most 200 terms.</summary>
+    internal static double PoissonAtLeast(double x, double lambda)
+    {
+        var k = (int)Math.Ceiling(x - 1e-9);
+        if (k <= 0) return 1;
+        if (k > 200) return 0;
+        double term = Math.Exp(-lambda), below = 0;
+        for (var i = 0; i < k; i++)
+        {
+            below += term;
+            term *= lambda / (i + 1);
+        }
+        // For large k the complement loses precision: sum the upper terms instead (they fall fast once k > λ).
+        if (below < 0.99) return Math.Max(0, 1 - below);
+        double upper = 0;
+        for (var i = k; i < k + 60 && term > 0; i++)
+        {
+            upper += term;
+            term *= lambda / (i + 1);
+        }
+        return upper;
+    }
+
     /// <summary>σ of the prediction error, floored: a flat series cannot divide by zero, nor an integer one alert on a step of 1.</summary>
     public static double Sigma(AnomalyState st) =>
         Math.Max(Math.Sqrt(Math.Max(st.Variance, 0)), Math.Max(1e-3 * Math.Abs(st.Level), st.Integral && st.Mode == AnomalySeriesMode.Gauge ? 0.5 : 1e-9));
@@ -325,7 +371,11 @@ public static class AnomalyDetector
         var ticks = at.UtcTicks - TimeSpan.TicksPerHour / 2;
         var hourStart = ticks - ticks % TimeSpan.TicksPerHour;
         var frac = (ticks - hourStart) / (double)TimeSpan.TicksPerHour;
-        return (Slot(plan, hourStart), Slot(plan, hourStart + TimeSpan.TicksPerHour), frac);
+        var a = Slot(plan, hourStart);
+        var b = Slot(plan, hourStart + TimeSpan.TicksPerHour);
+        // Across midnight into or out of a weekend the two profiles are not blended: the change is a step.
+        if (a / 24 != b / 24) return at.UtcTicks < hourStart + TimeSpan.TicksPerHour ? (a, a, 0) : (b, b, 0);
+        return (a, b, frac);
     }
 
     private static int Slot(AnomalyPlan plan, long ticks)

@@ -76,8 +76,8 @@ public sealed class AnomalyKind : IRuleKind
             AnomalyCause.Spread => $"{What(st)} varies {KindText.Num(Math.Sqrt(Math.Max(v.Statistic, 0)))}× as much as usual around the expected {KindText.Num(v.Expected)}{unit} (now {KindText.Num(v.Observed)}{unit}).",
             AnomalyCause.Long => $"{What(st)} has been on average {KindText.Num(Math.Abs(v.Statistic))}σ {side} the expected {KindText.Num(v.Expected)}{unit} over the last ~{KindText.Duration(interval * 144)} (now {KindText.Num(v.Observed)}{unit}).",
             _ => st.Mode == AnomalySeriesMode.Counter
-                ? $"The counter has not increased from {KindText.Num(st.Previous)} for {KindText.Duration(interval * (st.Run + 1))} ({st.Run + 1} samples); it normally increases on {KindText.Percent(1 - st.RepeatRate)} of samples."
-                : $"The value has stayed at {KindText.Num(st.Previous)} for {KindText.Duration(interval * (st.Run + 1))} ({st.Run + 1} samples); it normally changes on {KindText.Percent(1 - st.RepeatRate)} of samples.",
+                ? $"The counter has not increased from {KindText.Num(st.Previous)} for {KindText.Duration(interval * st.Run)} ({st.Run + 1} samples); it normally increases on {KindText.Percent(1 - st.RepeatRate)} of samples."
+                : $"The value has stayed at {KindText.Num(st.Previous)} for {KindText.Duration(interval * st.Run)} ({st.Run + 1} samples); it normally changes on {KindText.Percent(1 - st.RepeatRate)} of samples.",
         };
         var rarity = v.RarityWeeks >= 1e6 ? "far rarer than once in a million" : $"about once in {KindText.Num(Math.Round(v.RarityWeeks, v.RarityWeeks >= 10 ? 0 : 1))}";
         var profile = plan.Profiled && st.Learned >= 7 * 24 * 3600 / Math.Max(st.Interval, 1) ? " for this hour of the " + (plan.WeekendsApart ? "week" : "day") : "";

@@ -36,7 +36,9 @@ public sealed class AnomalyState : KindState
     /// <summary>Per statistic: its long-run mean and variance, the rate of its tail and the mean excess over the tail's threshold.</summary>
     public readonly float[] Mean = new float[Statistics], Scale = new float[Statistics], TailRate = new float[Statistics], TailExcess = new float[Statistics];
 
-    public int Run, MaxRun;
+    public int Run, MaxRun, Moves;
+    /// <summary>Weekend samples learned: the first weekend is learned, not judged.</summary>
+    public int WeekendLearned;
     public float RepeatRate;
     public int Learned;
 
@@ -59,7 +61,7 @@ public sealed class AnomalyState : KindState
         set => Decode(value);
     }
 
-    private const int Size = 1 + 8 * 2 + 4 * 3 + 2 + 4 * 2 + 8 * 2 + 4 * 4 + 4 * ProfileSlots + 4 * 3 + 4 * 4 * Statistics + 4 * 2 + 4 + 4 + 8 + 4 + 1 + 8 + 8 * 5;
+    private const int Size = 1 + 8 * 2 + 4 * 3 + 2 + 4 * 4 + 8 * 2 + 4 * 4 + 4 * ProfileSlots + 4 * 3 + 4 * 4 * Statistics + 4 * 2 + 4 + 4 + 8 + 4 + 1 + 8 + 8 * 5;
 
     private byte[] Encode()
     {
@@ -69,7 +71,7 @@ public sealed class AnomalyState : KindState
         w.Long(FirstAtTicks); w.Long(LastAtTicks);
         w.Int(Samples); w.Int(Increases); w.Int(Decreases);
         w.Byte((byte)Mode); w.Byte(Integral ? (byte)1 : (byte)0);
-        w.Int(Run); w.Int(MaxRun);
+        w.Int(Run); w.Int(MaxRun); w.Int(Moves); w.Int(WeekendLearned);
         w.Double(Previous); w.Double(Level);
         w.Float(Long); w.Float(Variance); w.Float(Interval); w.Float(Recent);
         foreach (var f in Profile) w.Float(f);
@@ -100,7 +102,7 @@ public sealed class AnomalyState : KindState
         FirstAtTicks = r.Long(); LastAtTicks = r.Long();
         Samples = r.Int(); Increases = r.Int(); Decreases = r.Int();
         Mode = (AnomalySeriesMode)r.Byte(); Integral = r.Byte() == 1;
-        Run = r.Int(); MaxRun = r.Int();
+        Run = r.Int(); MaxRun = r.Int(); Moves = r.Int(); WeekendLearned = r.Int();
         Previous = r.Double(); Level = r.Double();
         Long = r.Float(); Variance = r.Float(); Interval = r.Float(); Recent = r.Float();
         for (var i = 0; i < Profile.Length; i++) Profile[i] = r.Float();
