@@ -40,6 +40,16 @@ public sealed class CorpusTests
     }
 
     [Fact]
+    public void The_corpus_rules_are_valid_defaults_and_cover_every_metric_of_the_corpus()
+    {
+        var file = new Gds.Alerting.Rules.RuleFileReader().ReadFile(Path.Combine(Dir, "rules.yaml"));
+        Assert.True(file.IsValid, string.Join("\n", file.Errors));
+        Assert.All(file.Rules, r => Assert.True(r.Kind == "anomaly" && r.Sensitivity is null && r.Warmup is null && r.Seasonality is null && r.Direction is null, r.Id));
+        var metrics = AnomalyCorpus.Generate("dev").Select(s => s.MetricName).Distinct();
+        Assert.Equal(metrics.Order(), file.Rules.Select(r => r.Selector.Metric!).Order());
+    }
+
+    [Fact]
     public void Every_shape_is_in_both_parts_with_its_labels_and_normal_shapes_have_none()
     {
         var dev = AnomalyCorpus.Generate("dev");
