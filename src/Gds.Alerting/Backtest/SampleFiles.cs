@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.IO.Compression;
 using System.Text;
 using Gds.Contracts.Metrics;
 using System.Text.Json;
@@ -22,6 +23,17 @@ public sealed class SampleFileException(string message, Exception? inner = null)
 /// </summary>
 public static class SampleFiles
 {
+    /// <summary>Opens a sample file for streaming; a name ending in .gz is decompressed as it is read.</summary>
+    public static Stream Open(string path)
+    {
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        return path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new BufferedStream(new GZipStream(file, CompressionMode.Decompress), 1 << 16) : file;
+    }
+
+    /// <summary>The name whose extension tells the format: without a trailing .gz.</summary>
+    public static string InnerName(string path) =>
+        path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? path[..^3] : path;
+
     public static bool LooksLikeCsv(string path, Stream stream)
     {
         if (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) return true;

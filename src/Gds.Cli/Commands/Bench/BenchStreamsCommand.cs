@@ -53,6 +53,9 @@ public sealed class BenchStreamsSettings : Gds.Cli.Infrastructure.GdsSettings
             ? Spectre.Console.ValidationResult.Error(problem)
             : base.Validate();
 
+    [CommandOption("--anomaly-series <N>")] [Description("Instead of the topology run: N live series of a default anomaly rule, reporting memory per series (managed heap and encoded state) and their evaluation rate.")] [DefaultValue(0)]
+    public int AnomalySeries { get; init; }
+
     [CommandOption("--latency-samples <N>")] [Description("Breaching metrics sent one by one to time produce → alert (default 500).")] [DefaultValue(500)]
     public int LatencySamples { get; init; } = 500;
 }
@@ -69,6 +72,11 @@ public sealed class BenchStreamsCommand : AsyncCommand<BenchStreamsSettings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, BenchStreamsSettings s, CancellationToken cancellationToken)
     {
+        if (s.AnomalySeries > 0)
+        {
+            AnomalySeriesBench.Run(s.AnomalySeries);
+            return ExitCodes.Ok;
+        }
         using var broker = EmbeddedBroker.Start(initialRebalanceDelay: s.Threads > 1 ? TimeSpan.FromSeconds(2) : TimeSpan.Zero);
         var topics = new EmbeddedTopicCreator(broker);
         await topics.EnsureAsync(DevTopics.All(s.Partitions).Append(new TopicSpec("bench.raw", s.Partitions)).Append(new TopicSpec(WarmupTopic, s.Partitions)), cancellationToken);

@@ -1,0 +1,388 @@
+namespace Gds.Alerting.Kinds.Anomaly;
+
+public enum AnomalyStep : byte
+{
+    /// <summary>Still learning, or a sample that says nothing (a counter reset, a repeated timestamp).</summary>
+    Unknown,
+    Normal,
+    /// <summary>A new episode starts with this sample.</summary>
+    Started,
+    Ongoing,
+    /// <summary>The episode is over: the series has been calm long enough.</summary>
+    Ended,
+}
+
+/// <summary>What one sample did to the detector, with what a person needs to read the verdict.</summary>
+public readonly record struct AnomalyVerdict(
+    AnomalyStep Step, double Observed, double Expected, double Band, AnomalyCause Cause, double Statistic, double RarityWeeks)
+{
+    public static readonly AnomalyVerdict Unknown = new(AnomalyStep.Unknown, 0, 0, 0, default, 0, 0);
+}
+
+/// <summary>
+/// A streaming detector for one series, O(1) time and memory per sample.
+///
+/// Model. The value (for a counter: its rate per second) is predicted as level + trend + the learned profile of
+/// its hour of the day, weekdays and weekends apart (Holt–Winters in error-correction form; the profile is
+/// linearly interpolated between hours, so a steep daily ramp is predicted, not a staircase). Every part learns
+/// from the prediction error clipped at 4σ, so an outlier cannot drag the model.
+///
+/// Surprise. The error in units of the recent σ is judged on several time scales: the sample alone, its mean over
+/// the last ~6 and ~36 samples, its mean absolute value over ~12 (variance), and ~144 samples. Each statistic is
+/// standardised by its own long-run mean and variance (its "recent distribution of surprise", as in HTM's anomaly
+/// likelihood, so autocorrelated or heavy-tailed series do not look anomalous all the time), and its tail is
+/// modelled beyond 3 standard units as exponential with a learned rate and mean excess (peaks over threshold, as in
+/// SPOT), which gives each sample a probability. A value that does not change for unusually long (a stalled counter,
+/// a frozen gauge) gets the probability of such a run under the series' own rate of repeated values.
+///
+/// Threshold. An episode starts when the smallest probability is under sensitivity ÷ (samples per week × number of
+/// tests): on normal data that is about `sensitivity` false alarms per series-week. It lasts until every statistic
+/// has been calm for an hour (at least 12 samples), so one incident is one alert. After a dozen samples the
+/// episode's level is taken as the new normal and learning resumes, so a shift that lasts does not alert for ever.
+/// </summary>
+public static class AnomalyDetector
+{
+    private const int DecideAfter = 24;
+    private const int MinLearned = 24;
+    /// <summary>How fast the recent context (the residual over the seasonal prediction) follows: ~10 samples.</summary>
+    private const double RecentRate = 0.1;
+    private const double VarianceRate = 0.01;
+    private const double ShortRate = 1.0 / 6, MediumRate = 1.0 / 36, SpreadRate = 1.0 / 12, LongScaleRate = 1.0 / 144;
+    private const double LongRate = 1.0 / 4000;
+    private const double TailThreshold = 3;
+    /// <summary>The sample, short, medium, spread, trend and stall tests.</summary>
+    public const int Tests = AnomalyState.Statistics + 1;
+    /// <summary>Episodes cluster exceedances: the per-sample bound is loosened by this much to land near `sensitivity` on normal data (measured on the development corpus).</summary>
+    private const double Calibration = 1;
+    /// <summary>Samples after which an episode's level is accepted as the new normal and learning resumes.</summary>
+    private const int AcceptAfter = 12;
+
+    /// <summary>What each statistic's long-run mean and variance would be on Gaussian noise: where learning starts.</summary>
+    private static readonly float[] PriorScale = [1f, (float)(ShortRate / (2 - ShortRate)), (float)(MediumRate / (2 - MediumRate)), (float)((1 - 2 / Math.PI) * SpreadRate / (2 - SpreadRate)), (float)(LongScaleRate / (2 - LongScaleRate))];
+    private static readonly float[] PriorMean = [0, 0, 0, (float)Math.Sqrt(2 / Math.PI), 0];
+    /// <summary>The lightest tail assumed (Gaussian's beyond 3): learning may only make a tail heavier than this.</summary>
+    private const float MinTailRate = 0.0027f, MinTailExcess = 0.3f;
+    /// <summary>An exceedance counts at most this far past the threshold in the mean excess, so a few huge outliers cannot make every tail look heavy.</summary>
+    private const double MaxExcess = 3;
+
+    public static AnomalyVerdict Step(AnomalyPlan plan, AnomalyState st, DateTimeOffset at, double raw)
+    {
+        var t = at.UtcTicks;
+        if (st.Samples == 0)
+        {
+            st.FirstAtTicks = st.LastAtTicks = t;
+            st.Previous = raw;
+            st.Samples = 1;
+            st.Integral = raw == Math.Floor(raw);
+            return AnomalyVerdict.Unknown;
+        }
+        var dt = (t - st.LastAtTicks) / (double)TimeSpan.TicksPerSecond;
+        var previous = st.Previous;
+        st.LastAtTicks = t;
+        st.Previous = raw;
+        if (st.Samples < int.MaxValue) st.Samples++;
+        if (dt > 0) st.Interval = st.Interval <= 0 ? (float)dt : st.Interval + 0.05f * ((float)Math.Min(dt, 10.0 * st.Interval) - st.Interval);
+        st.Integral &= raw == Math.Floor(raw);
+
+        if (st.Mode == AnomalySeriesMode.Undecided)
+        {
+            if (raw > previous) st.Increases++;
+            else if (raw < previous) st.Decreases++;
+            if (st.Samples < DecideAfter) return AnomalyVerdict.Unknown;
+            // A series that never went down and mostly went up is a cumulative counter: judge its rate.
+            st.Mode = st.Decreases == 0 && st.Increases * 2 >= st.Samples ? AnomalySeriesMode.Counter : AnomalySeriesMode.Gauge;
+            st.RepeatRate = 0.02f;
+            for (var k = 0; k < AnomalyState.Statistics; k++)
+            {
+                st.Mean[k] = PriorMean[k];
+                st.Scale[k] = PriorScale[k];
+                st.TailRate[k] = k == 3 ? 0.00135f : 0.0027f;
+                st.TailExcess[k] = 0.35f;
+            }
+            st.Spread = PriorMean[3];
+        }
+
+        double y;
+        if (st.Mode == AnomalySeriesMode.Counter)
+        {
+            // A drop is a reset; the same timestamp twice says nothing about a rate.
+            if (raw < previous || dt <= 0) return AnomalyVerdict.Unknown;
+            y = (raw - previous) / dt;
+        }
+        else y = raw;
+
+        var repeated = raw == previous;
+        var endedRun = repeated ? 0 : st.Run;
+        st.Run = repeated ? st.Run + 1 : 0;
+        if (!repeated && st.Moves < int.MaxValue) st.Moves++;
+
+        if (st.Learned == 0)
+        {
+            st.Level = y;
+            st.Learned = 1;
+            return AnomalyVerdict.Unknown;
+        }
+
+        // Prediction and surprise.
+        var (slotA, slotB, frac) = Slots(plan, at);
+        var profile = plan.Profiled ? st.Profile[slotA] * (1 - frac) + st.Profile[slotB] * frac : 0;
+        var baseLevel = st.Level;
+        var seasonal = baseLevel + profile;
+        var expected = seasonal + st.Recent;
+        var sigma = Sigma(st);
+        var e = y - expected;
+        var z = Math.Clamp(e / sigma, -50, 50);
+        st.Short += (float)(ShortRate * (z - st.Short));
+        st.Medium += (float)(MediumRate * (z - st.Medium));
+        st.Spread += (float)(SpreadRate * (Math.Min(Math.Abs(z), 6) - st.Spread));
+        st.Long += (float)(LongScaleRate * (z - st.Long));
+
+        Span<double> value = [z, st.Short, st.Medium, st.Spread, st.Long];
+        Span<double> u = stackalloc double[AnomalyState.Statistics];
+        var settled = st.Learned >= MinLearned;
+        var judged = settled && at.UtcTicks - st.FirstAtTicks >= plan.Warmup.Ticks;
+        if (plan.WeekendsApart && slotA >= 24)
+        {
+            // The first weekend starts from the weekdays' profile and is learned, not judged: whether weekends
+            // look like weekdays or are quiet, the series shows it then.
+            if (st.WeekendLearned == 0) Array.Copy(st.Profile, 0, st.Profile, 24, 24);
+            judged &= st.WeekendLearned >= 2 * 86400 / Math.Max(st.Interval, 1e-3);
+        }
+        var spw = TimeSpan.FromDays(7).TotalSeconds / Math.Max(st.Interval, 1e-3);
+        var bound = plan.Sensitivity / (spw * Tests) * Calibration;
+
+        // The most surprising test, in the watched direction.
+        var bestP = 1.0;
+        var cause = AnomalyCause.Sample;
+        var calm = true;
+        for (var k = 0; k < AnomalyState.Statistics; k++)
+        {
+            // Never narrower than on independent Gaussian noise: a short history can underestimate how much an
+            // average of autocorrelated surprise wanders, and that would be a false alarm.
+            u[k] = (value[k] - st.Mean[k]) / Math.Sqrt(Math.Max(st.Scale[k], PriorScale[k]));
+            var a = k == 3 ? u[k] : Math.Abs(u[k]);
+            if (a > TailThreshold) calm = false;
+            if (!Watched(plan, k, u[k])) continue;
+            var p = a > TailThreshold ? Math.Max(st.TailRate[k], MinTailRate) * Math.Exp(-(a - TailThreshold) / Math.Max(st.TailExcess[k], MinTailExcess)) : 1;
+            // A small count (errors, deadlocks: an integer gauge near zero) is judged as a count too, whichever is less surprising.
+            if (k == 0 && p < 1 && st.Integral && st.Mode == AnomalySeriesMode.Gauge && expected < 20 && y > expected)
+                p = Math.Max(p, PoissonAtLeast(y, Math.Max(expected, 0.05)));
+            if (p < bestP) { bestP = p; cause = (AnomalyCause)k; }
+        }
+        // A run of unchanged values longer than any seen before, judged by how often this series repeats a value.
+        // Only for a series seen to move (a constant one is not frozen) and that mostly does (zeros are normal for a sparse one).
+        if (st.Run >= 2 && st.Run > 1.5 * st.MaxRun + 1 && st.Moves >= 20 && st.RepeatRate < 0.5 && plan.Direction != AnomalyDirection.Up)
+        {
+            calm = false;
+            var p = Math.Pow(Math.Max(st.RepeatRate, 0.001), st.Run);
+            if (p < bestP) { bestP = p; cause = AnomalyCause.Stall; }
+        }
+        else if (st.Run >= 2 && st.InEpisode && st.EpisodeCause == AnomalyCause.Stall) calm = false;
+
+        // A counter whose rate fell to nothing has stalled, whichever test noticed it first.
+        if (st.Mode == AnomalySeriesMode.Counter && repeated && cause is AnomalyCause.Sample or AnomalyCause.Short && z < 0) cause = AnomalyCause.Stall;
+
+        var step = AnomalyStep.Normal;
+        if (st.InEpisode)
+        {
+            st.EpisodeSamples++;
+            st.Calm = calm ? st.Calm + 1 : 0;
+            var calmFor = Math.Max(12, (int)Math.Ceiling(3600 / Math.Max(st.Interval, 1e-3)));
+            if (st.Calm >= calmFor)
+            {
+                st.EpisodeAtTicks = 0;
+                st.EpisodeSamples = 0;
+                st.Calm = 0;
+                step = AnomalyStep.Ended;
+            }
+            else
+            {
+                step = AnomalyStep.Ongoing;
+                if (st.EpisodeSamples == AcceptAfter && st.EpisodeCause != AnomalyCause.Stall)
+                {
+                    // The episode has lasted: take its level as the new normal and start the surprise afresh.
+                    st.Level += st.Recent + st.Short * sigma;
+                    st.Recent = 0;
+                    st.Short = st.Mean[1];
+                    st.Medium = st.Mean[2];
+                    st.Long = st.Mean[4];
+                    st.Spread = st.Mean[3];
+                }
+            }
+        }
+        else if (judged && bestP < bound && !Recurring(st, t))
+        {
+            st.EpisodeAtTicks = t;
+            st.EpisodeSamples = 1;
+            st.Calm = 0;
+            st.EpisodeCause = cause;
+            st.EpisodeExpected = expected;
+            st.EpisodeRarity = (float)(1 / (bestP * spw * Tests));
+            step = AnomalyStep.Started;
+        }
+
+        // Learning: always outside an episode; inside one only the level follows (slowly) until the episode is accepted.
+        var learn = !st.InEpisode || st.EpisodeSamples > AcceptAfter;
+        // Until the model has settled its σ means little: learn from the whole error, as exact running means.
+        var clipped = settled ? Math.Clamp(e, -4 * sigma, 4 * sigma) : e;
+        if (!learn)
+        {
+            st.Level = baseLevel;
+            st.Recent += (float)(RecentRate * Math.Clamp(e, -2 * sigma, 2 * sigma));
+        }
+        else
+        {
+            var first = 1.0 / (st.Learned + 1);
+            // The slow level (memory of about half a day) and the profile learn from the error of the seasonal
+            // prediction; the recent context from what they leave.
+            var es = y - seasonal;
+            var esClipped = settled ? Math.Clamp(es, -4 * sigma, 4 * sigma) : es;
+            var slow = Math.Max(Math.Clamp(2 * st.Interval / 86400.0, 0.0005, 0.05), first);
+            st.Level = baseLevel + slow * esClipped;
+            st.Recent += (float)(RecentRate * clipped);
+            // σ learns from errors clipped at 3σ: an anomaly in the making must not widen the band it is judged by.
+            var forVariance = settled ? Math.Clamp(e, -3 * sigma, 3 * sigma) : e;
+            st.Variance += (float)(Math.Max(VarianceRate, first) * (forVariance * forVariance - st.Variance));
+            if (plan.Profiled)
+            {
+                var gamma = Math.Clamp(st.Interval / 7200.0, 0.003, 0.1);
+                st.Profile[slotA] += (float)(gamma * (1 - frac) * esClipped);
+                st.Profile[slotB] += (float)(gamma * frac * esClipped);
+                if (slotA >= 24 && st.WeekendLearned < int.MaxValue) st.WeekendLearned++;
+                // The profile keeps a zero mean (the level carries the mean), so a drifting level cannot hide in it
+                // and come back a week later as a step when the weekend profile is next used.
+                var mean = (float)(gamma * esClipped / AnomalyState.ProfileSlots);
+                for (var i = 0; i < st.Profile.Length; i++) st.Profile[i] -= mean;
+                st.Level += mean;
+            }
+            if (st.Learned < int.MaxValue) st.Learned++;
+            if (st.Learned == MinLearned)
+            {
+                // Settled: what the surprise statistics gathered while σ was still rough is forgotten.
+                st.Short = st.Medium = st.Long = 0;
+                st.Spread = PriorMean[3];
+            }
+            var seen = Math.Max(st.Learned - MinLearned, 0);
+            var longRate = Math.Max(1.0 / (seen + 20), LongRate);
+            var tailRate = Math.Max(1.0 / (seen + 50), LongRate);
+            for (var k = 0; k < AnomalyState.Statistics && settled; k++)
+            {
+                var d = Math.Clamp(value[k] - st.Mean[k], -8 * Math.Sqrt(st.Scale[k]), 8 * Math.Sqrt(st.Scale[k]));
+                st.Mean[k] += (float)(longRate * d);
+                st.Scale[k] += (float)(longRate * (d * d - st.Scale[k]));
+                var a = k == 3 ? u[k] : Math.Abs(u[k]);
+                var over = a > TailThreshold;
+                st.TailRate[k] += (float)(tailRate * ((over ? 1 : 0) - st.TailRate[k]));
+                // Mean excess over the threshold, from the exceedances so far (about TailRate × samples) with a
+                // Gaussian prior worth five of them; one extreme value moves it by at most MaxExcess / count.
+                var count = st.TailRate[k] * (seen + 50);
+                if (over) st.TailExcess[k] += (float)(Math.Max(1 / (count + 5), 0.02) * (Math.Min(a - TailThreshold, MaxExcess) - st.TailExcess[k]));
+            }
+            st.RepeatRate += (float)(tailRate * ((repeated ? 1 : 0) - st.RepeatRate));
+            // Runs are compared with the longest one that ended normally, never with the one in progress.
+            if (endedRun > st.MaxRun) st.MaxRun = endedRun;
+        }
+        if (step == AnomalyStep.Normal && !judged) step = AnomalyStep.Unknown;
+        if (step is AnomalyStep.Unknown or AnomalyStep.Normal)
+            return new AnomalyVerdict(step, y, expected, 0, cause, 0, 0);
+        var band = Band(st, plan, bound) * sigma;
+        var statistic = st.EpisodeCause == AnomalyCause.Stall ? st.Run + 1 : value[(int)st.EpisodeCause];
+        return new AnomalyVerdict(step, y, st.InEpisode ? st.EpisodeExpected : expected, band, st.EpisodeCause, statistic, st.EpisodeRarity);
+    }
+
+    private static readonly long RecurTolerance = TimeSpan.FromMinutes(20).Ticks;
+    private static readonly long QuietFor = TimeSpan.FromMinutes(30).Ticks;
+
+    /// <summary>
+    /// A surprise that comes back at the same time of day (±20 minutes) one to three days after an
+    /// earlier one is a schedule — a deploy, a batch job, a backup — not an incident: the first one alerts, the repeats do not (and
+    /// the samples of a repeat stay quiet for as long as it lasts).
+    /// </summary>
+    private static bool Recurring(AnomalyState st, long t)
+    {
+        if (t < st.QuietUntilTicks)
+        {
+            st.QuietUntilTicks = t + QuietFor;
+            return true;
+        }
+        var recurring = false;
+        foreach (var before in st.Surprises)
+        {
+            var since = t - before;
+            var days = (long)Math.Round(since / (double)TimeSpan.TicksPerDay);
+            if (before != 0 && days is >= 1 and <= 3 && Math.Abs(since - days * TimeSpan.TicksPerDay) <= RecurTolerance) recurring = true;
+        }
+        // The oldest of the remembered surprises makes room for this one.
+        var oldest = 0;
+        for (var i = 1; i < st.Surprises.Length; i++) if (st.Surprises[i] < st.Surprises[oldest]) oldest = i;
+        st.Surprises[oldest] = t;
+        if (recurring) st.QuietUntilTicks = t + QuietFor;
+        return recurring;
+    }
+
+    /// <summary>P(X ≥ x) for a Poisson count of mean λ; the sum runs over at most 200 terms.</summary>
+    internal static double PoissonAtLeast(double x, double lambda)
+    {
+        var k = (int)Math.Ceiling(x - 1e-9);
+        if (k <= 0) return 1;
+        if (k > 200) return 0;
+        double term = Math.Exp(-lambda), below = 0;
+        for (var i = 0; i < k; i++)
+        {
+            below += term;
+            term *= lambda / (i + 1);
+        }
+        // For large k the complement loses precision: sum the upper terms instead (they fall fast once k > λ).
+        if (below < 0.99) return Math.Max(0, 1 - below);
+        double upper = 0;
+        for (var i = k; i < k + 60 && term > 0; i++)
+        {
+            upper += term;
+            term *= lambda / (i + 1);
+        }
+        return upper;
+    }
+
+    /// <summary>σ of the prediction error, floored: a flat series cannot divide by zero, nor an integer one alert on a step of 1.</summary>
+    public static double Sigma(AnomalyState st) =>
+        Math.Max(Math.Sqrt(Math.Max(st.Variance, 0)), Math.Max(1e-3 * Math.Abs(st.Level), st.Integral && st.Mode == AnomalySeriesMode.Gauge ? 0.5 : 1e-9));
+
+    /// <summary>How far from the expected value, in σ, a single sample alone starts an episode.</summary>
+    private static double Band(AnomalyState st, AnomalyPlan plan, double bound)
+    {
+        var r = Math.Max(st.TailRate[0], MinTailRate);
+        var excess = r > bound ? Math.Max(st.TailExcess[0], MinTailExcess) * Math.Log(r / bound) : 0;
+        return Math.Abs(st.Mean[0]) + Math.Sqrt(st.Scale[0]) * (TailThreshold + excess);
+    }
+
+    private static bool Watched(AnomalyPlan plan, int statistic, double u) => statistic == 3
+        ? plan.Direction == AnomalyDirection.Both
+        : plan.Direction switch
+        {
+            AnomalyDirection.Up => u > 0,
+            AnomalyDirection.Down => u < 0,
+            _ => true,
+        };
+
+    /// <summary>The two profile slots around a time (hour centres at hh:30) and the weight of the second.</summary>
+    private static (int A, int B, double Frac) Slots(AnomalyPlan plan, DateTimeOffset at)
+    {
+        if (!plan.Profiled) return (0, 0, 0);
+        var ticks = at.UtcTicks - TimeSpan.TicksPerHour / 2;
+        var hourStart = ticks - ticks % TimeSpan.TicksPerHour;
+        var frac = (ticks - hourStart) / (double)TimeSpan.TicksPerHour;
+        var a = Slot(plan, hourStart);
+        var b = Slot(plan, hourStart + TimeSpan.TicksPerHour);
+        // Across midnight into or out of a weekend the two profiles are not blended: the change is a step.
+        if (a / 24 != b / 24) return at.UtcTicks < hourStart + TimeSpan.TicksPerHour ? (a, a, 0) : (b, b, 0);
+        return (a, b, frac);
+    }
+
+    private static int Slot(AnomalyPlan plan, long ticks)
+    {
+        var hour = (int)(ticks / TimeSpan.TicksPerHour % 24);
+        if (!plan.WeekendsApart) return hour;
+        var day = new DateTime(ticks, DateTimeKind.Utc).DayOfWeek;
+        return day is DayOfWeek.Saturday or DayOfWeek.Sunday ? 24 + hour : hour;
+    }
+}
