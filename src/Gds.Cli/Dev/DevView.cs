@@ -10,7 +10,7 @@ namespace Gds.Cli.Dev;
 /// Shows `gds dev` as it runs: a live panel on a terminal, plain lines when the output is a file or a pipe
 /// (CI, tests), so the same run is readable in both.
 /// </summary>
-public sealed class DevView(string notifyUrl, string bootstrap, IReadOnlyList<string> intro)
+public sealed class DevView(string notifyUrl, string bootstrap, IReadOnlyList<string> intro, Uri? dashboard = null)
 {
     private readonly ConcurrentQueue<string> _recent = new();
     private readonly bool _interactive = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
@@ -26,6 +26,7 @@ public sealed class DevView(string notifyUrl, string bootstrap, IReadOnlyList<st
     public async Task RunAsync(DevProgress progress, CancellationToken ct)
     {
         Console.WriteLine($"gds dev: embedded Kafka at {bootstrap}, notifications to {notifyUrl}/ingest. Ctrl-C to stop.");
+        if (dashboard is not null) Console.WriteLine($"gds dev: dashboard at {dashboard}");
         foreach (var line in intro) Console.WriteLine(line);
         var rate = new RateMeter();
         if (!_interactive)

@@ -96,6 +96,7 @@ public static class Pages
         instance_id = a.InstanceId,
         metric_name = a.MetricName,
         series = Gds.Contracts.Metrics.SeriesLabels.Describe(a.InstanceId, a.SeriesLabels),
+        series_labels = a.SeriesLabels,
         state = a.State.ToString().ToLowerInvariant(),
         severity = a.Severity,
         value = a.Value,

@@ -151,9 +151,10 @@ public sealed class UiServer : IAsyncDisposable
             return detail is null ? Results.NotFound(new { error = $"no alert '{key}' on {TopicNames.Alerts} in the ui's history" }) : Results.Json(Pages.Detail(detail, _board.Snapshot()), Json);
         });
         app.MapGet("/api/silences", (bool? all) => Results.Json(Pages.Silences(_board.Snapshot(), all == true), Json));
-        app.MapPost("/api/silences", CreateSilenceAsync);
-        app.MapPost("/api/silences/{id}/expire", ExpireSilenceAsync);
-        app.MapPost("/api/acks", AckAsync);
+        // As Delegates: a method taking only HttpContext would bind as a RequestDelegate, and its IResult be dropped.
+        app.MapPost("/api/silences", (Delegate)(Func<HttpContext, Task<IResult>>)CreateSilenceAsync);
+        app.MapPost("/api/silences/{id}/expire", (Delegate)(Func<HttpContext, string, Task<IResult>>)ExpireSilenceAsync);
+        app.MapPost("/api/acks", (Delegate)(Func<HttpContext, Task<IResult>>)AckAsync);
         app.MapGet("/api/rules", () => Results.Json(Pages.Rules(_board.Snapshot()), Json));
         app.MapGet("/api/health", () => Results.Json(new
         {
