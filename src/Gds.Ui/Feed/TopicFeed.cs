@@ -12,14 +12,18 @@ namespace Gds.Ui.Feed;
 
 /// <summary>
 /// Reads the topics into the <see cref="AlertBoard"/>: gds.rules, gds.silences and gds.alerts.acks from their start
-/// (compacted: what is in force), gds.alerts from <see cref="FeedOptions.AlertHistory"/> ago, and every metric topic
+/// (compacted: what is in force), gds.alerts from its start (its retention is the history), and every metric topic
 /// from <see cref="FeedOptions.SampleHistory"/> ago (for the charts and the pending alerts). No consumer group and
 /// no commits: each start rebuilds the view from the topics, and the ui never moves another process's offsets.
 /// Metric topics that appear later (a new environment) are picked up at the next metadata refresh.
 /// </summary>
 public sealed class TopicFeed(KafkaClientFactory clients, AlertBoard board, FeedOptions options, ILogger log)
 {
-    private static readonly string[] FromStart = [TopicNames.Rules, TopicNames.Silences, TopicNames.AlertAcks];
+    /// <summary>
+    /// Read from their start: the compacted topics (what is in force) and gds.alerts, which holds transitions only and
+    /// whose retention bounds the history the ui shows.
+    /// </summary>
+    private static readonly string[] FromStart = [TopicNames.Rules, TopicNames.Silences, TopicNames.AlertAcks, TopicNames.Alerts];
 
     public async Task RunAsync(CancellationToken stop)
     {
@@ -88,19 +92,21 @@ public sealed class TopicFeed(KafkaClientFactory clients, AlertBoard board, Feed
     {
         var md = admin.GetMetadata(TimeSpan.FromSeconds(10));
         var wanted = md.Topics
-            .Where(t => !t.Error.IsError && (FromStart.Contains(t.Topic) || t.Topic == TopicNames.Alerts || TopicNames.IsMetricsTopic(t.Topic)))
+            .Where(t => !t.Error.IsError && (FromStart.Contains(t.Topic) || TopicNames.IsMetricsTopic(t.Topic)))
             .SelectMany(t => t.Partitions.Select(p => new TopicPartition(t.Topic, p.PartitionId)))
             .Where(tp => !assigned.Contains(tp))
             .ToList();
         if (wanted.Count == 0) return [];
         var now = DateTimeOffset.UtcNow;
         var byTime = wanted.Where(tp => !FromStart.Contains(tp.Topic))
-            .Select(tp => new TopicPartitionTimestamp(tp, new Timestamp((tp.Topic == TopicNames.Alerts ? now - options.AlertHistory : now - options.SampleHistory).UtcDateTime)))
+            .Select(tp => new TopicPartitionTimestamp(tp, new Timestamp((now - options.SampleHistory).UtcDateTime)))
             .ToList();
         var offsets = byTime.Count == 0 ? [] : consumer.OffsetsForTimes(byTime, TimeSpan.FromSeconds(10));
         var start = wanted.Where(tp => FromStart.Contains(tp.Topic)).Select(tp => new TopicPartitionOffset(tp, Offset.Beginning))
-            // No record that recent: Offset.End, the next one written.
-            .Concat(offsets.Select(o => new TopicPartitionOffset(o.TopicPartition, o.Offset == Offset.Unset ? Offset.End : o.Offset)))
+            // No record that recent: the partition's end now, as a number. Offset.End would be resolved at the first
+            // fetch, and records written between this assignment and that fetch would never be read.
+            .Concat(offsets.Select(o => new TopicPartitionOffset(o.TopicPartition,
+                o.Offset.Value >= 0 ? o.Offset : consumer.QueryWatermarkOffsets(o.TopicPartition, TimeSpan.FromSeconds(10)).High)))
             .ToList();
         consumer.IncrementalAssign(start);
         foreach (var tp in wanted) assigned.Add(tp);
@@ -113,7 +119,6 @@ public sealed class TopicFeed(KafkaClientFactory clients, AlertBoard board, Feed
         var ends = new Dictionary<TopicPartition, long>();
         foreach (var s in starts)
         {
-            if (s.Offset == Offset.End) continue;
             var w = consumer.QueryWatermarkOffsets(s.TopicPartition, TimeSpan.FromSeconds(10));
             var from = s.Offset == Offset.Beginning ? w.Low.Value : s.Offset.Value;
             if (w.High.Value > from) ends[s.TopicPartition] = w.High.Value;
@@ -154,10 +159,9 @@ public sealed class TopicFeed(KafkaClientFactory clients, AlertBoard board, Feed
     }
 }
 
-/// <summary>How far back the ui reads when it starts, and how often it looks for new topics.</summary>
+/// <summary>How far back the ui reads the metric topics when it starts (for the charts), and how often it looks for new topics.</summary>
 public sealed record FeedOptions
 {
-    public TimeSpan AlertHistory { get; init; } = TimeSpan.FromDays(7);
     public TimeSpan SampleHistory { get; init; } = TimeSpan.FromMinutes(30);
     public TimeSpan MetadataRefresh { get; init; } = TimeSpan.FromSeconds(10);
 }
