@@ -38,6 +38,13 @@ public sealed class Dashboard : IAsyncDisposable
 
     public AlertBoard Board { get; }
 
+    /// <summary>Each write made from the page (silence, expiry, ack) in words, with its author.</summary>
+    public event Action<string>? Written
+    {
+        add => _server.Written += value;
+        remove => _server.Written -= value;
+    }
+
     /// <summary>The page's address once started.</summary>
     public Uri Address => _server.Address ?? throw new InvalidOperationException("the ui has not started");
 

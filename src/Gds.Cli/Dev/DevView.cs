@@ -23,6 +23,15 @@ public sealed class DevView(string notifyUrl, string bootstrap, IReadOnlyList<st
         if (!_interactive) Console.WriteLine("notification " + line);
     }
 
+    /// <summary>A silence or ack made on the dashboard, with its author.</summary>
+    public void OnUiWrite(string what)
+    {
+        var line = $"{DateTime.Now:HH:mm:ss} ui       {what}";
+        _recent.Enqueue(line);
+        while (_recent.Count > 12) _recent.TryDequeue(out _);
+        if (!_interactive) Console.WriteLine("ui: " + what);
+    }
+
     public async Task RunAsync(DevProgress progress, CancellationToken ct)
     {
         Console.WriteLine($"gds dev: embedded Kafka at {bootstrap}, notifications to {notifyUrl}/ingest. Ctrl-C to stop.");

@@ -67,6 +67,15 @@ public sealed class UiServer : IAsyncDisposable
     /// <summary>The page's address once started (the real port when asked for port 0).</summary>
     public Uri? Address { get; private set; }
 
+    /// <summary>Each write (silence made or expired, ack) in words, with its author; also logged.</summary>
+    public event Action<string>? Written;
+
+    private void Audit(string line)
+    {
+        _log.LogInformation("ui: {Write}", line);
+        Written?.Invoke(line);
+    }
+
     public async Task StartAsync(CancellationToken ct)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -245,8 +254,7 @@ public sealed class UiServer : IAsyncDisposable
         {
             return Results.Json(new { error = $"{TopicNames.Silences}: {ex.Error.Reason}" }, Json, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
-        _log.LogInformation("ui: silence {Id} created by {By} from {Remote}: {Matchers}; {Comment}", silence!.Id, silence.CreatedBy,
-            http.Connection.RemoteIpAddress, string.Join(", ", silence.Matchers), silence.Comment);
+        Audit($"silence {silence!.Id} created by {silence.CreatedBy} from {http.Connection.RemoteIpAddress}: {string.Join(", ", silence.Matchers)}; {silence.Comment}");
         return Results.Json(new { id = silence.Id, silence }, Json, statusCode: StatusCodes.Status201Created);
     }
 
@@ -260,7 +268,7 @@ public sealed class UiServer : IAsyncDisposable
         var now = DateTimeOffset.UtcNow;
         if (found.Silence.EndsAt is { } ended && ended <= now) return Results.Json(new { id, ended_at = ended, already = true }, Json);
         await SilenceTopic.PublishAsync(_clients, Gds.Alerting.Silences.SilenceExpiry.Ended(found.Silence, now), http.RequestAborted);
-        _log.LogInformation("ui: silence {Id} expired by {By} from {Remote}", id, by.Trim(), http.Connection.RemoteIpAddress);
+        Audit($"silence {id} expired by {by.Trim()} from {http.Connection.RemoteIpAddress}");
         return Results.Json(new { id, ended_at = now, already = false }, Json);
     }
 
@@ -279,7 +287,7 @@ public sealed class UiServer : IAsyncDisposable
         {
             return Results.Json(new { error = ex.Message }, Json, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
-        _log.LogInformation("ui: {AlertId} acknowledged by {By} from {Remote}", ack!.AlertId, ack.By, http.Connection.RemoteIpAddress);
+        Audit($"{ack!.AlertId} acknowledged by {ack.By} from {http.Connection.RemoteIpAddress}" + (ack.Comment is { } c ? $": {c}" : ""));
         return Results.Json(new { alert_id = ack.AlertId, by = ack.By, partition }, Json);
     }
 

@@ -160,6 +160,7 @@ public sealed class DevService(DevService.Job job, IOptions<HygieneOptions> hygi
         var view = new DevView(settings.NotifyUrl ?? receiver!.BaseUrl, broker.BootstrapServers,
             DevIntro.Lines(ruleSet, settings.Rules.Length > 0 ? null : DevRules.PacksPath(), settings.TimeScale, syntheticFleet), dashboard?.Address);
         if (receiver is not null) receiver.Received += view.OnNotification;
+        if (dashboard is not null) dashboard.Written += view.OnUiWrite;
 
         await streams.StartAsync(CancellationToken.None);
         await streams.WaitUntilRunningAsync(TimeSpan.FromSeconds(60));
