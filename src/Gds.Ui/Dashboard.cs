@@ -12,6 +12,7 @@ public sealed record DashboardOptions
 {
     public required UiServerOptions Server { get; init; }
     public IReadOnlyList<Uri> HealthEndpoints { get; init; } = [];
+    public TimeSpan HealthEvery { get; init; } = TimeSpan.FromSeconds(5);
     public FeedOptions Feed { get; init; } = new();
     public BoardLimits Limits { get; init; } = new();
 }
@@ -32,7 +33,7 @@ public sealed class Dashboard : IAsyncDisposable
         _log = logs.CreateLogger("gds.ui");
         Board = new AlertBoard(options.Limits);
         _feed = new TopicFeed(clients, Board, options.Feed, _log);
-        _health = new PipelineHealth(options.HealthEndpoints, _http, _log);
+        _health = new PipelineHealth(options.HealthEndpoints, _http, _log, options.HealthEvery);
         _server = new UiServer(options.Server, Board, clients, options.HealthEndpoints.Count > 0 ? _health : null, _log);
     }
 

@@ -136,7 +136,13 @@ public sealed class UiApiTests
         var a = Events.Firing("conn-high", "pg-a", "pg_connections_used_ratio", "CRITICAL", T0.AddSeconds(100), 0.95);
         await bed.PublishEventAsync(a);
         await bed.PublishEventAsync(a.Then(AlertStatus.Firing, T0.AddSeconds(160), sequence: 1));
-        await bed.WaitForAsync("/api/alerts", p => UiTestBed.Alert(p, a.DedupKey) is not null, "the alert");
+        await bed.PublishEventAsync(a.Then(AlertStatus.Escalated, T0.AddSeconds(165), sequence: 1) with { RoutingKey = "dba-managers" });
+        var inhibited = Events.Firing("conn-high", "pg-b", "pg_connections_used_ratio", "CRITICAL", T0, 0.99) with { InhibitedBy = ["instance-down:pg-b:gds_collector_up"] };
+        await bed.PublishEventAsync(inhibited);
+        var seen = await bed.WaitForAsync("/api/alerts", p => UiTestBed.Alert(p, a.DedupKey) is not null && UiTestBed.Alert(p, inhibited.DedupKey) is not null, "the alerts");
+        Assert.True((bool)UiTestBed.Alert(seen, inhibited.DedupKey)!["inhibited"]!);
+        Assert.Equal(1, (int)seen["counts"]!["inhibited"]!);
+        Assert.Null(UiTestBed.Alert(await bed.GetAsync("/api/alerts?hide=inhibited"), inhibited.DedupKey));
 
         Assert.Equal(400, (await bed.PostAsync("/api/acks", new { alert_id = "not-an-alert-id", by = "alice" })).Status);
         var acked = await bed.PostAsync("/api/acks", new { alert_id = a.DedupKey, by = "alice", comment = "on it" });
@@ -146,14 +152,14 @@ public sealed class UiApiTests
         var ack = GdsJson.Deserialize<Ack>(CompactedTopicReader.ReadLatest(bed.Clients, TopicNames.AlertAcks, TimeSpan.FromSeconds(10))[a.DedupKey]);
         Assert.Equal(("alice", "on it", "pg-a"), (ack.By, ack.Comment, ack.InstanceId));
         var page = await bed.WaitForAsync("/api/alerts", p => (string?)UiTestBed.Alert(p, a.DedupKey)!["acknowledged_by"] == "alice", "marked acknowledged");
-        Assert.Empty(UiTestBed.Alerts(await bed.GetAsync("/api/alerts?hide=acknowledged")));
+        Assert.Null(UiTestBed.Alert(await bed.GetAsync("/api/alerts?hide=acknowledged"), a.DedupKey));
 
         // The topology answers the ack, then the alert resolves.
         await bed.PublishEventAsync(a.Then(AlertStatus.Acknowledged, T0.AddSeconds(170)) with { AcknowledgedBy = "alice" });
         await bed.PublishEventAsync(a.Then(AlertStatus.Resolved, T0.AddSeconds(190)));
         var detail = await bed.WaitForAsync("/api/alert?key=" + Uri.EscapeDataString(a.DedupKey),
             d => d["timeline"]!.AsArray().Any(t => (string)t!["kind"]! == "resolved"), "the resolution on the timeline");
-        Assert.Equal(["fired", "re-notified", "acknowledged", "resolved"],
+        Assert.Equal(["fired", "re-notified", "escalated", "acknowledged", "resolved"],
             detail["timeline"]!.AsArray().Select(t => (string)t!["kind"]!).Where(k => k != "ack written"));
         var series = detail["series"]!;
         Assert.Equal(20, series["points"]!.AsArray().Count);

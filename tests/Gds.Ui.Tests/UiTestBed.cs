@@ -43,11 +43,14 @@ public sealed class UiTestBed : IAsyncDisposable
     }
 
     /// <summary>Starts (or restarts) the ui process's part: a fresh board, rebuilt from the topics.</summary>
-    public async Task StartUiAsync(string? token = null, string host = "127.0.0.1")
+    public async Task StartUiAsync(string? token = null, string host = "127.0.0.1", IReadOnlyList<Uri>? health = null)
     {
         if (Ui is not null) await Ui.DisposeAsync();
         Http.Dispose();
-        Ui = new Dashboard(new DashboardOptions { Server = new UiServerOptions { Host = host, Port = 0, Token = token } }, Clients, NullLoggerFactory.Instance);
+        Ui = new Dashboard(new DashboardOptions
+        {
+            Server = new UiServerOptions { Host = host, Port = 0, Token = token }, HealthEndpoints = health ?? [], HealthEvery = TimeSpan.FromMilliseconds(200),
+        }, Clients, NullLoggerFactory.Instance);
         await Ui.StartAsync(CancellationToken.None);
         Http = new HttpClient { BaseAddress = Ui.Address };
         if (token is not null) Http.DefaultRequestHeaders.Authorization = new("Bearer", token);

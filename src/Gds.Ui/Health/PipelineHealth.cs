@@ -24,7 +24,11 @@ public sealed class PipelineHealth(IReadOnlyList<Uri> endpoints, HttpClient http
     ];
 
     private readonly TimeSpan _every = every ?? TimeSpan.FromSeconds(5);
-    private readonly Dictionary<string, (DateTimeOffset At, Dictionary<string, double> Figures)> _previous = new();
+    /// <summary>Per endpoint: the scrape rates are measured from, and the rates last measured.</summary>
+    private readonly Dictionary<string, (DateTimeOffset At, Dictionary<string, double> Figures, Dictionary<string, double> Rates)> _previous = new();
+
+    /// <summary>The shortest span a rate is measured over: shorter ones would jump with each scrape's timing.</summary>
+    private static readonly TimeSpan RateSpan = TimeSpan.FromSeconds(1);
     private volatile IReadOnlyList<ProcessHealth> _latest = [];
 
     public IReadOnlyList<Uri> Endpoints => endpoints;
@@ -73,11 +77,15 @@ public sealed class PipelineHealth(IReadOnlyList<Uri> endpoints, HttpClient http
             var text = await http.GetStringAsync(url + "/metrics", timeout.Token);
             var figures = Parse(text);
             var rates = new Dictionary<string, double>();
-            if (_previous.TryGetValue(url, out var before) && (now - before.At).TotalSeconds > 0.5)
+            if (!_previous.TryGetValue(url, out var before)) _previous[url] = (now, figures, rates);
+            else if (now - before.At < RateSpan) rates = before.Rates;
+            else
+            {
                 foreach (var (name, value) in figures)
                     if (name.EndsWith("_total", StringComparison.Ordinal) && before.Figures.TryGetValue(name, out var old) && value >= old)
                         rates[name] = (value - old) / (now - before.At).TotalSeconds;
-            _previous[url] = (now, figures);
+                _previous[url] = (now, figures, rates);
+            }
             return new ProcessHealth(url, true, ready.IsSuccessStatusCode, notReady, figures, rates, null, now);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !stop.IsCancellationRequested)
