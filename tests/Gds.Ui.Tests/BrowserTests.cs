@@ -102,6 +102,7 @@ public sealed class BrowserTests(ITestOutputHelper output)
             await page.Locator("#s-submit").ClickAsync();
             await page.Locator("#s-done", new PageLocatorOptions { HasTextString = "created" }).WaitForAsync();
             await page.Locator("#silences tr.silence-row.active", new PageLocatorOptions { HasTextString = "failover drill" }).WaitForAsync();
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "ui-silences.png"), FullPage = true });
 
             await page.Locator("nav a[data-view=alerts]").ClickAsync();
             await first.Locator(".mark.silenced").WaitForAsync();
@@ -130,6 +131,13 @@ public sealed class BrowserTests(ITestOutputHelper output)
             await page.Locator("#alert-detail .timeline li.fired").WaitForAsync();
             await page.Locator("#alert-detail .timeline li", new PageLocatorOptions { HasTextString = "acknowledged" }).First.WaitForAsync();
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "ui-alert.png"), FullPage = true });
+
+            // The rule in force, with its alerts counted per state.
+            await page.Locator("nav a[data-view=rules]").ClickAsync();
+            var ruleRow = page.Locator("#rules tbody tr", new PageLocatorOptions { HasTextString = rule.Id });
+            await ruleRow.WaitForAsync();
+            Assert.Equal(["2", "0", "1", "1"], (await ruleRow.Locator("td.n").AllInnerTextsAsync()).Take(4));
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "ui-rules.png"), FullPage = true });
             output.WriteLine($"screenshots: {screenshots}");
             Assert.Empty(consoleErrors);
         }

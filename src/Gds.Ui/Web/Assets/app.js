@@ -279,7 +279,6 @@ $('silence-form').addEventListener('submit', async (e) => {
     by: $('s-by').value.trim(),
     comment: $('s-comment').value.trim(),
   };
-  if (body.schedule.trim() && !$('s-ends').value.trim() && $('s-duration').value.trim() === '2h') body.duration = null;
   try {
     const r = await api('/api/silences', body);
     $('s-done').textContent = 'silence ' + r.id + ' created';
@@ -291,6 +290,10 @@ $('silence-form').addEventListener('submit', async (e) => {
   }
 });
 $('s-all').addEventListener('change', refresh);
+// A weekly window recurs until expired unless a duration bounds it: typing one clears the default duration, visibly.
+let durationTouched = false;
+$('s-duration').addEventListener('input', () => { durationTouched = true; });
+$('s-schedule').addEventListener('input', () => { if (!durationTouched && $('s-schedule').value.trim()) $('s-duration').value = ''; });
 
 async function loadSilences() {
   const data = await api('/api/silences' + ($('s-all').checked ? '?all=true' : ''));
