@@ -58,6 +58,9 @@ public sealed class AlertBoard
 
     public DateTimeOffset Now => _clock.GetUtcNow();
 
+    /// <summary>Samples the shadow evaluator could not fold (they are still charted).</summary>
+    public long ShadowFailures { get; private set; }
+
     public void MarkCaughtUp()
     {
         CaughtUp = true;
@@ -131,7 +134,16 @@ public sealed class AlertBoard
             }
             ring.Add(m.Timestamp, m.Value);
             _discard.Clear();
-            _shadow.OnSample(m, _shadowStore, _discard);
+            try
+            {
+                _shadow.OnSample(m, _shadowStore, _discard);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or OverflowException)
+            {
+                // The shadow only tells which series are pending; a sample it cannot fold must not stop the view
+                // (the topology dead-letters such samples on its own side).
+                ShadowFailures++;
+            }
         }
     }
 
