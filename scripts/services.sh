@@ -5,6 +5,7 @@
 #   - a second primary + standby pair, for the incident tests alone
 #   - an SMTP server (Debian's python3-aiosmtpd) that writes every message it receives to a maildir
 #   - Debian's prometheus-postgres-exporter installed (not started): a test runs it as a second opinion on the collector
+#   - Debian's chromium (not started): the ui's browser test drives it headless through Playwright
 #   - Debian's prometheus server (the binary, not its system service) with its own config and data dir, scraping every
 #     1 s the targets a test writes as file_sd JSON into $GDS_TEST_PROMETHEUS_TARGETS_DIR: the user's monitoring
 # Usage: source <(scripts/services.sh start)   -> exports GDS_TEST_* variables
@@ -68,7 +69,7 @@ YAML
 
 start() {
   # docker-compose: only its `config` (validates docker/compose.yaml; no daemon needed)
-  install_missing postgresql-15 python3-aiosmtpd kcat prometheus-postgres-exporter prometheus docker-compose
+  install_missing postgresql-15 python3-aiosmtpd kcat prometheus-postgres-exporter prometheus docker-compose chromium
   # Tests want speed and lose nothing of value if the server crashes; a benchmark must pay what production pays.
   local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off" bench=""
   # A benchmark measures one server: no standby replaying its writes beside it, no incident pair.

@@ -171,7 +171,7 @@ public sealed class ConfigurationTests : IDisposable
         string[][] verbs =
         [
             ["dev"], ["kafka"], ["collect"], ["streams"], ["sink"], ["dw-import"], ["metrics"], ["rules", "validate"], ["rules", "publish"],
-            ["rules", "backtest"], ["silence", "add"], ["silence", "list"], ["silence", "expire"], ["ack"], ["dlq", "replay"],
+            ["rules", "backtest"], ["silence", "add"], ["silence", "list"], ["silence", "expire"], ["ack"], ["ui"], ["dlq", "replay"],
         ];
         foreach (var verb in verbs)
         {

@@ -1,5 +1,6 @@
 using Gds.Alerting.Silences;
 using Gds.Cli.Commands.Silences;
+using Gds.Handling.Silences;
 
 namespace Gds.Cli.Tests;
 
@@ -22,7 +23,7 @@ public sealed class SilenceAlertOptionTests
             Alert = "pg-wraparound:pg-1:pg_database_wraparound_ratio{database=\"orders, eu\"}",
             For = "2h", By = "alice", Comment = "vacuum freeze running",
         };
-        Assert.True(SilenceRequest.TryBuild(settings, Now, out var silence, out var error), error);
+        Assert.True(SilenceRequest.TryBuild(settings.ToDraft(), Now, out var silence, out var error), error);
         Assert.Equal(["rule_id=pg-wraparound", "instance_id=pg-1", "metric_name=pg_database_wraparound_ratio", "database=\"orders, eu\""], silence!.Matchers);
 
         var compiled = CompiledSilence.Compile(silence);
@@ -35,7 +36,7 @@ public sealed class SilenceAlertOptionTests
     public void A_malformed_alert_id_is_refused_with_the_reason()
     {
         var settings = new SilenceAddSettings { Alert = "pg-wraparound:pg-1:m{database=orders}", For = "2h", By = "alice", Comment = "x" };
-        Assert.False(SilenceRequest.TryBuild(settings, Now, out _, out var error));
+        Assert.False(SilenceRequest.TryBuild(settings.ToDraft(), Now, out _, out var error));
         Assert.Contains("--alert", error);
         Assert.Contains("labels do not read", error);
     }

@@ -136,7 +136,7 @@ public class CliTests
     [Fact]
     public async Task Every_verb_has_help()
     {
-        foreach (var verb in new[] { "dev", "kafka", "collect", "streams", "sink", "dw-import", "ack" })
+        foreach (var verb in new[] { "dev", "kafka", "collect", "streams", "sink", "dw-import", "ack", "ui" })
         {
             var (code, output, _) = await Gds(verb, "--help");
             Assert.Equal(0, code);

@@ -28,6 +28,7 @@ public class DevRunTests
         Assert.Equal(0, code);
         Assert.True(err.Length == 0, "gds dev should start and stop without a warning:\n" + err);
         Assert.Contains("durations scaled 30x faster", output);
+        Assert.Contains("gds dev: dashboard at http://127.0.0.1:", output);
 
         // Every notification is one of the alerts the incidents declare, on its series; within the minute (less the
         // start-up) the early incidents have fired and resolved, and the sink delivered each transition once.

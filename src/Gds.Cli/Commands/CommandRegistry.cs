@@ -35,6 +35,7 @@ public static class CommandRegistry
             silence.AddCommand<Silences.SilenceExpireCommand>("expire").WithDescription("Expire a silence now.");
         });
         config.AddCommand<Acks.AckCommand>("ack").WithDescription("Acknowledge a firing alert.");
+        config.AddCommand<Ui.UiCommand>("ui").WithDescription("Serve the live dashboard: alerts grouped, their history and series, silences and acks from the browser.");
         config.AddBranch("dlq", dlq =>
         {
             dlq.SetDescription("Dead-letter queues.");

@@ -10,7 +10,7 @@ namespace Gds.Cli.Dev;
 /// Shows `gds dev` as it runs: a live panel on a terminal, plain lines when the output is a file or a pipe
 /// (CI, tests), so the same run is readable in both.
 /// </summary>
-public sealed class DevView(string notifyUrl, string bootstrap, IReadOnlyList<string> intro)
+public sealed class DevView(string notifyUrl, string bootstrap, IReadOnlyList<string> intro, Uri? dashboard = null)
 {
     private readonly ConcurrentQueue<string> _recent = new();
     private readonly bool _interactive = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
@@ -23,9 +23,19 @@ public sealed class DevView(string notifyUrl, string bootstrap, IReadOnlyList<st
         if (!_interactive) Console.WriteLine("notification " + line);
     }
 
+    /// <summary>A silence or ack made on the dashboard, with its author.</summary>
+    public void OnUiWrite(string what)
+    {
+        var line = $"{DateTime.Now:HH:mm:ss} ui       {what}";
+        _recent.Enqueue(line);
+        while (_recent.Count > 12) _recent.TryDequeue(out _);
+        if (!_interactive) Console.WriteLine("ui: " + what);
+    }
+
     public async Task RunAsync(DevProgress progress, CancellationToken ct)
     {
         Console.WriteLine($"gds dev: embedded Kafka at {bootstrap}, notifications to {notifyUrl}/ingest. Ctrl-C to stop.");
+        if (dashboard is not null) Console.WriteLine($"gds dev: dashboard at {dashboard}");
         foreach (var line in intro) Console.WriteLine(line);
         var rate = new RateMeter();
         if (!_interactive)

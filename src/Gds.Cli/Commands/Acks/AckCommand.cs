@@ -1,11 +1,8 @@
 using System.ComponentModel;
-using Confluent.Kafka;
 using Gds.Alerting.Acknowledgements;
 using Gds.Cli.Infrastructure;
-using Gds.Contracts.Alerts;
-using Gds.Contracts.Serialization;
 using Gds.Contracts.Topics;
-using Gds.Kafka.Clients;
+using Gds.Handling.Acks;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -35,33 +32,24 @@ public sealed class AckSettings : KafkaSettings
     }
 }
 
-/// <summary>
-/// `gds ack ALERT_ID --by WHO`: writes an Ack to gds.alerts.acks. Key = dedup key (compaction keeps the latest ack
-/// per alert); partition = the one the alert's instance_id hashes to, the same number as its metrics partition,
-/// so the stream task holding the alert's state reads the ack without a repartition.
-/// </summary>
+/// <summary>`gds ack ALERT_ID --by WHO`: writes an Ack to gds.alerts.acks (see <see cref="AckTopic"/>; `gds ui`'s Ack button writes the same).</summary>
 public sealed class AckCommand : AsyncCommand<AckSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, AckSettings settings, CancellationToken cancellationToken)
     {
-        AlertReference.TryParse(settings.AlertId, out var alert, out _);
+        if (!AckTopic.TryBuild(settings.AlertId, settings.By, settings.Comment, DateTimeOffset.UtcNow, out var ack, out var error)) throw new UsageException(error!);
         var clients = await Hosting.GdsHost.KafkaClientsAsync(settings, cancellationToken);
-        var config = clients.ProducerConfig("gds-ack");
-        config.MessageTimeoutMs = 30_000;
-        using var producer = new ProducerBuilder<string, byte[]>(config).Build();
-        using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
-        var topic = admin.GetMetadata(TopicNames.AlertAcks, TimeSpan.FromSeconds(30)).Topics.SingleOrDefault(t => t.Topic == TopicNames.AlertAcks);
-        if (topic is null || topic.Error.IsError || topic.Partitions.Count == 0)
+        int partition;
+        try
         {
-            Console.Error.WriteLine($"gds ack: topic {TopicNames.AlertAcks} is not available: {topic?.Error.Reason ?? "not found"}");
+            partition = await AckTopic.PublishAsync(clients, ack!, cancellationToken);
+        }
+        catch (AckTopicUnavailableException ex)
+        {
+            Console.Error.WriteLine($"gds ack: {ex.Message}");
             return ExitCodes.Failed;
         }
-        var partition = KeyPartitioner.PartitionFor(alert!.InstanceId, topic.Partitions.Count);
-        var ack = new Ack { AlertId = alert.DedupKey, InstanceId = alert.InstanceId, By = settings.By!.Trim(), Comment = settings.Comment, At = DateTimeOffset.UtcNow };
-        await producer.ProduceAsync(new TopicPartition(TopicNames.AlertAcks, partition),
-            new Message<string, byte[]> { Key = ack.AlertId, Value = GdsJson.Serialize(ack) }, cancellationToken);
-        producer.Flush(cancellationToken);
-        Console.Out.WriteLine(ack.AlertId);
+        Console.Out.WriteLine(ack!.AlertId);
         Console.Error.WriteLine($"acknowledged {ack.AlertId} as {ack.By} ({TopicNames.AlertAcks} partition {partition})");
         return ExitCodes.Ok;
     }

@@ -57,6 +57,14 @@ public sealed class DevSettings : Gds.Cli.Infrastructure.GdsSettings
     [DefaultValue(DevRules.DefaultTimeScale)]
     public double TimeScale { get; init; } = DevRules.DefaultTimeScale;
 
+    [CommandOption("--ui <HOST:PORT>")]
+    [Description("Serve the dashboard (as `gds ui` does) on this address; default a free loopback port, printed at start.")]
+    public string? Ui { get; init; }
+
+    [CommandOption("--no-ui")]
+    [Description("Run without the dashboard.")]
+    public bool NoUi { get; init; }
+
     [CommandOption("--no-watchdog")]
     [Description("Run without the dead man's switch (the sink pages when the topology stops sending heartbeats; Watchdog:Enabled).")]
     public bool NoWatchdog { get; init; }
@@ -75,6 +83,10 @@ public sealed class DevSettings : Gds.Cli.Infrastructure.GdsSettings
         if (Partitions < 1) return ValidationResult.Error("--partitions must be at least 1");
         if (Instances < 1) return ValidationResult.Error("--instances must be at least 1");
         if (!(TimeScale > 0) || double.IsInfinity(TimeScale)) return ValidationResult.Error($"--time-scale must be a positive number, not {TimeScale}");
+        if (Ui is not null && NoUi) return ValidationResult.Error("--ui and --no-ui are mutually exclusive");
+        if (Ui is not null && !Gds.Cli.Http.ListenAddress.TryParse(Ui, out _, out var uiProblem)) return ValidationResult.Error($"--ui: {uiProblem}");
+        if (Ui is not null && Gds.Cli.Http.ListenAddress.TryParse(Ui, out var uiAt, out _) && !Gds.Ui.Web.UiAccess.IsLoopback(uiAt.Host) && Environment.GetEnvironmentVariable(Commands.Ui.UiSettings.TokenVariable) is not { Length: > 0 })
+            return ValidationResult.Error($"--ui {Ui} is not a loopback address: set {Commands.Ui.UiSettings.TokenVariable} to the token every request must carry");
         if (NotifyUrl is not null && !Uri.TryCreate(NotifyUrl, UriKind.Absolute, out _)) return ValidationResult.Error($"--notify-url: '{NotifyUrl}' is not an absolute URL");
         return ValidationResult.Success();
     }
@@ -143,10 +155,12 @@ public sealed class DevService(DevService.Job job, IOptions<HygieneOptions> hygi
         var watchdog = watchdogOptions.Value.Enabled ? watchdogOptions.Value : null;
         var streams = new StreamsHost(new StreamsHostOptions { BootstrapServers = broker.BootstrapServers, StateDir = stateDir, Hygiene = hygiene.Value,
             Topology = new TopologyOptions { HeartbeatInterval = watchdog?.Interval } }, topics, logs);
+        await using var dashboard = settings.NoUi ? null : await StartDashboardAsync(settings, clients);
         await using var receiver = settings.NotifyUrl is null ? await LocalNotificationReceiver.StartAsync(CancellationToken.None) : null;
         var view = new DevView(settings.NotifyUrl ?? receiver!.BaseUrl, broker.BootstrapServers,
-            DevIntro.Lines(ruleSet, settings.Rules.Length > 0 ? null : DevRules.PacksPath(), settings.TimeScale, syntheticFleet));
+            DevIntro.Lines(ruleSet, settings.Rules.Length > 0 ? null : DevRules.PacksPath(), settings.TimeScale, syntheticFleet), dashboard?.Address);
         if (receiver is not null) receiver.Received += view.OnNotification;
+        if (dashboard is not null) dashboard.Written += view.OnUiWrite;
 
         await streams.StartAsync(CancellationToken.None);
         await streams.WaitUntilRunningAsync(TimeSpan.FromSeconds(60));
@@ -180,6 +194,24 @@ public sealed class DevService(DevService.Job job, IOptions<HygieneOptions> hygi
         if (settings.Summary is { } path)
             await File.WriteAllTextAsync(path, JsonSerializer.Serialize(summary.ToJson(), new JsonSerializerOptions { WriteIndented = true }));
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The page `gds ui` serves, on the embedded broker: on --ui, else a free loopback port.</summary>
+    private async Task<Gds.Ui.Dashboard> StartDashboardAsync(DevSettings settings, KafkaClientFactory clients)
+    {
+        Gds.Cli.Http.ListenAddress.TryParse(settings.Ui ?? "127.0.0.1:0", out var at, out _);
+        var token = Environment.GetEnvironmentVariable(Commands.Ui.UiSettings.TokenVariable) is { Length: > 0 } t ? t.Trim() : null;
+        var dashboard = new Gds.Ui.Dashboard(new Gds.Ui.DashboardOptions { Server = new Gds.Ui.Web.UiServerOptions { Host = at.Host, Port = at.Port, Token = token } }, clients, logs);
+        try
+        {
+            await dashboard.StartAsync(CancellationToken.None);
+        }
+        catch (Gds.Ui.Web.UiConfigurationException ex)
+        {
+            await dashboard.DisposeAsync();
+            throw new UsageException(ex.Message.Replace("--listen", "--ui", StringComparison.Ordinal));
+        }
+        return dashboard;
     }
 
     /// <summary>After the fleet stops, give in-flight alerts time to reach the receiver before shutting down.</summary>

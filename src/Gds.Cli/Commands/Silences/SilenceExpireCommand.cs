@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Gds.Alerting.Silences;
 using Gds.Cli.Infrastructure;
+using Gds.Handling.Silences;
 using Spectre.Console.Cli;
 
 namespace Gds.Cli.Commands.Silences;
@@ -21,7 +22,7 @@ public sealed class SilenceExpireCommand : AsyncCommand<SilenceExpireSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, SilenceExpireSettings settings, CancellationToken cancellationToken)
     {
-        var clients = await SilenceTopic.ClientsAsync(settings, cancellationToken);
+        var clients = await Hosting.GdsHost.KafkaClientsAsync(settings, cancellationToken);
         var found = SilenceTopic.ReadAll(clients).FirstOrDefault(x => x.Id == settings.Id);
         if (found.Id is null || found.Silence is null)
         {

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Text.Json.Nodes;
 using Gds.Alerting.Silences;
 using Gds.Cli.Infrastructure;
+using Gds.Handling.Silences;
 using Gds.Contracts.Serialization;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -26,7 +27,7 @@ public sealed class SilenceListCommand : Command<SilenceListSettings>
     {
         var now = DateTimeOffset.UtcNow;
         var rows = new List<(string Id, string Status, CompiledSilence? Silence, string? Error, JsonNode? Json)>();
-        foreach (var (id, silence, error) in SilenceTopic.ReadAll(SilenceTopic.ClientsAsync(settings, cancellationToken).GetAwaiter().GetResult()))
+        foreach (var (id, silence, error) in SilenceTopic.ReadAll(Hosting.GdsHost.KafkaClientsAsync(settings, cancellationToken).GetAwaiter().GetResult()))
         {
             if (error is not null)
             {

@@ -2,7 +2,7 @@ using System.Globalization;
 using Gds.Alerting.Silences;
 using Gds.Contracts.Rules;
 
-namespace Gds.Cli.Commands.Silences;
+namespace Gds.Handling.Silences;
 
 /// <summary>How silences read to a person.</summary>
 public static class SilenceText
