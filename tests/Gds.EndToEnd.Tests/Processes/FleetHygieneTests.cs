@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Confluent.Kafka;
 using Gds.Cli.Commands.Rules;
-using Gds.Cli.Commands.Silences;
+using Gds.Handling.Silences;
 using Gds.Contracts.Alerts;
 using Gds.Contracts.Metrics;
 using Gds.Contracts.Rules;
