@@ -50,7 +50,7 @@ public sealed class RulesBacktestSettings : Gds.Cli.Infrastructure.GdsSettings
     public string Tick { get; init; } = "30s";
 
     [CommandOption("--labels <FILE>")]
-    [Description("Score the run against labelled incidents: a JSON object of series (instance_id:metric_name, or instance_id) → list of [start, end] windows. Prints precision, recall, median detection delay, false alarms per series-week and a score (docs/rules.md).")]
+    [Description("Score the run against labelled incidents: a JSON object of series (instance_id:metric_name, or instance_id) → list of [[start, end]] windows. Prints precision, recall, median detection delay, false alarms per series-week and a score (docs/rules.md).")]
     public string? Labels { get; init; }
 
     [CommandOption("--score-by <NAME>")]
