@@ -16,18 +16,12 @@ using Gds.Topology;
 using Gds.Topology.Hosting;
 using Spectre.Console.Cli;
 
-namespace Gds.Cli.Commands.Bench;
+namespace Gds.Bench.Commands;
 
-public sealed class BenchStreamsSettings : Gds.Cli.Infrastructure.GdsSettings
+public sealed class BenchStreamsSettings : BenchWorkloadSettings
 {
     [CommandOption("--metrics <N>")] [Description("Metric records pushed through the topology (default 400,000: the embedded broker keeps about 450,000 such records per topic).")] [DefaultValue(400_000)]
     public int Metrics { get; init; } = 400_000;
-
-    [CommandOption("--rules <N>")] [Description("Threshold rules in force (default 1,000).")] [DefaultValue(1000)]
-    public int Rules { get; init; } = 1000;
-
-    [CommandOption("--instances <N>")] [Description("Distinct instances (default 10,000).")] [DefaultValue(10_000)]
-    public int Instances { get; init; } = 10_000;
 
     [CommandOption("--partitions <N>")] [Description("Partitions of the metric topic (default 4: two tasks for each of two threads).")] [DefaultValue(4)]
     public int Partitions { get; init; } = 4;

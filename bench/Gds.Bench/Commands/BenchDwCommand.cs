@@ -2,11 +2,11 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Gds.Cli.Infrastructure;
-using Gds.Warehouse.Benchmark;
+using Gds.Bench.Warehouse;
 using Microsoft.Extensions.Logging;
 using Spectre.Console.Cli;
 
-namespace Gds.Cli.Commands.Bench;
+namespace Gds.Bench.Commands;
 
 /// <summary>
 /// `gds bench dw`: rows/s from the embedded broker into PostgreSQL. Without --connection it starts a throw-away

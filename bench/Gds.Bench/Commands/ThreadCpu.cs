@@ -1,4 +1,4 @@
-namespace Gds.Cli.Commands.Bench;
+namespace Gds.Bench.Commands;
 
 /// <summary>
 /// CPU time of the process's threads whose name starts with a prefix, from /proc (Linux): it tells the stream

@@ -14,9 +14,9 @@ using Gds.Topology;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace Gds.Cli.Commands.Bench;
+namespace Gds.Bench.Commands;
 
-public sealed class BenchScaleOutSettings : Gds.Cli.Infrastructure.GdsSettings
+public sealed class BenchScaleOutSettings : BenchWorkloadSettings
 {
     [CommandOption("--processes <LIST>")] [Description("Runs, each with this many gds streams processes sharing the partitions (default 1,2,3).")] [DefaultValue("1,2,3")]
     public string Processes { get; init; } = "1,2,3";
@@ -26,12 +26,6 @@ public sealed class BenchScaleOutSettings : Gds.Cli.Infrastructure.GdsSettings
 
     [CommandOption("--warmup <N>")] [Description("Metrics each run's processes take before the measured ones, so that they do not pay for JIT compilation (default 60,000).")] [DefaultValue(60_000)]
     public int Warmup { get; init; } = 60_000;
-
-    [CommandOption("--rules <N>")] [Description("Threshold rules in force (default 1,000).")] [DefaultValue(1000)]
-    public int Rules { get; init; } = 1000;
-
-    [CommandOption("--instances <N>")] [Description("Distinct instances (default 10,000).")] [DefaultValue(10_000)]
-    public int Instances { get; init; } = 10_000;
 
     [CommandOption("--partitions <N>")] [Description("Partitions of the metric topic (default 6: shared evenly by 1, 2 or 3 processes).")] [DefaultValue(6)]
     public int Partitions { get; init; } = 6;

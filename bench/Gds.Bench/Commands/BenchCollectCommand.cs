@@ -17,7 +17,7 @@ using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace Gds.Cli.Commands.Bench;
+namespace Gds.Bench.Commands;
 
 public sealed class BenchCollectSettings : KafkaSettings
 {
@@ -87,7 +87,7 @@ public sealed class BenchCollectCommand : AsyncCommand<BenchCollectSettings>
         var window = DurationText.Parse(settings.Window, "--window");
         await using var postgres = await BenchPostgres.StartAsync(settings.Connection);
         using var broker = settings.Bootstrap is null && settings.BootstrapFile is null ? BrokerProcess.Start() : null;
-        var bootstrap = broker?.BootstrapServers ?? (await Hosting.GdsHost.KafkaClientsAsync(settings, cancellationToken)).BootstrapServers;
+        var bootstrap = broker?.BootstrapServers ?? (await Gds.Cli.Hosting.GdsHost.KafkaClientsAsync(settings, cancellationToken)).BootstrapServers;
 
         Console.WriteLine($"gds bench collect: PostgreSQL {postgres.Description}; Kafka {bootstrap}{(broker is null ? "" : " (embedded broker, child process)")}");
         Console.WriteLine($"interval {DurationText.Format(interval)}, warm-up {DurationText.Format(interval)}, window {DurationText.Format(window)}, concurrency {settings.Concurrency}, {System.Environment.ProcessorCount} cores");

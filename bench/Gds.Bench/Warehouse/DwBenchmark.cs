@@ -15,7 +15,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace Gds.Warehouse.Benchmark;
+namespace Gds.Bench.Warehouse;
 
 public sealed record DwBenchmarkOptions
 {

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
-namespace Gds.Cli.Commands.Bench;
+namespace Gds.Bench.Commands;
 
 /// <summary>A `gds streams` child process of a bench: its output lines, the partitions it owns, its CPU time.</summary>
 internal sealed partial class StreamsProcess : IDisposable
@@ -18,7 +18,7 @@ internal sealed partial class StreamsProcess : IDisposable
         var self = Environment.ProcessPath ?? "dotnet";
         var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         // Run as `dotnet gds.dll` (as ./gds does) or as the apphost: start the child the same way.
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(GdsApp).Assembly.Location);
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(Gds.Cli.GdsApp).Assembly.Location);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["GDS_LOG_LEVEL"] = "Information";
         var process = new Process { StartInfo = psi };

@@ -19,7 +19,7 @@ using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace Gds.Cli.Commands.Bench;
+namespace Gds.Bench.Commands;
 
 /// <summary>
 /// `gds bench sink`: notifications/s from gds.alerts through the whole sink (Refit client, resilience pipelines,
@@ -100,7 +100,7 @@ public sealed class BenchSinkCommand : AsyncCommand<BenchSinkCommand.Settings>
         else
         {
             // A real cluster: topics of this run only, so the sink's group starts from their beginning. They are left behind.
-            var clients = await Hosting.GdsHost.KafkaClientsAsync(settings, ct);
+            var clients = await Gds.Cli.Hosting.GdsHost.KafkaClientsAsync(settings, ct);
             bootstrap = clients.BootstrapServers;
             topics = new KafkaTopicCreator(clients);
             var stamp = DateTime.UtcNow.ToString("yyyyMMddHHmmss");
