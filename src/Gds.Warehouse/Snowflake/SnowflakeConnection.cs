@@ -1,3 +1,4 @@
+using Gds.Snowflake;
 using System.Data.Common;
 using System.Security.Cryptography;
 using Gds.Warehouse.Connections;
@@ -35,6 +36,22 @@ public sealed record SnowflakeConnection
     {
         "account", "user", "private_key", "private_key_file", "private_key_passphrase", "database", "db", "schema",
         "warehouse", "role", "url", "rows_per_insert", "statement_timeout_s", "retry_delay_ms", "max_retries",
+    };
+
+    /// <summary>The SQL API client's settings: this connection's context, timeouts and retries; timestamps in UTC.</summary>
+    public SnowflakeClientOptions ClientOptions => new()
+    {
+        BaseAddress = BaseAddress,
+        UserAgent = "gds-dw-importer/1.0",
+        Database = Database,
+        Schema = Schema,
+        Warehouse = Warehouse,
+        Role = Role,
+        // Samples are UTC; so is every timestamp the importer writes or compares.
+        Parameters = new Dictionary<string, string> { ["TIMEZONE"] = "UTC" },
+        StatementTimeout = StatementTimeout,
+        MaxRetries = MaxRetries,
+        RetryDelay = RetryDelay,
     };
 
     public string Description => $"snowflake://{User}@{BaseAddress.Host}/{Database}/{Schema}";

@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
-using Gds.Monitor.Collectors.Snowflake.Auth;
 
-namespace Gds.Monitor.Collectors.Snowflake.Api;
+namespace Gds.Snowflake;
 
 /// <summary>Puts the key-pair JWT on every request, with the header that tells Snowflake which kind of token it is.</summary>
 public sealed class KeyPairAuthHandler(KeyPairJwt jwt) : DelegatingHandler

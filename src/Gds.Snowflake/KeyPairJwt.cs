@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Gds.Monitor.Collectors.Snowflake.Auth;
+namespace Gds.Snowflake;
 
 /// <summary>
 /// Snowflake key-pair authentication: an RS256 JWT with iss = ACCOUNT.USER.SHA256:fingerprint (base64 SHA-256 of

@@ -1,10 +1,11 @@
 using System.Net;
 
-namespace Gds.Warehouse.Snowflake;
+namespace Gds.Snowflake;
 
 /// <summary>
-/// Snowflake refused or failed a statement. The message carries Snowflake's own code, SQL state and text and
-/// the start of the statement, so the log line says what failed and where; bindings (data) are left out.
+/// Snowflake refused or failed a statement. The message carries the HTTP status, Snowflake's own code, SQL state and
+/// text, the statement handle and the start of the statement, so the log line says what failed and where; bindings
+/// (data) are left out.
 /// </summary>
 public sealed class SnowflakeStatementException(HttpStatusCode status, string? code, string? sqlState, string message, string? handle, string statement)
     : Exception(Describe(status, code, sqlState, message, handle, statement))
@@ -21,7 +22,7 @@ public sealed class SnowflakeStatementException(HttpStatusCode status, string? c
     {
         var head = statement.ReplaceLineEndings(" ").Trim();
         if (head.Length > 80) head = head[..80] + "…";
-        return $"Snowflake rejected the statement (HTTP {(int)status}{(code is null ? "" : $", code {code}")}{(sqlState is null ? "" : $", SQL state {sqlState}")}): {message}"
-               + (handle is null ? "" : $" [statement handle {handle}]") + $"; statement: {head}";
+        var codes = code is null ? "" : $" (code {code}{(sqlState is null ? "" : $", SQL state {sqlState}")})";
+        return $"Snowflake {(int)status}{codes}: {message}" + (handle is null ? "" : $" [statement handle {handle}]") + $"; statement: {head}";
     }
 }

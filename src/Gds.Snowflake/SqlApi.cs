@@ -2,10 +2,13 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Refit;
 
-namespace Gds.Warehouse.Snowflake;
+namespace Gds.Snowflake;
 
-/// <summary>Snowflake's SQL API v2, the three calls the importer needs.</summary>
-[Headers("Accept: application/json", "User-Agent: gds-dw-importer/1.0")]
+/// <summary>
+/// Snowflake's SQL API v2, the calls the collector and the importer need. Authentication headers are added by
+/// <see cref="KeyPairAuthHandler"/> so every retry carries a valid token; User-Agent by <see cref="SnowflakeHttp"/>.
+/// </summary>
+[Headers("Accept: application/json")]
 public interface ISnowflakeSqlApi
 {
     /// <summary>Submits a statement. requestId plus retry=true makes a resent submission run only once.</summary>
@@ -21,7 +24,7 @@ public interface ISnowflakeSqlApi
 }
 
 /// <summary>Source-generated JSON for the SQL API's bodies, which Refit's generated client requires.</summary>
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNameCaseInsensitive = true)]
 [JsonSerializable(typeof(StatementRequest))]
 [JsonSerializable(typeof(StatementResponse))]
 [JsonSerializable(typeof(string))]
@@ -64,6 +67,8 @@ public sealed class StatementResponse
     [JsonPropertyName("statementHandle")] public string? StatementHandle { get; init; }
     [JsonPropertyName("statementStatusUrl")] public string? StatementStatusUrl { get; init; }
     [JsonPropertyName("resultSetMetaData")] public ResultSetMetaData? ResultSetMetaData { get; init; }
+    [JsonPropertyName("createdOn")] public long? CreatedOn { get; init; }
+    /// <summary>Rows of cells; jsonv2 (the SQL API's only format) sends every non-null cell as a string.</summary>
     [JsonPropertyName("data")] public List<List<string?>>? Data { get; init; }
     [JsonPropertyName("stats")] public DmlStats? Stats { get; init; }
 }
@@ -71,6 +76,7 @@ public sealed class StatementResponse
 public sealed class ResultSetMetaData
 {
     [JsonPropertyName("numRows")] public long NumRows { get; init; }
+    [JsonPropertyName("format")] public string? Format { get; init; }
     [JsonPropertyName("partitionInfo")] public List<PartitionInfo>? PartitionInfo { get; init; }
     [JsonPropertyName("rowType")] public List<ColumnType>? RowType { get; init; }
 }
@@ -78,12 +84,17 @@ public sealed class ResultSetMetaData
 public sealed class PartitionInfo
 {
     [JsonPropertyName("rowCount")] public long RowCount { get; init; }
+    [JsonPropertyName("uncompressedSize")] public long? UncompressedSize { get; init; }
+    [JsonPropertyName("compressedSize")] public long? CompressedSize { get; init; }
 }
 
 public sealed class ColumnType
 {
-    [JsonPropertyName("name")] public string? Name { get; init; }
+    [JsonPropertyName("name")] public string Name { get; init; } = "";
     [JsonPropertyName("type")] public string? Type { get; init; }
+    [JsonPropertyName("nullable")] public bool Nullable { get; init; }
+    [JsonPropertyName("scale")] public int? Scale { get; init; }
+    [JsonPropertyName("precision")] public int? Precision { get; init; }
 }
 
 public sealed class DmlStats
