@@ -1,13 +1,11 @@
 using System.Text;
 using Gds.Contracts.Metrics;
 using Gds.Contracts.Serialization;
-using Gds.Warehouse.Consuming;
-using Xunit.Abstractions;
 
-namespace Gds.Warehouse.Tests.Consuming;
+namespace Gds.Contracts.Tests;
 
-/// <summary>The fast path must read exactly what the contract's serializer reads, or step aside.</summary>
-public class MetricJsonFastPathTests
+/// <summary>The fast reader must read exactly what the contract's serializer reads, or refuse with a reason.</summary>
+public class MetricJsonReaderTests
 {
     private const string DesignExample =
         """{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"prod-db-01","metric_name":"cpu_usage_percent","value":85.5,"tags":{"environment":"production","region":"us-east-1"},"metadata":{"collection_duration_ms":150,"version":"1.0","correlation_id":"7f9c1c7e-8b61-4d9d-9a10-9b3a6a7b1234"}}""";
@@ -20,6 +18,8 @@ public class MetricJsonFastPathTests
         """{"timestamp":"2025-01-15T10:30:00Z","database_type":"mssql","instance_id":"a","metric_name":"m","value":1,"value":2}""",
         """{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"a","metric_name":"pg_locks","value":3,"tags":{"environment":"production"},"labels":{"mode":"share","database":"or\u0064ers \"x\""}}""",
         """{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"a","metric_name":"m","value":3,"labels":{}}""",
+        """{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":"85.5"}""", // number as string
+        """{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1,"tags":null}""",
     };
 
     [Theory]
@@ -28,7 +28,7 @@ public class MetricJsonFastPathTests
     {
         var bytes = Encoding.UTF8.GetBytes(json);
 
-        Assert.True(new MetricJsonFastPath().TryRead(bytes, out var fast));
+        Assert.True(new MetricJsonReader().TryRead(bytes, out var fast, out var error), error);
         var reference = GdsJson.Deserialize<Metric>(bytes);
         Assert.Equal(reference with { Tags = null!, Labels = null!, Metadata = null }, fast! with { Tags = null!, Labels = null!, Metadata = null });
         // The serializer leaves absent tags null (MetricRecordReader makes that empty); the fast path gives empty.
@@ -38,32 +38,39 @@ public class MetricJsonFastPathTests
     }
 
     [Theory]
-    [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":"85.5"}""")] // number as string
-    [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m"}""")] // value missing
-    [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1,"tags":null}""")]
-    [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1,"tags":{"a":null}}""")]
-    [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1,"labels":null}""")]
-    [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1,"labels":{"database":1}}""")]
-    [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1,"labels":{"9db":"orders"}}""")] // refused by the reader, with its reason
-    [InlineData("""{"timestamp":"yesterday","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1}""")]
-    [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1} trailing""")]
-    [InlineData("""[1,2]""")]
-    [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1""")]
-    public void Anything_unusual_is_left_to_the_serializer(string json) =>
-        Assert.False(new MetricJsonFastPath().TryRead(Encoding.UTF8.GetBytes(json), out _));
+    [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m"}""", "missing required field 'value'")]
+    [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":"NaN"}""", "value: not a number")]
+    [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1,"tags":{"a":null}}""", "tags.a: must be a string")]
+    [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1,"labels":{"database":1}}""", "labels.database: must be a string")]
+    [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1,"labels":{"9db":"orders"}}""", "label name '9db' is not valid")]
+    [InlineData("""{"timestamp":"yesterday","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1}""", "timestamp: not an ISO 8601")]
+    [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1} trailing""", "")]
+    [InlineData("""[1,2]""", "must be a JSON object")]
+    [InlineData("""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1""", "")]
+    public void Anything_else_is_refused_with_a_reason(string json, string reason)
+    {
+        Assert.False(new MetricJsonReader().TryRead(Encoding.UTF8.GetBytes(json), out _, out var error));
+        Assert.False(string.IsNullOrWhiteSpace(error));
+        Assert.Contains(reason, error);
+    }
+
+    [Fact]
+    public void Null_labels_read_as_none() =>
+        Assert.Empty(Assert.IsType<Metric>(new MetricJsonReader().TryRead(
+            """{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1,"labels":null}"""u8, out var m, out _) ? m : null).Labels);
 
     [Fact]
     public void Repeated_strings_and_tag_sets_are_shared_between_records_and_read_the_same()
     {
-        var reader = new MetricJsonFastPath();
+        var reader = new MetricJsonReader();
         var second = DesignExample.Replace("85.5", "86.5").Replace("7f9c1c7e", "00000000");
         var otherTags = DesignExample.Replace("us-east-1", "eu-west-1");
         var escaped = DesignExample.Replace("prod-db-01", "prod\u002ddb-01");
 
-        Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(DesignExample), out var a));
-        Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(second), out var b));
-        Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(otherTags), out var c));
-        Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(escaped), out var d));
+        Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(DesignExample), out var a, out _));
+        Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(second), out var b, out _));
+        Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(otherTags), out var c, out _));
+        Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(escaped), out var d, out _));
 
         Assert.Equal((86.5, "00000000-8b61-4d9d-9a10-9b3a6a7b1234"), (b!.Value, b.Metadata!.CorrelationId));
         Assert.Same(a!.Tags, b.Tags);
@@ -77,7 +84,7 @@ public class MetricJsonFastPathTests
         foreach (var json in new[] { DesignExample, second, otherTags, escaped })
         {
             var reference = GdsJson.Deserialize<Metric>(Encoding.UTF8.GetBytes(json));
-            Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(json), out var again));
+            Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(json), out var again, out _));
             Assert.Equal(reference with { Tags = null!, Metadata = null }, again! with { Tags = null!, Metadata = null });
             Assert.Equal(reference.Tags.OrderBy(t => t.Key), again.Tags.OrderBy(t => t.Key));
         }
@@ -86,13 +93,13 @@ public class MetricJsonFastPathTests
     [Fact]
     public void Repeated_label_sets_are_shared_between_records_and_each_record_keeps_its_own()
     {
-        var reader = new MetricJsonFastPath();
+        var reader = new MetricJsonReader();
         string Record(string database, double value) =>
             $$$"""{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"pg-1","metric_name":"pg_database_size_bytes","value":{{{value}}},"tags":{"environment":"production"},"labels":{"database":"{{{database}}}"}}""";
 
-        Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(Record("orders", 1)), out var orders));
-        Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(Record("billing", 2)), out var billing));
-        Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(Record("orders", 3)), out var ordersAgain));
+        Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(Record("orders", 1)), out var orders, out _));
+        Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(Record("billing", 2)), out var billing, out _));
+        Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(Record("orders", 3)), out var ordersAgain, out _));
 
         Assert.Equal("orders", orders!.Labels["database"]);
         Assert.Equal("billing", billing!.Labels["database"]);
@@ -103,10 +110,10 @@ public class MetricJsonFastPathTests
     [Fact]
     public void A_tag_set_seen_before_does_not_let_the_same_bytes_through_as_labels_with_a_bad_name()
     {
-        var reader = new MetricJsonFastPath();
+        var reader = new MetricJsonReader();
         const string Head = """{"timestamp":"2025-01-15T10:30:00Z","database_type":"postgresql","instance_id":"a","metric_name":"m","value":1,""";
 
-        Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(Head + """ "tags":{"9db":"x"}}"""), out _));
-        Assert.False(reader.TryRead(Encoding.UTF8.GetBytes(Head + """ "labels":{"9db":"x"}}"""), out _));
+        Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(Head + """ "tags":{"9db":"x"}}"""), out _, out _));
+        Assert.False(reader.TryRead(Encoding.UTF8.GetBytes(Head + """ "labels":{"9db":"x"}}"""), out _, out _));
     }
 }
