@@ -16,6 +16,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Gds.Contracts.Secrets;
 
 namespace Gds.Bench.Commands;
 

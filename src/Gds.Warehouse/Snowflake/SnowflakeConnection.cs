@@ -8,7 +8,7 @@ namespace Gds.Warehouse.Snowflake;
 /// <summary>
 /// A Snowflake connection string, e.g.
 /// <c>account=xy12345.us-east-2.aws;user=GDS_LOADER;private_key_file=/run/secrets/sf.p8;private_key_passphrase=${SF_KEY_PASS};database=GDS;schema=DW;warehouse=LOAD_WH;role=GDS_LOADER</c>.
-/// ${ENV} references are expanded first; the key may also be given inline as PEM (private_key=${SF_PRIVATE_KEY}).
+/// Secret references (${NAME}, ${file:/path}: docs/configuration.md, "Secrets") are resolved first; the key may also be given inline as PEM (private_key=${SF_PRIVATE_KEY}).
 /// </summary>
 public sealed record SnowflakeConnection
 {

@@ -47,7 +47,7 @@ public sealed class SnowflakeCollectorTests : IDisposable
 
     private SnowflakeStatementClient StatementClient()
     {
-        var (settings, _) = SnowflakeConnectionSettings.Resolve(Gds.Monitor.Targets.SecretTemplate.Parse(Connection));
+        var (settings, _) = SnowflakeConnectionSettings.Resolve(Gds.Contracts.Secrets.SecretTemplate.Parse(Connection));
         var jwt = new KeyPairJwt(settings.Account, settings.User, KeyPairJwt.LoadPrivateKey(settings.PrivateKeyPem, null));
         return SnowflakeStatementClient.Create(FastOptions.ClientOptions(settings), jwt);
     }

@@ -1,5 +1,6 @@
 using Gds.Monitor.Targets;
 using Gds.Snowflake;
+using Gds.Contracts.Secrets;
 
 namespace Gds.Monitor.Collectors.Snowflake;
 

@@ -1,14 +1,15 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Gds.Monitor.Targets;
+namespace Gds.Contracts.Secrets;
 
 /// <summary>
-/// A configuration value that may reference secrets: <c>${NAME}</c> (an environment variable),
-/// <c>${file:/path}</c> (a file's content, trimmed), or a whole value <c>file:/path</c>. It is parsed when the targets
-/// file is read, so a malformed reference is reported up front, but resolved only when a collector connects: the
-/// secret is never held longer than a connection attempt, and a rotated file is picked up at the next scrape.
-/// <c>$$</c> stands for a literal <c>$</c>.
+/// The one secret syntax of gds (docs/configuration.md, "Secrets"): a configuration value that may reference secrets,
+/// <c>${NAME}</c> (an environment variable), <c>${file:/path}</c> (a file's content, trimmed), or a whole value
+/// <c>file:/path</c>; <c>$$</c> stands for a literal <c>$</c>. The collector parses it when the targets file is read, so
+/// a malformed reference is reported up front, but resolves it only when it connects: the secret is never held longer
+/// than a connection attempt, and a rotated file is picked up at the next scrape. The warehouse resolves its
+/// connection string with it.
 /// </summary>
 public sealed partial class SecretTemplate
 {
@@ -90,6 +91,7 @@ public sealed partial class SecretTemplate
         environment ??= System.Environment.GetEnvironmentVariable;
         var result = new StringBuilder();
         var secrets = new List<string>();
+        var missing = new List<string>();
         foreach (var part in _parts)
         {
             switch (part.Kind)
@@ -99,7 +101,11 @@ public sealed partial class SecretTemplate
                     break;
                 case PartKind.Environment:
                     var value = environment(part.Value);
-                    if (value is null) throw new SecretResolutionException($"environment variable {part.Value} is not set");
+                    if (value is null)
+                    {
+                        missing.Add(part.Value);
+                        break;
+                    }
                     result.Append(value);
                     secrets.Add(value);
                     break;
@@ -118,6 +124,9 @@ public sealed partial class SecretTemplate
                     break;
             }
         }
+        if (missing.Count > 0)
+            throw new SecretResolutionException(
+                $"environment variable{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)} {(missing.Count > 1 ? "are" : "is")} not set", missing);
         return new ResolvedSecret(result.ToString(), secrets);
     }
 
@@ -163,4 +172,8 @@ public sealed class ResolvedSecret(string value, IReadOnlyList<string> secrets)
 }
 
 /// <summary>A secret reference that cannot be resolved now; the message names the variable or file, not a value.</summary>
-public sealed class SecretResolutionException(string message) : Exception(message);
+public sealed class SecretResolutionException(string message, IReadOnlyList<string>? missingVariables = null) : Exception(message)
+{
+    /// <summary>Every environment variable referenced and not set.</summary>
+    public IReadOnlyList<string> MissingVariables { get; } = missingVariables ?? [];
+}
