@@ -109,22 +109,17 @@ public sealed record SnowflakeConnection
             pem = File.ReadAllText(file);
         }
         else pem = inline ?? throw new ConnectionStringException("the Snowflake connection string has no 'private_key_file' (or 'private_key'): key-pair authentication needs the user's RSA private key");
-        var rsa = RSA.Create();
+        if (passphrase is null && pem.Contains("ENCRYPTED PRIVATE KEY", StringComparison.Ordinal))
+            throw new ConnectionStringException("the Snowflake private key is encrypted: add 'private_key_passphrase' (e.g. private_key_passphrase=${SF_KEY_PASSPHRASE})");
         try
         {
-            if (pem.Contains("ENCRYPTED PRIVATE KEY", StringComparison.Ordinal))
-            {
-                if (passphrase is null) throw new ConnectionStringException("the Snowflake private key is encrypted: add 'private_key_passphrase' (e.g. private_key_passphrase=${SF_KEY_PASSPHRASE})");
-                rsa.ImportFromEncryptedPem(pem, passphrase);
-            }
-            else rsa.ImportFromPem(pem);
-            return rsa;
+            // The collector's key reader (PEM PKCS#8/PKCS#1, encrypted PKCS#8, base64 DER): one way to read a key.
+            return KeyPairJwt.LoadPrivateKey(pem, passphrase);
         }
-        catch (Exception ex) when (ex is ArgumentException or CryptographicException)
+        catch (FormatException ex)
         {
-            rsa.Dispose();
-            // Never echo the key: say what kind of thing was wrong only.
-            throw new ConnectionStringException($"the Snowflake private key could not be read as an RSA PEM key ({ex.GetType().Name}); expected PKCS#8 '-----BEGIN PRIVATE KEY-----' or an encrypted one with its passphrase", ex);
+            // Never echo the key: the reader's message says what kind of thing was wrong only.
+            throw new ConnectionStringException($"the Snowflake private key could not be read as an RSA PEM key ({ex.Message}); expected PKCS#8 '-----BEGIN PRIVATE KEY-----' or an encrypted one with its passphrase", ex);
         }
     }
 }
