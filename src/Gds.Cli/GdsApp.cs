@@ -8,7 +8,8 @@ namespace Gds.Cli;
 /// <summary>The `gds` command line, callable in-process (tests run verbs exactly as a user types them).</summary>
 public static class GdsApp
 {
-    public static async Task<int> RunAsync(string[] args, CancellationToken ct = default, IAnsiConsole? console = null)
+    /// <param name="extend">More verbs, for hosts built on the product (the bench host adds `gds bench`).</param>
+    public static async Task<int> RunAsync(string[] args, CancellationToken ct = default, IAnsiConsole? console = null, Action<IConfigurator>? extend = null)
     {
         var app = new CommandApp();
         app.Configure(config =>
@@ -18,6 +19,7 @@ public static class GdsApp
             config.PropagateExceptions();
             config.UseStrictParsing();
             CommandRegistry.Register(config);
+            extend?.Invoke(config);
         });
         try
         {

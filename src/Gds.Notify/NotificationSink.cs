@@ -32,11 +32,6 @@ public sealed class NotificationSink : IDisposable
     private readonly EmailFallback? _email;
     private int _started;
 
-    public NotificationSink(SinkOptions options, string bootstrapServers, ILoggerFactory loggers)
-        : this(options, new KafkaClientFactory(bootstrapServers), loggers)
-    {
-    }
-
     public NotificationSink(SinkOptions options, KafkaClientFactory kafka, ILoggerFactory loggers)
         : this(options, kafka, loggers, mailSender: null)
     {

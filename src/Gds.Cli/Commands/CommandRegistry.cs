@@ -41,14 +41,5 @@ public static class CommandRegistry
             dlq.SetDescription("Dead-letter queues.");
             dlq.AddCommand<Dlq.DlqReplayCommand>("replay").WithDescription("Re-publish dead-lettered alert events to gds.alerts.");
         });
-        config.AddBranch("bench", bench =>
-        {
-            bench.SetDescription("Benchmarks (figures, not tests).");
-            bench.AddCommand<Bench.BenchStreamsCommand>("streams").WithDescription("Metrics/s through the full topology vs the raw producer rate.");
-            bench.AddCommand<Bench.BenchScaleOutCommand>("scale-out").WithDescription("Metrics/s with 1, 2, 3 separate gds streams processes sharing the partitions.");
-            bench.AddCommand<Bench.BenchSinkCommand>("sink").WithDescription("Notifications/s to a local receiver.");
-            bench.AddCommand<Bench.BenchDwCommand>("dw").WithDescription("Rows/s into PostgreSQL from the embedded broker.");
-            bench.AddCommand<Bench.BenchCollectCommand>("collect").WithDescription("PostgreSQL targets one collector sustains at a 30 s interval.");
-        });
     }
 }

@@ -3,7 +3,7 @@ using Gds.Contracts.Rules;
 namespace Gds.Cli.Infrastructure;
 
 /// <summary>One wording, for every verb, of a duration option that does not read as one.</summary>
-internal static class DurationOptions
+public static class DurationOptions
 {
     /// <returns>Null when <paramref name="text"/> is a duration (durations are never negative); else the error.</returns>
     public static string? Problem(string option, string text, string example) =>

@@ -10,30 +10,12 @@ namespace Gds.Kafka.Clients;
 /// </summary>
 public static class KeyPartitioner
 {
-    private static readonly uint[] Table = BuildTable();
-
     public static int PartitionFor(string key, int partitionCount)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(partitionCount, 1);
         return (int)(Crc32(Encoding.UTF8.GetBytes(key)) % (uint)partitionCount);
     }
 
-    public static uint Crc32(ReadOnlySpan<byte> data)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in data) crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        return ~crc;
-    }
-
-    private static uint[] BuildTable()
-    {
-        var t = new uint[256];
-        for (var i = 0u; i < 256; i++)
-        {
-            var c = i;
-            for (var k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            t[i] = c;
-        }
-        return t;
-    }
+    /// <summary>CRC-32 IEEE 802.3, the checksum librdkafka's partitioner uses (System.IO.Hashing's).</summary>
+    public static uint Crc32(ReadOnlySpan<byte> data) => System.IO.Hashing.Crc32.HashToUInt32(data);
 }

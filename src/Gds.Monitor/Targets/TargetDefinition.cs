@@ -1,3 +1,4 @@
+using Gds.Contracts.Secrets;
 namespace Gds.Monitor.Targets;
 
 /// <summary>

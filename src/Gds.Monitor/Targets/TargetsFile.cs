@@ -4,6 +4,7 @@ using Gds.Contracts.Metrics;
 using Gds.Contracts.Rules;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using Gds.Contracts.Secrets;
 
 namespace Gds.Monitor.Targets;
 

@@ -1,34 +1,34 @@
-using System.Text;
-using System.Text.RegularExpressions;
+using Gds.Contracts.Secrets;
 
 namespace Gds.Warehouse.Connections;
 
 /// <summary>
-/// Expands ${NAME} references in a connection string from the environment, so a password or a private key never
-/// has to appear on a command line or in a config file. "$${" stands for a literal "${".
+/// Resolves the secret references of a connection string (gds's one secret syntax, <see cref="SecretTemplate"/>:
+/// ${NAME}, ${file:/path}, $$ for a literal $), so a password or a private key never has to appear on a command line
+/// or in a config file. Problems become <see cref="ConnectionStringException"/>s naming the variable, never a value.
 /// </summary>
-public static partial class EnvironmentReferences
+public static class EnvironmentReferences
 {
-    [GeneratedRegex(@"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\{[^}]*\}?")]
-    private static partial Regex Reference();
-
     public static string Expand(string text, Func<string, string?>? lookup = null)
     {
-        lookup ??= Environment.GetEnvironmentVariable;
-        var missing = new List<string>();
-        var result = Reference().Replace(text, m =>
+        try
         {
-            if (m.Value == "$${") return "${";
-            if (!m.Groups[1].Success)
-                throw new ConnectionStringException($"'{m.Value}' is not a valid environment reference: write ${{NAME}} with letters, digits and _");
-            var value = lookup(m.Groups[1].Value);
-            if (value is null) missing.Add(m.Groups[1].Value);
-            return value ?? "";
-        });
-        if (missing.Count > 0)
+            return SecretTemplate.Parse(text).Resolve(lookup).Value;
+        }
+        catch (FormatException ex)
+        {
+            throw new ConnectionStringException($"the connection string has a malformed secret reference: {ex.Message}", ex);
+        }
+        catch (SecretResolutionException ex) when (ex.MissingVariables.Count > 0)
+        {
+            var missing = ex.MissingVariables;
             throw new ConnectionStringException(
-                $"the connection string refers to environment variable{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)}, which {(missing.Count > 1 ? "are" : "is")} not set");
-        return result;
+                $"the connection string refers to environment variable{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)}, which {(missing.Count > 1 ? "are" : "is")} not set", ex);
+        }
+        catch (SecretResolutionException ex)
+        {
+            throw new ConnectionStringException($"the connection string's {ex.Message}", ex);
+        }
     }
 }
 

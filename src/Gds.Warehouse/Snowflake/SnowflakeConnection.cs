@@ -1,3 +1,4 @@
+using Gds.Snowflake;
 using System.Data.Common;
 using System.Security.Cryptography;
 using Gds.Warehouse.Connections;
@@ -7,7 +8,7 @@ namespace Gds.Warehouse.Snowflake;
 /// <summary>
 /// A Snowflake connection string, e.g.
 /// <c>account=xy12345.us-east-2.aws;user=GDS_LOADER;private_key_file=/run/secrets/sf.p8;private_key_passphrase=${SF_KEY_PASS};database=GDS;schema=DW;warehouse=LOAD_WH;role=GDS_LOADER</c>.
-/// ${ENV} references are expanded first; the key may also be given inline as PEM (private_key=${SF_PRIVATE_KEY}).
+/// Secret references (${NAME}, ${file:/path}: docs/configuration.md, "Secrets") are resolved first; the key may also be given inline as PEM (private_key=${SF_PRIVATE_KEY}).
 /// </summary>
 public sealed record SnowflakeConnection
 {
@@ -35,6 +36,22 @@ public sealed record SnowflakeConnection
     {
         "account", "user", "private_key", "private_key_file", "private_key_passphrase", "database", "db", "schema",
         "warehouse", "role", "url", "rows_per_insert", "statement_timeout_s", "retry_delay_ms", "max_retries",
+    };
+
+    /// <summary>The SQL API client's settings: this connection's context, timeouts and retries; timestamps in UTC.</summary>
+    public SnowflakeClientOptions ClientOptions => new()
+    {
+        BaseAddress = BaseAddress,
+        UserAgent = "gds-dw-importer/1.0",
+        Database = Database,
+        Schema = Schema,
+        Warehouse = Warehouse,
+        Role = Role,
+        // Samples are UTC; so is every timestamp the importer writes or compares.
+        Parameters = new Dictionary<string, string> { ["TIMEZONE"] = "UTC" },
+        StatementTimeout = StatementTimeout,
+        MaxRetries = MaxRetries,
+        RetryDelay = RetryDelay,
     };
 
     public string Description => $"snowflake://{User}@{BaseAddress.Host}/{Database}/{Schema}";
@@ -92,22 +109,17 @@ public sealed record SnowflakeConnection
             pem = File.ReadAllText(file);
         }
         else pem = inline ?? throw new ConnectionStringException("the Snowflake connection string has no 'private_key_file' (or 'private_key'): key-pair authentication needs the user's RSA private key");
-        var rsa = RSA.Create();
+        if (passphrase is null && pem.Contains("ENCRYPTED PRIVATE KEY", StringComparison.Ordinal))
+            throw new ConnectionStringException("the Snowflake private key is encrypted: add 'private_key_passphrase' (e.g. private_key_passphrase=${SF_KEY_PASSPHRASE})");
         try
         {
-            if (pem.Contains("ENCRYPTED PRIVATE KEY", StringComparison.Ordinal))
-            {
-                if (passphrase is null) throw new ConnectionStringException("the Snowflake private key is encrypted: add 'private_key_passphrase' (e.g. private_key_passphrase=${SF_KEY_PASSPHRASE})");
-                rsa.ImportFromEncryptedPem(pem, passphrase);
-            }
-            else rsa.ImportFromPem(pem);
-            return rsa;
+            // The collector's key reader (PEM PKCS#8/PKCS#1, encrypted PKCS#8, base64 DER): one way to read a key.
+            return KeyPairJwt.LoadPrivateKey(pem, passphrase);
         }
-        catch (Exception ex) when (ex is ArgumentException or CryptographicException)
+        catch (FormatException ex)
         {
-            rsa.Dispose();
-            // Never echo the key: say what kind of thing was wrong only.
-            throw new ConnectionStringException($"the Snowflake private key could not be read as an RSA PEM key ({ex.GetType().Name}); expected PKCS#8 '-----BEGIN PRIVATE KEY-----' or an encrypted one with its passphrase", ex);
+            // Never echo the key: the reader's message says what kind of thing was wrong only.
+            throw new ConnectionStringException($"the Snowflake private key could not be read as an RSA PEM key ({ex.Message}); expected PKCS#8 '-----BEGIN PRIVATE KEY-----' or an encrypted one with its passphrase", ex);
         }
     }
 }

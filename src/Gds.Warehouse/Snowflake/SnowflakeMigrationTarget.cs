@@ -1,3 +1,4 @@
+using Gds.Snowflake;
 using System.Globalization;
 using Gds.Warehouse.Schema;
 

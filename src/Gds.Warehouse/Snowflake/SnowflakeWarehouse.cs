@@ -1,8 +1,8 @@
+using Gds.Snowflake;
 using Gds.Warehouse.Connections;
 using Gds.Warehouse.Loading;
 using Gds.Warehouse.Retention;
 using Gds.Warehouse.Schema;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Gds.Warehouse.Snowflake;
@@ -10,12 +10,12 @@ namespace Gds.Warehouse.Snowflake;
 /// <summary>The Snowflake warehouse: one SQL API client shared by the migrator, the loader and retention.</summary>
 public sealed class SnowflakeWarehouse : IWarehouse
 {
-    private readonly ServiceProvider _services;
+    private readonly SnowflakeStatementClient _sql;
 
     public SnowflakeWarehouse(SnowflakeConnection connection, LoadRetryOptions retry, ILoggerFactory loggers, TimeProvider? time = null)
     {
         Description = connection.Description;
-        (_services, var sql) = SnowflakeClientFactory.Create(connection, time);
+        var sql = _sql = SnowflakeStatementClient.Create(connection.ClientOptions, new KeyPairJwt(connection.Account, connection.User, connection.PrivateKey, time), time);
         Migrator = new SchemaMigrator(new SnowflakeMigrationTarget(sql), SnowflakeSchema.Migrations, loggers.CreateLogger<SchemaMigrator>());
         Loader = new SnowflakeLoader(sql, connection.RowsPerInsert, loggers.CreateLogger<SnowflakeLoader>(), retry);
         Retention = new SnowflakeRetention(sql, loggers.CreateLogger<SnowflakeRetention>());
@@ -29,6 +29,6 @@ public sealed class SnowflakeWarehouse : IWarehouse
     public async ValueTask DisposeAsync()
     {
         await Loader.DisposeAsync();
-        await _services.DisposeAsync();
+        _sql.Dispose();
     }
 }

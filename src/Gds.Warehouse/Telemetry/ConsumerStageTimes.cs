@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace Gds.Warehouse.Telemetry;
 
@@ -7,13 +6,13 @@ namespace Gds.Warehouse.Telemetry;
 /// (parse, validate, batch), or waiting for the previous load to finish. Logged per batch at debug level, it
 /// tells whether a slow import is bound by the broker, by the CPU of this process or by the warehouse.
 /// </summary>
-internal sealed class ConsumerStageTimes
+internal sealed class ConsumerStageTimes(TimeProvider time)
 {
     private long _consume, _read, _waitForLoad;
 
-    public void AddConsume(long since) => _consume += Stopwatch.GetTimestamp() - since;
-    public void AddRead(long since) => _read += Stopwatch.GetTimestamp() - since;
-    public void AddWaitForLoad(long since) => _waitForLoad += Stopwatch.GetTimestamp() - since;
+    public void AddConsume(long since) => _consume += time.GetTimestamp() - since;
+    public void AddRead(long since) => _read += time.GetTimestamp() - since;
+    public void AddWaitForLoad(long since) => _waitForLoad += time.GetTimestamp() - since;
 
     public (double ConsumeMs, double ReadMs, double WaitForLoadMs) TakeMilliseconds()
     {
@@ -22,5 +21,5 @@ internal sealed class ConsumerStageTimes
         return result;
     }
 
-    private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+    private double Ms(long ticks) => ticks * 1000.0 / time.TimestampFrequency;
 }

@@ -19,6 +19,7 @@ using Npgsql;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
+using Gds.Contracts.Secrets;
 
 namespace Gds.EndToEnd.Tests.Incidents;
 

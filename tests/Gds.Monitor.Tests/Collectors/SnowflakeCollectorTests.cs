@@ -5,10 +5,9 @@ using System.Text.Json;
 using Gds.Contracts.Metrics.Catalog;
 using Gds.Monitor.Collectors;
 using Gds.Monitor.Collectors.Snowflake;
-using Gds.Monitor.Collectors.Snowflake.Api;
-using Gds.Monitor.Collectors.Snowflake.Auth;
 using Gds.Monitor.Scheduling;
 using Gds.Monitor.Tests.Support;
+using Gds.Snowflake;
 using Gds.TestSupport;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -46,12 +45,11 @@ public sealed class SnowflakeCollectorTests : IDisposable
 
     private string Connection => $"account=xy12345.us-east-1;user=gds_monitor;private_key=${{file:{_keyFile}}};warehouse=MONITOR_WH;role=MONITOR;host={_server.Urls[0]}";
 
-    private (SnowflakeStatementClient Client, HttpClient Http) StatementClient()
+    private SnowflakeStatementClient StatementClient()
     {
-        var (settings, _) = SnowflakeConnectionSettings.Resolve(Gds.Monitor.Targets.SecretTemplate.Parse(Connection));
+        var (settings, _) = SnowflakeConnectionSettings.Resolve(Gds.Contracts.Secrets.SecretTemplate.Parse(Connection));
         var jwt = new KeyPairJwt(settings.Account, settings.User, KeyPairJwt.LoadPrivateKey(settings.PrivateKeyPem, null));
-        var (api, http) = SnowflakeHttp.Create(settings.Host, jwt, FastOptions);
-        return (new SnowflakeStatementClient(api, settings, FastOptions), http);
+        return SnowflakeStatementClient.Create(FastOptions.ClientOptions(settings), jwt);
     }
 
     private static string ResultSet(string[] columns, string?[][] rows, int partitions = 1, string handle = "01b3c5d2-0000-4a6b-0000-00010f2e3a11") =>
@@ -183,11 +181,10 @@ public sealed class SnowflakeCollectorTests : IDisposable
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody(ResultSet(["FAILED_LOGINS", "LOGINS"], [["2", "20"]], handle: handle)));
 
-        var (client, http) = StatementClient();
-        using var _ = http;
-        var result = await client.ExecuteAsync(SnowflakeQueries.Logins, CancellationToken.None);
+        using var client = StatementClient();
+        var result = await client.ExecuteAsync(SnowflakeQueries.Logins);
 
-        var row = Assert.Single(result.Rows());
+        var row = Assert.Single(result.ResultRows());
         Assert.Equal(2, row.Number("FAILED_LOGINS"));
         var gets = _server.LogEntries.Where(e => e.RequestMessage.Method == "GET").ToList();
         Assert.Equal(3, gets.Count);
@@ -206,13 +203,12 @@ public sealed class SnowflakeCollectorTests : IDisposable
                 .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                     .WithBody(JsonSerializer.Serialize(new { data = new[] { new[] { $"WH_{2 * p}", $"{2 * p + 1}" }, new[] { $"WH_{2 * p + 1}", $"{2 * p + 2}" } } })));
 
-        var (client, http) = StatementClient();
-        using var _ = http;
-        var result = await client.ExecuteAsync(SnowflakeQueries.WarehouseMetering, CancellationToken.None);
+        using var client = StatementClient();
+        var result = await client.ExecuteAsync(SnowflakeQueries.WarehouseMetering);
 
-        Assert.Equal(["WH_0", "WH_1", "WH_2", "WH_3", "WH_4", "WH_5"], result.Rows().Select(r => r.Text("WAREHOUSE_NAME")));
+        Assert.Equal(["WH_0", "WH_1", "WH_2", "WH_3", "WH_4", "WH_5"], result.ResultRows().Select(r => r.Text("WAREHOUSE_NAME")));
         var s = new SampleSet();
-        SnowflakeMapping.WarehouseMetering(result.Rows(), s);
+        SnowflakeMapping.WarehouseMetering(result.ResultRows(), s);
         Assert.Equal(21, Assert.Single(s, x => x.Name == "snowflake_credits_last_24h").Value);
     }
 
@@ -228,12 +224,11 @@ public sealed class SnowflakeCollectorTests : IDisposable
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody(ResultSet(["FAILED_TASKS", "TASK_RUNS"], [["0", "4"]])));
 
-        var (client, http) = StatementClient();
-        using var _ = http;
+        using var client = StatementClient();
         var clock = Stopwatch.StartNew();
-        var result = await client.ExecuteAsync(SnowflakeQueries.Tasks, CancellationToken.None);
+        var result = await client.ExecuteAsync(SnowflakeQueries.Tasks);
 
-        Assert.Equal(4, Assert.Single(result.Rows()).Number("TASK_RUNS"));
+        Assert.Equal(4, Assert.Single(result.ResultRows()).Number("TASK_RUNS"));
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.9), $"waited only {clock.Elapsed} although Retry-After said 1 s");
         var posts = _server.LogEntries.Select(e => e.RequestMessage).OrderBy(r => r.DateTime).ToList();
         Assert.Equal(2, posts.Count);
@@ -271,9 +266,8 @@ public sealed class SnowflakeCollectorTests : IDisposable
         _server.Given(Request.Create().WithPath("/api/v2/statements").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(422).WithHeader("Content-Type", "application/json")
                 .WithBody("""{"code":"002003","sqlState":"02000","message":"SQL compilation error:\nSchema 'SNOWFLAKE.ACCOUNT_USAGE' does not exist or not authorized.","statementHandle":"01b3","statementStatusUrl":"/api/v2/statements/01b3"}"""));
-        var (client, http) = StatementClient();
-        using var _ = http;
-        var ex = await Assert.ThrowsAsync<SnowflakeApiException>(() => client.ExecuteAsync(SnowflakeQueries.Storage, CancellationToken.None));
+        using var client = StatementClient();
+        var ex = await Assert.ThrowsAsync<SnowflakeStatementException>(() => client.ExecuteAsync(SnowflakeQueries.Storage));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, ex.Status);
         Assert.StartsWith("Snowflake 422 (code 002003, SQL state 02000): the statement failed: SQL compilation error:", ex.Message);
     }

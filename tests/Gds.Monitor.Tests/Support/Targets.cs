@@ -1,4 +1,5 @@
 using Gds.Monitor.Targets;
+using Gds.Contracts.Secrets;
 
 namespace Gds.Monitor.Tests.Support;
 

@@ -30,7 +30,7 @@ public class ConfigurationTests
     public void The_sink_refuses_to_start_on_a_bad_configuration()
     {
         var ex = Assert.Throws<SinkConfigurationException>(() =>
-            new NotificationSink(new SinkOptions(), "127.0.0.1:9", Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
+            new NotificationSink(new SinkOptions(), new Gds.Kafka.Clients.KafkaClientFactory("127.0.0.1:9"), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
         Assert.Contains("Sink:NotifyUrl is required", ex.Message);
     }
 

@@ -14,6 +14,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Xunit.Abstractions;
+using Gds.Contracts.Secrets;
 
 namespace Gds.Warehouse.Tests.Boundary;
 

@@ -15,6 +15,23 @@ public class EnvironmentReferencesTests
     }
 
     [Fact]
+    public void A_file_reference_reads_the_secret_from_the_file_as_the_collector_does()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "from-file\n");
+            Assert.Equal("Host=db.internal;Password=from-file", EnvironmentReferences.Expand($"Host=${{HOST}};Password=${{file:{file}}}", Env.GetValueOrDefault));
+            var missing = Assert.Throws<ConnectionStringException>(() => EnvironmentReferences.Expand("Password=${file:/nonexistent/pw}", Env.GetValueOrDefault));
+            Assert.Contains("/nonexistent/pw", missing.Message);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void Every_missing_variable_is_named_and_no_value_is_shown()
     {
         var ex = Assert.Throws<ConnectionStringException>(() =>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using Gds.Snowflake;
 using Gds.Warehouse.Connections;
 using Gds.Warehouse.Snowflake;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -13,7 +14,11 @@ public sealed class SnowflakeSqlApiTests : IDisposable
 {
     private readonly SnowflakeFake _fake = new();
 
-    private SnowflakeStatementClient Client(string extra = "") => SnowflakeClientFactory.Create(_fake.Connection(extra)).Client;
+    private SnowflakeStatementClient Client(string extra = "")
+    {
+        var connection = _fake.Connection(extra);
+        return SnowflakeStatementClient.Create(connection.ClientOptions, new KeyPairJwt(connection.Account, connection.User, connection.PrivateKey));
+    }
 
     [Fact]
     public async Task A_statement_is_sent_with_its_bindings_context_and_key_pair_jwt_and_its_rows_come_back()
@@ -41,7 +46,7 @@ public sealed class SnowflakeSqlApiTests : IDisposable
     [Fact]
     public async Task The_jwt_names_account_and_user_with_the_public_key_fingerprint_and_verifies_with_the_public_key()
     {
-        var token = new KeyPairJwt("xy12345.us-east-2.aws", "gds_loader", _fake.Key).Current();
+        var token = new KeyPairJwt("xy12345.us-east-2.aws", "gds_loader", _fake.Key).Token();
 
         var publicKey = RSA.Create();
         publicKey.ImportSubjectPublicKeyInfo(_fake.Key.ExportSubjectPublicKeyInfo(), out _);

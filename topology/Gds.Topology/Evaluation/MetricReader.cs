@@ -7,8 +7,8 @@ namespace Gds.Topology.Evaluation;
 public static class MetricReader
 {
     /// <summary>
-    /// The hot path: a per-task <see cref="MetricLineParser"/> (Utf8JsonReader, strings and tag maps reused) reads
-    /// what evaluation needs; it is several times cheaper than the general deserializer.
+    /// The hot path: a per-task <see cref="MetricLineParser"/> (Gds.Contracts' MetricJsonReader: Utf8JsonReader,
+    /// strings and tag maps reused) reads what evaluation needs, and <see cref="MetricValidator"/> says what is wrong.
     /// </summary>
     public static bool TryRead(MetricLineParser parser, byte[]? value, out Metric metric, out string error)
     {
@@ -18,29 +18,14 @@ public static class MetricReader
             error = "empty record: a metric record must carry a Metric JSON value";
             return false;
         }
-        try
+        if (!parser.TryParse(value, out metric, out error))
         {
-            metric = parser.Parse(value);
-        }
-        catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or InvalidOperationException)
-        {
-            error = "Metric: " + ex.Message;
+            error = "Metric: " + error;
             return false;
         }
-        error = Validate(metric) ?? "";
+        error = MetricValidator.Problem(metric, labelsChecked: true) ?? "";
         return error.Length == 0;
     }
 
-    public static string? Validate(Metric m)
-    {
-        if (string.IsNullOrWhiteSpace(m.InstanceId)) return "Metric: instance_id is empty";
-        if (string.IsNullOrWhiteSpace(m.MetricName)) return "Metric: metric_name is empty";
-        if (string.IsNullOrWhiteSpace(m.DatabaseType)) return "Metric: database_type is empty";
-        if (!double.IsFinite(m.Value)) return $"Metric: value {m.Value} is not a finite number";
-        if (m.Timestamp == default) return "Metric: timestamp is missing";
-        if (m.Labels.Count > 0)
-            foreach (var name in m.Labels.Keys)
-                if (!SeriesLabels.IsValidName(name)) return $"Metric: label name '{name}' is not valid (letters, digits and '_', not starting with a digit)";
-        return null;
-    }
+    public static string? Validate(Metric m) => MetricValidator.Problem(m);
 }

@@ -2,6 +2,7 @@ using Gds.Contracts.Metrics;
 using Gds.Monitor.Collectors;
 using Gds.Monitor.Scheduling;
 using Gds.Monitor.Targets;
+using Gds.Contracts.Secrets;
 
 namespace Gds.Cli.Dev.Fleet;
 

@@ -1,6 +1,6 @@
-using Gds.Monitor.Collectors.Snowflake.Api;
-using Gds.Monitor.Collectors.Snowflake.Auth;
 using Gds.Monitor.Targets;
+using Gds.Snowflake;
+using Gds.Contracts.Secrets;
 
 namespace Gds.Monitor.Collectors.Snowflake;
 
@@ -21,14 +21,14 @@ public sealed class SnowflakeCollector(TargetDefinition target, SnowflakeOptions
             var (settings, secrets) = SnowflakeConnectionSettings.Resolve(target.Connection);
             secret = secrets;
             var session = SessionFor(settings);
-            var results = await Task.WhenAll(SnowflakeQueries.All.Select(q => session.Client.ExecuteAsync(q.Text, cancellationToken))).ConfigureAwait(false);
+            var results = await Task.WhenAll(SnowflakeQueries.All.Select(q => session.Client.ExecuteAsync(q.Text, ct: cancellationToken))).ConfigureAwait(false);
             var samples = new SampleSet();
             for (var i = 0; i < results.Length; i++)
             {
                 var query = SnowflakeQueries.All[i];
                 try
                 {
-                    query.Map(results[i].Rows(), samples);
+                    query.Map(results[i].ResultRows(), samples);
                 }
                 catch (Exception ex) when (ex is KeyNotFoundException or FormatException)
                 {
@@ -49,8 +49,7 @@ public sealed class SnowflakeCollector(TargetDefinition target, SnowflakeOptions
         if (_session is not null && _session.Identity.Equals(identity)) return _session;
         _session?.Dispose();
         var jwt = new KeyPairJwt(settings.Account, settings.User, KeyPairJwt.LoadPrivateKey(settings.PrivateKeyPem, settings.PrivateKeyPassphrase));
-        var (api, http) = SnowflakeHttp.Create(settings.Host, jwt, options);
-        _session = new Session(identity, new SnowflakeStatementClient(api, settings, options), http, jwt);
+        _session = new Session(identity, SnowflakeStatementClient.Create(options.ClientOptions(settings), jwt), jwt);
         return _session;
     }
 
@@ -61,11 +60,11 @@ public sealed class SnowflakeCollector(TargetDefinition target, SnowflakeOptions
         return ValueTask.CompletedTask;
     }
 
-    private sealed record Session(object Identity, SnowflakeStatementClient Client, HttpClient Http, KeyPairJwt Jwt) : IDisposable
+    private sealed record Session(object Identity, SnowflakeStatementClient Client, KeyPairJwt Jwt) : IDisposable
     {
         public void Dispose()
         {
-            Http.Dispose();
+            Client.Dispose();
             Jwt.Dispose();
         }
     }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Gds.Monitor.Targets;
+using Gds.Contracts.Secrets;
 
 namespace Gds.Monitor.Collectors.Snowflake;
 

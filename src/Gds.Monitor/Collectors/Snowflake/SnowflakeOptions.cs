@@ -1,3 +1,4 @@
+using Gds.Snowflake;
 using Microsoft.Extensions.Options;
 
 namespace Gds.Monitor.Collectors.Snowflake;
@@ -11,12 +12,26 @@ public sealed class SnowflakeOptions
     public TimeSpan PollInitialDelay { get; set; } = TimeSpan.FromMilliseconds(500);
     public TimeSpan PollMaxDelay { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Retries of a request refused with 429/503 or lost in transit; Retry-After is honoured when sent.</summary>
+    /// <summary>Retries of a request refused with 408/429/5xx or lost in transit; Retry-After is honoured when sent.</summary>
     public int MaxRetryAttempts { get; set; } = 5;
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The statement timeout asked of Snowflake, so an abandoned scrape does not keep a warehouse busy.</summary>
     public int StatementTimeoutSeconds { get; set; } = 120;
+
+    /// <summary>The SQL API client's settings for one target's connection.</summary>
+    public SnowflakeClientOptions ClientOptions(SnowflakeConnectionSettings connection) => new()
+    {
+        BaseAddress = connection.Host,
+        UserAgent = "gds-collector/1.0",
+        Warehouse = connection.Warehouse,
+        Role = connection.Role,
+        StatementTimeout = TimeSpan.FromSeconds(StatementTimeoutSeconds),
+        PollInitialDelay = PollInitialDelay,
+        PollMaxDelay = PollMaxDelay,
+        MaxRetries = MaxRetryAttempts,
+        RetryDelay = RetryBaseDelay,
+    };
 }
 
 public sealed class SnowflakeOptionsValidator : IValidateOptions<SnowflakeOptions>

@@ -1,5 +1,6 @@
 using Gds.Monitor.Targets;
 using Microsoft.Data.SqlClient;
+using Gds.Contracts.Secrets;
 
 namespace Gds.Monitor.Collectors.SqlServer;
 

@@ -392,7 +392,7 @@ public sealed class DiskSpool : IDisposable
             try
             {
                 if (fs.ReadAtLeast(payload.AsSpan(0, length), length, throwOnEndOfStream: false) < length) return null;
-                if (Crc32.Compute(payload.AsSpan(0, length)) != crc) return null;
+                if (System.IO.Hashing.Crc32.HashToUInt32(payload.AsSpan(0, length)) != crc) return null;
                 return (SpoolRecord.ReadPayload(payload.AsSpan(0, length)), SpoolRecord.HeaderSize + length);
             }
             finally

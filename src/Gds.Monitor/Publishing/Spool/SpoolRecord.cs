@@ -26,7 +26,7 @@ public sealed record SpoolRecord(string Topic, byte[] Key, byte[] Value)
         at += Key.Length;
         Value.CopyTo(payload[at..]);
         BinaryPrimitives.WriteInt32LittleEndian(frame, payload.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(frame[4..], Crc32.Compute(payload));
+        BinaryPrimitives.WriteUInt32LittleEndian(frame[4..], System.IO.Hashing.Crc32.HashToUInt32(payload));
     }
 
     public static SpoolRecord ReadPayload(ReadOnlySpan<byte> payload)

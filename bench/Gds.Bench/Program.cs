@@ -1,0 +1,1 @@
+return await Gds.Cli.GdsApp.RunAsync(args, extend: Gds.Bench.BenchRegistry.Register);
