@@ -77,7 +77,6 @@ public sealed class FleetHygieneTests(ITestOutputHelper output)
     public async Task A_silence_until_resolved_ends_once_its_last_alert_anywhere_in_the_fleet_has_resolved()
     {
         await using var c = await StreamsCluster.StartAsync();
-        var (_, _, http) = await StartTwoAsync(c);
         var silenceId = "maint-" + Guid.NewGuid().ToString("N")[..6];
         // Active at the load's event times (hygiene judges an event at its sample time) and at the wall clock (ticks).
         await SilenceTopic.PublishAsync(c.Clients, new Silence
@@ -86,6 +85,9 @@ public sealed class FleetHygieneTests(ITestOutputHelper output)
             CreatedBy = "test", Comment = "maintenance of the tgt fleet", UntilResolved = true,
         }, CancellationToken.None);
         using var silences = new SilenceLog(c.Clients, silenceId);
+        // Published before the processes start: they restore the silences' global store whole before they process
+        // anything, so no target can fire before its silence is known.
+        var (_, _, http) = await StartTwoAsync(c);
 
         c.Load.Set(Targets, MetricLoad.Breaching);
         c.Load.Round();

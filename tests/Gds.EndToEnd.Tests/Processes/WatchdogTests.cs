@@ -34,12 +34,14 @@ public sealed class WatchdogTests(ITestOutputHelper output)
         string[] Streams() => ["streams", "--bootstrap", broker.BootstrapServers, "--state-dir", Path.Combine(root, "state"), "--session-timeout", "6s", "--config", config];
 
         var streams = GdsProcess.Start("streams", Streams());
+        // The sink starts once the topology runs: a sink that starts first rightly pages when the topology's first
+        // heartbeat takes longer than the timeout (a loaded machine took 5 s from start to RUNNING).
+        await streams.WaitForLineAsync("running:", Long);
         using var sink = GdsProcess.Start("sink", "sink", "--bootstrap", broker.BootstrapServers, "--notify-url", receiver.Url!, "--stats-every", "0", "--config", config);
         GdsProcess? again = null;
         string Diagnostics() => string.Join("\n", new[] { streams, sink, again }.Where(p => p is not null).Select(p => p!.Tail(30)));
         try
         {
-            await streams.WaitForLineAsync("running:", Long);
             await sink.WaitForLineAsync("this sink instance watches the topology", Long);
             // Two timeouts of a healthy topology: heartbeats arrive, nobody is paged.
             await Stays(() => Pages(receiver).Count == 0, Timeout * 2, "no page while the topology runs", Diagnostics);
