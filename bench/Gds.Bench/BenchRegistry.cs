@@ -1,5 +1,3 @@
-using Spectre.Console.Cli;
-
 namespace Gds.Bench;
 
 /// <summary>The `gds bench` verbs, added to the product's verbs by the bench host only.</summary>

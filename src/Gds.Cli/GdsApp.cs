@@ -1,7 +1,5 @@
 using Gds.Cli.Commands;
-using Gds.Cli.Infrastructure;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Gds.Cli;
 

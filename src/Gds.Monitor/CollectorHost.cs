@@ -3,7 +3,6 @@ using Gds.Monitor.Heartbeats;
 using Gds.Monitor.Publishing;
 using Gds.Monitor.Scheduling;
 using Gds.Monitor.Targets;
-using Microsoft.Extensions.Logging;
 
 namespace Gds.Monitor;
 

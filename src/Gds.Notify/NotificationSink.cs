@@ -3,13 +3,11 @@ using Gds.Kafka.Clients;
 using Gds.Notify.Client;
 using Gds.Notify.Configuration;
 using Gds.Notify.DeadLetter;
-using Gds.Notify.Delivery;
 using Gds.Notify.Email;
 using Gds.Notify.Resilience;
 using Gds.Telemetry.Lag;
 using Gds.Telemetry.Readings;
 using Gds.Notify.Watchdog;
-using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
 
 namespace Gds.Notify;

@@ -1,5 +1,4 @@
 using Gds.Contracts.Topics;
-using Gds.Notify.Delivery;
 using Gds.Notify.Email;
 using Gds.Notify.Grouping;
 using Gds.Notify.RateLimiting;

@@ -1,5 +1,4 @@
 using Gds.Telemetry.Export;
-using Gds.Telemetry.Readings;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Prometheus;
 

@@ -1,9 +1,6 @@
-using Gds.Kafka.Clients;
 using Gds.Ui.Feed;
 using Gds.Ui.Health;
-using Gds.Ui.State;
 using Gds.Ui.Web;
-using Microsoft.Extensions.Logging;
 
 namespace Gds.Ui;
 

@@ -1,5 +1,4 @@
 using Gds.Alerting.Kinds.Anomaly;
-using Gds.Alerting.State;
 using Gds.Alerting.Tests.Support;
 
 namespace Gds.Alerting.Tests;

@@ -1,7 +1,5 @@
 using System.Text;
 using Gds.Alerting.Backtest;
-using Gds.Alerting.Rules;
-using Gds.Contracts.Alerts;
 using Gds.Contracts.Serialization;
 using Gds.Alerting.Tests.Support;
 using static Gds.Alerting.Tests.Support.Harness;

@@ -1,8 +1,5 @@
 using Gds.Alerting.Kinds.BurnRate;
-using Gds.Alerting.Rules;
 using Gds.Alerting.Tests.Support;
-using Gds.Contracts.Alerts;
-using Gds.Contracts.Rules;
 using static Gds.Alerting.Tests.Support.Harness;
 
 namespace Gds.Alerting.Tests;

@@ -1,5 +1,4 @@
 using Gds.Alerting.Tests.Support;
-using Gds.Contracts.Alerts;
 using static Gds.Alerting.Tests.Support.Harness;
 
 namespace Gds.Alerting.Tests;

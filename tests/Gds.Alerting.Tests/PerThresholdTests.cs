@@ -1,6 +1,4 @@
 using Gds.Alerting.Tests.Support;
-using Gds.Contracts.Alerts;
-using Gds.Contracts.Metrics;
 using static Gds.Alerting.Tests.Support.Harness;
 
 namespace Gds.Alerting.Tests;

@@ -1,7 +1,6 @@
 using FsCheck;
 using FsCheck.Xunit;
 using Gds.Alerting.Tests.Support;
-using Gds.Contracts.Metrics;
 using Gds.Contracts.Serialization;
 using static Gds.Alerting.Tests.Support.Harness;
 

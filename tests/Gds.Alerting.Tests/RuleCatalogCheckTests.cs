@@ -1,5 +1,3 @@
-using Gds.Alerting.Rules;
-
 namespace Gds.Alerting.Tests;
 
 /// <summary>Rules that select a metric no collector emits, or one of another database type, are warned about by line.</summary>

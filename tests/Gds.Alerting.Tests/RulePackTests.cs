@@ -1,7 +1,4 @@
-using Gds.Alerting.Rules;
-using Gds.Contracts.Metrics;
 using Gds.Contracts.Metrics.Catalog;
-using Gds.Contracts.Rules;
 
 namespace Gds.Alerting.Tests;
 

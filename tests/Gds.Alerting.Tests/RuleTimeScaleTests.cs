@@ -1,6 +1,4 @@
-using Gds.Alerting.Rules;
 using Gds.Alerting.Tests.Support;
-using Gds.Contracts.Rules;
 
 namespace Gds.Alerting.Tests;
 

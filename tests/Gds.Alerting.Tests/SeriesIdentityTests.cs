@@ -1,10 +1,6 @@
-using Gds.Alerting.Acknowledgements;
 using Gds.Alerting.Events;
 using Gds.Alerting.Tests.Hygiene;
 using Gds.Alerting.Tests.Support;
-using Gds.Contracts.Alerts;
-using Gds.Contracts.Metrics;
-using Gds.Contracts.Rules;
 using static Gds.Alerting.Tests.Support.Harness;
 
 namespace Gds.Alerting.Tests;

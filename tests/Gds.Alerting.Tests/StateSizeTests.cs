@@ -1,4 +1,3 @@
-using Gds.Alerting.State;
 using Gds.Alerting.Tests.Support;
 using Xunit.Abstractions;
 using static Gds.Alerting.Tests.Support.Harness;

@@ -1,5 +1,3 @@
-using Gds.Alerting.Rules;
-
 namespace Gds.Alerting.Tests;
 
 /// <summary>Bad rule input gets an error that names the field and the line.</summary>

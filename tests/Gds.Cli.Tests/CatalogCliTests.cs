@@ -1,5 +1,3 @@
-using Gds.Contracts.Metrics.Catalog;
-
 namespace Gds.Cli.Tests;
 
 /// <summary>`gds metrics` and the catalogue warnings of `gds rules validate`.</summary>

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Confluent.Kafka;
-using Gds.Contracts.Alerts;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Topics;
 using Gds.Kafka.Admin;

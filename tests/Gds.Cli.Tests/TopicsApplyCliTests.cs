@@ -1,5 +1,4 @@
 using Gds.Cli.Commands.KafkaBroker;
-using Gds.Contracts.Metrics;
 using Gds.Contracts.Topics;
 using Gds.Kafka.Admin;
 using Gds.Kafka.Embedded;

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Gds.Contracts.Metrics;
 using Gds.Contracts.Metrics.Catalog;
 
 namespace Gds.Contracts.Tests;

@@ -1,5 +1,4 @@
 using System.Text;
-using Gds.Contracts.Metrics;
 using Gds.Contracts.Serialization;
 
 namespace Gds.Contracts.Tests;

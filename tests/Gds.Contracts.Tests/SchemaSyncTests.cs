@@ -2,7 +2,6 @@ using System.Reflection;
 using System.Text.Json.Serialization;
 using Avro;
 using Gds.Contracts.Alerts;
-using Gds.Contracts.Metrics;
 using Gds.Contracts.Rules;
 
 namespace Gds.Contracts.Tests;

@@ -1,4 +1,3 @@
-using Gds.Contracts.Metrics;
 using Gds.Contracts.Serialization;
 
 namespace Gds.Contracts.Tests;

@@ -1,12 +1,6 @@
-using System.Text.Json;
-using Gds.Alerting.Rules;
 using Gds.Cli;
 using Gds.Cli.Dev.Fleet;
-using Gds.Cli.Commands.KafkaBroker;
 using Gds.Contracts.Topics;
-using Gds.Kafka.Admin;
-using Gds.Kafka.Clients;
-using Gds.Kafka.Embedded;
 
 namespace Gds.EndToEnd.Tests;
 

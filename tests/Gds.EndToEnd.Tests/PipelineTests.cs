@@ -1,15 +1,12 @@
-using System.Text.Json;
 using Confluent.Kafka;
 using Gds.Alerting.Backtest;
 using Gds.Alerting.Events;
 using Gds.Alerting.Kinds.Absence;
-using Gds.Alerting.Rules;
 using Gds.Cli.Dev;
 using Gds.Cli.Dev.Fleet;
 using Gds.Contracts.Metrics;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Topics;
-using Gds.Kafka.Clients;
 
 namespace Gds.EndToEnd.Tests;
 

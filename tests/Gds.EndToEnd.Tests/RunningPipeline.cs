@@ -1,16 +1,7 @@
-using Gds.Alerting.Rules;
-using Gds.Cli.Commands.KafkaBroker;
-using Gds.Cli.Commands.Rules;
 using Gds.Cli.Dev;
-using Gds.Contracts.Rules;
-using Gds.Kafka.Admin;
-using Gds.Kafka.Clients;
-using Gds.Kafka.Embedded;
 using Gds.Notify;
 using Gds.Topology.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 using WireMock.Server;
 
 namespace Gds.EndToEnd.Tests;

@@ -1,4 +1,3 @@
-using Confluent.Kafka;
 using Gds.Kafka.Clients;
 using Gds.Kafka.Configuration;
 

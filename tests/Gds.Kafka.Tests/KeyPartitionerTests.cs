@@ -1,5 +1,4 @@
 using System.Text;
-using Confluent.Kafka;
 using Gds.Kafka.Clients;
 using Gds.Kafka.Embedded;
 

@@ -1,4 +1,3 @@
-using Confluent.Kafka;
 using Gds.Topology.Clients;
 using Microsoft.Extensions.Logging.Abstractions;
 

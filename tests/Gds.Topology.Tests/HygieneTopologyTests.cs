@@ -1,5 +1,3 @@
-using Gds.Contracts.Alerts;
-using Gds.Contracts.Rules;
 using Gds.Contracts.Silences;
 using static Gds.Topology.Tests.TopologyFixture;
 

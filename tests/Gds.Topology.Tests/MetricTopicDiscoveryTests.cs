@@ -1,12 +1,4 @@
-using Confluent.Kafka;
 using Gds.Contracts.Metrics;
-using Gds.Contracts.Rules;
-using Gds.Contracts.Serialization;
-using Gds.Contracts.Topics;
-using Gds.Kafka.Admin;
-using Gds.Kafka.Clients;
-using Gds.Kafka.Embedded;
-using Gds.Topology.Hosting;
 using Gds.Topology.Tests.Support;
 using static Gds.Topology.Tests.Support.EmbeddedAlerts;
 

@@ -1,4 +1,3 @@
-using Gds.Contracts.Alerts;
 using static Gds.Topology.Tests.TopologyFixture;
 
 namespace Gds.Topology.Tests;

@@ -1,5 +1,3 @@
-using Gds.Contracts.Alerts;
-using Gds.Contracts.Rules;
 using static Gds.Topology.Tests.TopologyFixture;
 
 namespace Gds.Topology.Tests;

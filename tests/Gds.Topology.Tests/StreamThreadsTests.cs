@@ -1,11 +1,3 @@
-using Confluent.Kafka;
-using Gds.Contracts.Alerts;
-using Gds.Contracts.Serialization;
-using Gds.Contracts.Topics;
-using Gds.Kafka.Admin;
-using Gds.Kafka.Clients;
-using Gds.Kafka.Embedded;
-using Gds.Topology.Hosting;
 using static Gds.Topology.Tests.Support.EmbeddedAlerts;
 
 namespace Gds.Topology.Tests;

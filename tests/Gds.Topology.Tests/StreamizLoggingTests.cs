@@ -1,7 +1,4 @@
-using Gds.Kafka.Admin;
-using Gds.Topology.Hosting;
 using Microsoft.Extensions.Logging;
-using Streamiz.Kafka.Net;
 
 namespace Gds.Topology.Tests;
 

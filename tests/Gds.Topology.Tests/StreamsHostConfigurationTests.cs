@@ -1,9 +1,5 @@
-using Confluent.Kafka;
 using Gds.Alerting.Hygiene;
-using Gds.Kafka.Admin;
-using Gds.Kafka.Clients;
 using Gds.Kafka.Configuration;
-using Gds.Topology.Hosting;
 
 namespace Gds.Topology.Tests;
 

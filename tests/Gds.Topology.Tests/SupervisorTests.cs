@@ -1,12 +1,6 @@
-using Confluent.Kafka;
-using Gds.Kafka.Admin;
-using Gds.Kafka.Clients;
-using Gds.Kafka.Embedded;
 using Gds.Topology.Clients;
-using Gds.Topology.Hosting;
 using Gds.Topology.Tests.Support;
 using Microsoft.Extensions.Logging;
-using Streamiz.Kafka.Net;
 using Streamiz.Kafka.Net.SerDes;
 using Streamiz.Kafka.Net.Stream;
 

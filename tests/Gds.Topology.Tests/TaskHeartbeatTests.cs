@@ -1,5 +1,3 @@
-using Gds.Contracts.Serialization;
-using Gds.Contracts.Topics;
 using Gds.Contracts.Watchdog;
 
 namespace Gds.Topology.Tests;

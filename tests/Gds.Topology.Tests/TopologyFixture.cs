@@ -1,11 +1,6 @@
 using Gds.Alerting.Rules;
-using Gds.Contracts.Alerts;
 using Gds.Contracts.Metrics;
-using Gds.Contracts.Rules;
-using Gds.Contracts.Serialization;
-using Gds.Contracts.Topics;
 using Gds.Topology.Runtime;
-using Streamiz.Kafka.Net;
 using Streamiz.Kafka.Net.Mock;
 using Streamiz.Kafka.Net.SerDes;
 

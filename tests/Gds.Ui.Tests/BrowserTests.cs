@@ -1,14 +1,7 @@
 using Confluent.Kafka;
-using Gds.Contracts.Metrics;
-using Gds.Contracts.Rules;
-using Gds.Contracts.Serialization;
-using Gds.Contracts.Topics;
 using Gds.Kafka.Admin;
-using Gds.Kafka.Clients;
 using Gds.Kafka.Embedded;
 using Gds.Topology.Hosting;
-using Gds.Ui.Web;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 

@@ -1,12 +1,6 @@
 using System.Net;
 using Gds.Contracts.Alerts;
-using Gds.Contracts.Metrics;
-using Gds.Contracts.Rules;
-using Gds.Contracts.Serialization;
-using Gds.Contracts.Topics;
 using Gds.Handling.Silences;
-using Gds.Kafka.Clients;
-using Gds.Ui.Web;
 
 namespace Gds.Ui.Tests;
 

@@ -2,7 +2,6 @@ using Gds.Cli.Http;
 using Gds.Contracts.Metrics.Catalog;
 using Gds.Telemetry;
 using Gds.Telemetry.Readings;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gds.Ui.Tests;
 

@@ -2,16 +2,9 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Confluent.Kafka;
 using Gds.Contracts.Alerts;
-using Gds.Contracts.Metrics;
-using Gds.Contracts.Rules;
-using Gds.Contracts.Serialization;
-using Gds.Contracts.Topics;
 using Gds.Kafka.Admin;
-using Gds.Kafka.Clients;
 using Gds.Kafka.Embedded;
 using Gds.Ui;
-using Gds.Ui.Web;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gds.Ui.Tests;
 

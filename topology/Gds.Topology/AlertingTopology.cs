@@ -1,19 +1,13 @@
 using Gds.Alerting.Rules;
-using Gds.Contracts.Topics;
 using Gds.Kafka.Admin;
 using Gds.Topology.Emitted;
 using Gds.Topology.Evaluation;
 using Gds.Topology.Global;
 using Gds.Topology.Hygiene;
 using Gds.Topology.Parsing;
-using Gds.Topology.Runtime;
 using Gds.Topology.Serdes;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Streamiz.Kafka.Net;
-using Streamiz.Kafka.Net.Processors.Public;
 using Streamiz.Kafka.Net.SerDes;
-using Streamiz.Kafka.Net.State;
 using Streamiz.Kafka.Net.Stream;
 
 namespace Gds.Topology;

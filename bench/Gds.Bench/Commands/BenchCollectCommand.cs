@@ -1,12 +1,6 @@
 using System.Collections.Concurrent;
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
-using Gds.Cli.Infrastructure;
 using Gds.Contracts.Rules;
-using Gds.Contracts.Topics;
-using Gds.Kafka.Clients;
-using Gds.Kafka.Embedded;
 using Gds.Monitor;
 using Gds.Monitor.Collectors;
 using Gds.Monitor.Publishing;
@@ -15,7 +9,6 @@ using Gds.Monitor.Targets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
-using Spectre.Console.Cli;
 using Gds.Contracts.Secrets;
 
 namespace Gds.Bench.Commands;

@@ -1,10 +1,6 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Gds.Cli.Infrastructure;
 using Gds.Bench.Warehouse;
 using Microsoft.Extensions.Logging;
-using Spectre.Console.Cli;
 
 namespace Gds.Bench.Commands;
 

@@ -1,18 +1,8 @@
-using System.ComponentModel;
-using System.Diagnostics;
-using Confluent.Kafka;
 using Gds.Cli.Commands.Rules;
-using Gds.Cli.Infrastructure;
 using Gds.Contracts.Alerts;
 using Gds.Contracts.Metrics;
-using Gds.Contracts.Serialization;
-using Gds.Contracts.Topics;
-using Gds.Kafka.Admin;
-using Gds.Kafka.Clients;
-using Gds.Kafka.Embedded;
 using Gds.Topology;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Gds.Bench.Commands;
 

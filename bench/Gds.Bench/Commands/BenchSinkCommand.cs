@@ -1,13 +1,5 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Text;
-using Confluent.Kafka;
-using Gds.Cli.Infrastructure;
 using Gds.Contracts.Alerts;
-using Gds.Contracts.Serialization;
-using Gds.Kafka.Admin;
-using Gds.Kafka.Clients;
-using Gds.Kafka.Embedded;
 using Gds.Notify;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -17,7 +9,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Gds.Bench.Commands;
 

@@ -1,20 +1,10 @@
-using System.ComponentModel;
-using System.Diagnostics;
-using Confluent.Kafka;
 using Gds.Cli.Commands.KafkaBroker;
 using Gds.Cli.Commands.Rules;
-using Gds.Cli.Infrastructure;
 using Gds.Contracts.Alerts;
 using Gds.Contracts.Metrics;
 using Gds.Contracts.Rules;
-using Gds.Contracts.Serialization;
-using Gds.Contracts.Topics;
-using Gds.Kafka.Admin;
-using Gds.Kafka.Clients;
-using Gds.Kafka.Embedded;
 using Gds.Topology;
 using Gds.Topology.Hosting;
-using Spectre.Console.Cli;
 
 namespace Gds.Bench.Commands;
 

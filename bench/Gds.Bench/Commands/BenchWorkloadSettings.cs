@@ -1,6 +1,3 @@
-using System.ComponentModel;
-using Spectre.Console.Cli;
-
 namespace Gds.Bench.Commands;
 
 /// <summary>The rule book and fleet that `gds bench streams` and `gds bench scale-out` both push metrics through.</summary>

@@ -1,11 +1,4 @@
-using System.Diagnostics;
-using Confluent.Kafka;
 using Gds.Contracts.Metrics;
-using Gds.Contracts.Serialization;
-using Gds.Contracts.Topics;
-using Gds.Kafka.Admin;
-using Gds.Kafka.Clients;
-using Gds.Kafka.Embedded;
 using Gds.Warehouse.Consuming;
 using Gds.Warehouse.Loading;
 using Gds.Warehouse.PostgreSql;

@@ -1,5 +1,4 @@
 using Gds.Alerting.Hygiene;
-using Gds.Contracts.Alerts;
 
 namespace Gds.Alerting.Acknowledgements;
 

@@ -1,5 +1,3 @@
-using Gds.Contracts.Rules;
-
 namespace Gds.Alerting.Escalation;
 
 /// <summary>One step: when <see cref="After"/> has passed since people were first told, raise to it.</summary>

@@ -1,7 +1,6 @@
 using Gds.Alerting.Lifecycle;
 using Gds.Alerting.Rules;
 using Gds.Alerting.State;
-using Gds.Contracts.Alerts;
 using Gds.Contracts.Metrics;
 
 namespace Gds.Alerting.Events;

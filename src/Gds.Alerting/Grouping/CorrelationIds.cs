@@ -1,5 +1,4 @@
 using Gds.Alerting.Events;
-using Gds.Contracts.Alerts;
 
 namespace Gds.Alerting.Grouping;
 

@@ -3,7 +3,6 @@ using Gds.Alerting.Escalation;
 using Gds.Alerting.Fleet;
 using Gds.Alerting.Inhibition;
 using Gds.Alerting.Silences;
-using Gds.Contracts.Alerts;
 using Microsoft.Extensions.Options;
 
 namespace Gds.Alerting.Hygiene;

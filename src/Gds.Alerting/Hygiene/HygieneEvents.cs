@@ -1,6 +1,5 @@
 using Gds.Alerting.Escalation;
 using Gds.Alerting.Events;
-using Gds.Contracts.Alerts;
 
 namespace Gds.Alerting.Hygiene;
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Gds.Contracts.Alerts;
 
 namespace Gds.Alerting.Hygiene;
 

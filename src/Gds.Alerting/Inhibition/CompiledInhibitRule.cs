@@ -1,5 +1,4 @@
 using Gds.Alerting.Matchers;
-using Gds.Contracts.Rules;
 
 namespace Gds.Alerting.Inhibition;
 

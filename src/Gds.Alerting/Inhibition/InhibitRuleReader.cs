@@ -1,5 +1,4 @@
 using Gds.Alerting.Rules;
-using Gds.Contracts.Rules;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

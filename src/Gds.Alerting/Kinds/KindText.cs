@@ -1,5 +1,4 @@
 using System.Globalization;
-using Gds.Contracts.Rules;
 
 namespace Gds.Alerting.Kinds;
 

@@ -1,7 +1,6 @@
 using Gds.Alerting.Kinds;
 using Gds.Alerting.Rules;
 using Gds.Alerting.State;
-using Gds.Contracts.Rules;
 
 namespace Gds.Alerting.Lifecycle;
 

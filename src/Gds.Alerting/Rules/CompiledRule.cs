@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Gds.Alerting.Kinds;
 using Gds.Contracts.Metrics;
-using Gds.Contracts.Rules;
 using Gds.Contracts.Serialization;
 
 namespace Gds.Alerting.Rules;

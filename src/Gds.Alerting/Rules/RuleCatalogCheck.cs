@@ -1,5 +1,4 @@
 using Gds.Contracts.Metrics.Catalog;
-using Gds.Contracts.Rules;
 
 namespace Gds.Alerting.Rules;
 

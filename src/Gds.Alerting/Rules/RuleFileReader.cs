@@ -1,6 +1,5 @@
 using System.Globalization;
 using Gds.Alerting.Kinds;
-using Gds.Contracts.Rules;
 using Gds.Contracts.Text;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;

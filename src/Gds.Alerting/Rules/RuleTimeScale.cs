@@ -1,5 +1,3 @@
-using Gds.Contracts.Rules;
-
 namespace Gds.Alerting.Rules;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using Gds.Alerting.Kinds;
 using Gds.Contracts.Metrics;
-using Gds.Contracts.Rules;
 
 namespace Gds.Alerting.Rules;
 

@@ -1,5 +1,3 @@
-using Spectre.Console.Cli;
-
 namespace Gds.Cli.Commands;
 
 /// <summary>Every verb of `gds`, one process each. Kept in one list so `gds --help` shows the whole system.</summary>

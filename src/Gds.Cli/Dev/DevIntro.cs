@@ -1,7 +1,6 @@
 using System.Globalization;
 using Gds.Alerting.Rules;
 using Gds.Cli.Dev.Fleet;
-using Gds.Contracts.Metrics;
 
 namespace Gds.Cli.Dev;
 

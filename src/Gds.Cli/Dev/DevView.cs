@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Gds.Alerting.Acknowledgements;
-using Gds.Contracts.Metrics;
 using Gds.Contracts.Notifications;
 using Spectre.Console;
 

@@ -1,10 +1,8 @@
 using Confluent.Kafka;
 using Gds.Cli.Dev.Fleet;
 using Gds.Contracts.Heartbeats;
-using Gds.Contracts.Metrics;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Topics;
-using Gds.Kafka.Clients;
 
 namespace Gds.Cli.Dev;
 

@@ -1,15 +1,9 @@
 using Gds.Cli.Hosting.Logging;
 using Gds.Cli.Http;
-using Gds.Cli.Infrastructure;
-using Gds.Kafka.Clients;
 using Gds.Kafka.Configuration;
 using Gds.Telemetry;
 using Gds.Telemetry.SelfReport;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Gds.Cli.Hosting;
 

@@ -1,7 +1,3 @@
-using Gds.Cli.Infrastructure;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-
 namespace Gds.Cli.Hosting;
 
 /// <summary>

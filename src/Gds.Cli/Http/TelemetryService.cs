@@ -1,10 +1,6 @@
-using Gds.Kafka.Clients;
 using Gds.Telemetry;
 using Gds.Telemetry.SelfReport;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Gds.Cli.Http;
 

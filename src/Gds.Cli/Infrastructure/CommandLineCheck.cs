@@ -1,5 +1,4 @@
 using Gds.Cli.Commands;
-using Spectre.Console.Cli;
 
 namespace Gds.Cli.Infrastructure;
 

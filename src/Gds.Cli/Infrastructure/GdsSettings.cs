@@ -1,6 +1,3 @@
-using System.ComponentModel;
-using Spectre.Console.Cli;
-
 namespace Gds.Cli.Infrastructure;
 
 /// <summary>What every verb takes.</summary>

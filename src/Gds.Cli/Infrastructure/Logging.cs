@@ -1,5 +1,4 @@
 using Gds.Cli.Hosting.Logging;
-using Microsoft.Extensions.Logging;
 
 namespace Gds.Cli.Infrastructure;
 

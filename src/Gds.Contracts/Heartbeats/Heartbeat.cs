@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Gds.Contracts.Heartbeats;
 
 /// <summary>A collector's sign of life on gds.heartbeats (key = collector id), so a silent collector is alertable.</summary>

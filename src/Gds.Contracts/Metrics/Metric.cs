@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Gds.Contracts.Metrics;
 
 /// <summary>One sample of one metric of one database instance: the value of every gds.metrics.* record.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Gds.Contracts.Alerts;
 using Gds.Contracts.Heartbeats;
 using Gds.Contracts.Metrics;

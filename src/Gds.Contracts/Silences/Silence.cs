@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Gds.Contracts.Silences;
 
 /// <summary>A silence on gds.silences (key = Id; a tombstone removes it).</summary>

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Gds.Alerting.Acknowledgements;
 using Gds.Alerting.Matchers;
-using Gds.Alerting.Silences;
 using Gds.Contracts.Rules;
 using Gds.Contracts.Silences;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Gds.Alerting.Silences;
 using Gds.Contracts.Rules;
 
 namespace Gds.Handling.Silences;

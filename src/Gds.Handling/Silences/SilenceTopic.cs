@@ -1,5 +1,4 @@
 using Confluent.Kafka;
-using Gds.Alerting.Silences;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Silences;
 using Gds.Contracts.Topics;

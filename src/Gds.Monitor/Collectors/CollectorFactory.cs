@@ -1,10 +1,8 @@
-using Gds.Contracts.Metrics;
 using Gds.Monitor.Collectors.MongoDb;
 using Gds.Monitor.Collectors.PostgreSql;
 using Gds.Monitor.Collectors.Snowflake;
 using Gds.Monitor.Collectors.SqlServer;
 using Gds.Monitor.Targets;
-using Microsoft.Extensions.Options;
 
 namespace Gds.Monitor.Collectors;
 

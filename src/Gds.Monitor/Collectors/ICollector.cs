@@ -1,5 +1,4 @@
 using Gds.Monitor.Targets;
-using Gds.Contracts.Secrets;
 
 namespace Gds.Monitor.Collectors;
 

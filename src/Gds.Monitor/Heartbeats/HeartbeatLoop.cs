@@ -1,7 +1,6 @@
 using Gds.Contracts.Heartbeats;
 using Gds.Monitor.Publishing;
 using Gds.Monitor.Scheduling;
-using Microsoft.Extensions.Logging;
 
 namespace Gds.Monitor.Heartbeats;
 

@@ -1,5 +1,3 @@
-using Gds.Contracts.Metrics;
-
 namespace Gds.Monitor.Publishing;
 
 /// <summary>

@@ -2,14 +2,11 @@ using System.Collections.Concurrent;
 using System.Text;
 using Confluent.Kafka;
 using Gds.Contracts.Heartbeats;
-using Gds.Contracts.Metrics;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Topics;
 using Gds.Kafka.Clients;
 using Gds.Monitor.Publishing.Spool;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Gds.Monitor.Publishing;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Gds.Contracts.Metrics;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Topics;
 using Gds.Monitor.Publishing.Spool;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Gds.Monitor.Publishing;
 
 /// <summary>The Kafka publisher and its spool (configuration section Collector:Publisher).</summary>

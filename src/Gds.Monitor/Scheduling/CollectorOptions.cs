@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Gds.Monitor.Scheduling;
 
 /// <summary>How one collector process schedules its targets (configuration section Collector).</summary>

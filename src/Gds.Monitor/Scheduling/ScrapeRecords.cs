@@ -1,4 +1,3 @@
-using Gds.Contracts.Metrics;
 using Gds.Contracts.Metrics.Catalog;
 using Gds.Monitor.Collectors;
 using Gds.Monitor.Targets;

@@ -1,7 +1,6 @@
 using Gds.Monitor.Collectors;
 using Gds.Monitor.Publishing;
 using Gds.Monitor.Targets;
-using Microsoft.Extensions.Logging;
 
 namespace Gds.Monitor.Scheduling;
 

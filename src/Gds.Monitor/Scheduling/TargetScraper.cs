@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using Gds.Contracts.Metrics;
 using Gds.Monitor.Collectors;
 using Gds.Monitor.Publishing;
 using Gds.Monitor.Targets;
-using Microsoft.Extensions.Logging;
 
 namespace Gds.Monitor.Scheduling;
 

@@ -1,4 +1,3 @@
-using Gds.Contracts.Secrets;
 namespace Gds.Monitor.Targets;
 
 /// <summary>

@@ -1,10 +1,8 @@
 using Gds.Contracts.Text;
 using System.Text.RegularExpressions;
-using Gds.Contracts.Metrics;
 using Gds.Contracts.Rules;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
-using Gds.Contracts.Secrets;
 
 namespace Gds.Monitor.Targets;
 

@@ -1,9 +1,6 @@
 using System.Globalization;
-using System.Text;
-using Confluent.Kafka;
 using Gds.Contracts.Topics;
 using Gds.Kafka.Clients;
-using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
 

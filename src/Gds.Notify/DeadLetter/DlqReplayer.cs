@@ -1,11 +1,8 @@
 using System.Globalization;
-using System.Text;
-using Confluent.Kafka;
 using Gds.Contracts.Alerts;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Topics;
 using Gds.Kafka.Clients;
-using Microsoft.Extensions.Logging;
 
 namespace Gds.Notify.DeadLetter;
 

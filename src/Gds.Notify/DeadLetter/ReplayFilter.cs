@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using Confluent.Kafka;
 using Gds.Contracts.Alerts;
 using Gds.Contracts.Rules;
 using Gds.Contracts.Topics;

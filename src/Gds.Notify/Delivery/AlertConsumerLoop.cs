@@ -1,7 +1,5 @@
-using Confluent.Kafka;
 using Gds.Kafka.Clients;
 using Gds.Telemetry.Lag;
-using Microsoft.Extensions.Logging;
 
 namespace Gds.Notify.Delivery;
 

@@ -1,4 +1,3 @@
-using Confluent.Kafka;
 using Gds.Contracts.Alerts;
 
 namespace Gds.Notify.Delivery;

@@ -3,7 +3,6 @@ using Gds.Notify.DeadLetter;
 using Gds.Notify.Grouping;
 using Gds.Notify.Payload;
 using Gds.Notify.RateLimiting;
-using Microsoft.Extensions.Logging;
 
 namespace Gds.Notify.Delivery;
 

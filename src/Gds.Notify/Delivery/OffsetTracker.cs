@@ -1,5 +1,3 @@
-using Confluent.Kafka;
-
 namespace Gds.Notify.Delivery;
 
 /// <summary>

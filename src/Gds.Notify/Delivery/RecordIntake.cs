@@ -1,4 +1,3 @@
-using Confluent.Kafka;
 using Gds.Contracts.Alerts;
 using Gds.Contracts.Serialization;
 

@@ -1,5 +1,3 @@
-using Confluent.Kafka;
-
 namespace Gds.Notify.Delivery;
 
 /// <summary>"topic/partition@offset": where a record is, in log lines, DLQ errors and replay headers.</summary>

@@ -1,7 +1,6 @@
 using Gds.Notify.Client;
 using Gds.Notify.DeadLetter;
 using Gds.Notify.Resilience;
-using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;

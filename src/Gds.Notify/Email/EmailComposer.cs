@@ -1,4 +1,3 @@
-using Gds.Notify.Delivery;
 using MimeKit;
 
 namespace Gds.Notify.Email;

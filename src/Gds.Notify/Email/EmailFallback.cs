@@ -1,6 +1,4 @@
 using System.Threading.Channels;
-using Gds.Notify.Delivery;
-using Microsoft.Extensions.Logging;
 using MimeKit;
 using Polly;
 using Polly.Retry;

@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
-using System.Text;
 using Gds.Contracts.Alerts;
 using Gds.Contracts.Notifications;
 using Gds.Contracts.Rules;
-using Gds.Notify.Delivery;
 using Gds.Notify.Payload;
 
 namespace Gds.Notify.Grouping;

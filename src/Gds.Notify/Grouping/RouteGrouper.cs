@@ -1,6 +1,4 @@
-using Gds.Notify.Delivery;
 using Gds.Notify.Payload;
-using Microsoft.Extensions.Logging;
 
 namespace Gds.Notify.Grouping;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Gds.Contracts.Alerts;
 using Gds.Contracts.Metrics;
 

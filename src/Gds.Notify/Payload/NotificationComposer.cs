@@ -1,4 +1,3 @@
-using System.Text;
 using Gds.Contracts.Alerts;
 using Gds.Contracts.Notifications;
 

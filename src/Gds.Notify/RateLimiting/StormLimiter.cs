@@ -1,5 +1,4 @@
 using System.Threading.RateLimiting;
-using Gds.Notify.Delivery;
 
 namespace Gds.Notify.RateLimiting;
 

@@ -1,5 +1,4 @@
 using Gds.Notify.Client;
-using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;

@@ -1,9 +1,6 @@
-using Confluent.Kafka;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Watchdog;
 using Gds.Kafka.Clients;
-using Gds.Notify.Delivery;
-using Microsoft.Extensions.Logging;
 
 namespace Gds.Notify.Watchdog;
 

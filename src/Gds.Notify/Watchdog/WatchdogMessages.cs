@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Gds.Contracts.Notifications;
 using Gds.Contracts.Rules;
 using Gds.Contracts.Watchdog;

@@ -1,4 +1,3 @@
-using Gds.Telemetry.Readings;
 using Prometheus;
 
 namespace Gds.Telemetry.Export;

@@ -1,5 +1,4 @@
 using Confluent.Kafka;
-using Gds.Telemetry.Readings;
 
 namespace Gds.Telemetry.Lag;
 

@@ -5,7 +5,6 @@ using Gds.Contracts.Metrics.Catalog;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Topics;
 using Gds.Kafka.Clients;
-using Gds.Telemetry.Readings;
 using Microsoft.Extensions.Logging;
 
 namespace Gds.Telemetry.SelfReport;

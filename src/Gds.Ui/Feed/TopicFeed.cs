@@ -1,12 +1,7 @@
 using Confluent.Kafka;
-using Gds.Contracts.Alerts;
 using Gds.Contracts.Metrics;
-using Gds.Contracts.Rules;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Topics;
-using Gds.Kafka.Clients;
-using Gds.Ui.State;
-using Microsoft.Extensions.Logging;
 
 namespace Gds.Ui.Feed;
 

@@ -4,9 +4,7 @@ using Gds.Alerting.Grouping;
 using Gds.Alerting.Rules;
 using Gds.Alerting.Silences;
 using Gds.Alerting.State;
-using Gds.Contracts.Alerts;
 using Gds.Contracts.Metrics;
-using Gds.Contracts.Rules;
 using Gds.Contracts.Silences;
 using Gds.Handling.Silences;
 

@@ -1,5 +1,3 @@
-using Gds.Contracts.Alerts;
-
 namespace Gds.Ui.State;
 
 public enum TimelineKind { Pending, Fired, Silenced, Inhibited, Renotified, Acknowledged, AckWritten, Escalated, Resolved }

@@ -1,4 +1,3 @@
-using Gds.Contracts.Rules;
 using Gds.Contracts.Silences;
 
 namespace Gds.Ui.State;

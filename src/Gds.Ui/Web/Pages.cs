@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Gds.Alerting.Matchers;
-using Gds.Contracts.Rules;
-using Gds.Ui.State;
 
 namespace Gds.Ui.Web;
 

@@ -8,9 +8,7 @@ using Gds.Alerting.Matchers;
 using Gds.Contracts.Topics;
 using Gds.Handling.Acks;
 using Gds.Handling.Silences;
-using Gds.Kafka.Clients;
 using Gds.Ui.Health;
-using Gds.Ui.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -18,7 +16,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Gds.Ui.Web;
 

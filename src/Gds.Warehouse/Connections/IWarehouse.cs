@@ -1,7 +1,3 @@
-using Gds.Warehouse.Loading;
-using Gds.Warehouse.Retention;
-using Gds.Warehouse.Schema;
-
 namespace Gds.Warehouse.Connections;
 
 /// <summary>One warehouse the importer writes to: its schema, its loader and its retention, over one connection setup.</summary>

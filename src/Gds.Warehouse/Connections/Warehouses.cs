@@ -1,7 +1,6 @@
 using Gds.Warehouse.Consuming;
 using Gds.Warehouse.PostgreSql;
 using Gds.Warehouse.Snowflake;
-using Microsoft.Extensions.Logging;
 
 namespace Gds.Warehouse.Connections;
 

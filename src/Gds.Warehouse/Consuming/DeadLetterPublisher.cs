@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Confluent.Kafka;
 using Gds.Contracts.Topics;
 
 namespace Gds.Warehouse.Consuming;

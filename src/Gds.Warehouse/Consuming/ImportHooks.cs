@@ -1,5 +1,3 @@
-using Gds.Warehouse.Loading;
-
 namespace Gds.Warehouse.Consuming;
 
 /// <summary>

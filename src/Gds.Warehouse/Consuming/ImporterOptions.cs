@@ -1,5 +1,3 @@
-using Gds.Warehouse.Loading;
-using Gds.Warehouse.Retention;
 using Microsoft.Extensions.Options;
 
 namespace Gds.Warehouse.Consuming;

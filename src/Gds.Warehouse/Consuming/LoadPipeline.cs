@@ -1,8 +1,5 @@
-using Confluent.Kafka;
 using Gds.Warehouse.Dimensions;
-using Gds.Warehouse.Loading;
 using Gds.Warehouse.Telemetry;
-using Microsoft.Extensions.Logging;
 
 namespace Gds.Warehouse.Consuming;
 

@@ -1,4 +1,3 @@
-using Confluent.Kafka;
 using Gds.Contracts.Metrics;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Topics;

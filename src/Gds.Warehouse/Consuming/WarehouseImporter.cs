@@ -1,13 +1,9 @@
 using System.Text.RegularExpressions;
-using Confluent.Kafka;
 using Gds.Contracts.Metrics.Catalog;
 using Gds.Kafka.Clients;
 using Gds.Telemetry.Lag;
 using Gds.Telemetry.Readings;
-using Gds.Warehouse.Loading;
-using Gds.Warehouse.Retention;
 using Gds.Warehouse.Telemetry;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Gds.Warehouse.Consuming;

@@ -1,5 +1,4 @@
 using Gds.Contracts.Metrics;
-using Gds.Warehouse.Model;
 
 namespace Gds.Warehouse.Dimensions;
 

@@ -1,5 +1,3 @@
-using Gds.Warehouse.Model;
-
 namespace Gds.Warehouse.Dimensions;
 
 /// <summary>The dimension rows a batch must write because this process has not written them yet.</summary>

@@ -1,7 +1,5 @@
-using Confluent.Kafka;
 using Gds.Contracts.Metrics;
 using Gds.Warehouse.Dimensions;
-using Gds.Warehouse.Model;
 
 namespace Gds.Warehouse.Loading;
 

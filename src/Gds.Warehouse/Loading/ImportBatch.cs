@@ -1,6 +1,3 @@
-using Confluent.Kafka;
-using Gds.Warehouse.Model;
-
 namespace Gds.Warehouse.Loading;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
-using Gds.Warehouse.Model;
 
 namespace Gds.Warehouse.PostgreSql;
 

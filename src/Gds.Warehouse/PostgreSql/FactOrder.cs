@@ -1,5 +1,3 @@
-using Gds.Warehouse.Model;
-
 namespace Gds.Warehouse.PostgreSql;
 
 /// <summary>

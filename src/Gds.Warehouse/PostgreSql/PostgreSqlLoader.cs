@@ -1,9 +1,5 @@
 using System.Diagnostics;
 using Gds.Contracts.Serialization;
-using Gds.Warehouse.Loading;
-using Gds.Warehouse.Model;
-using Gds.Warehouse.Schema;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
 using Polly;

@@ -1,4 +1,3 @@
-using Gds.Warehouse.Schema;
 using Npgsql;
 
 namespace Gds.Warehouse.PostgreSql;

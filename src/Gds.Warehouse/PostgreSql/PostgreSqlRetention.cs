@@ -1,7 +1,4 @@
 using System.Globalization;
-using Gds.Warehouse.Retention;
-using Gds.Warehouse.Schema;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Gds.Warehouse.PostgreSql;

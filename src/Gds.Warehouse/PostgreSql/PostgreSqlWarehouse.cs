@@ -1,8 +1,4 @@
 using Gds.Warehouse.Connections;
-using Gds.Warehouse.Loading;
-using Gds.Warehouse.Retention;
-using Gds.Warehouse.Schema;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Gds.Warehouse.PostgreSql;

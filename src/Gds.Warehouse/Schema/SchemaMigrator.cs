@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Gds.Warehouse.Schema;
 
 /// <summary>Brings a warehouse to the latest schema version, or checks that it is there.</summary>

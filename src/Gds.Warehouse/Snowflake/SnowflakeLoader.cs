@@ -2,9 +2,6 @@ using Gds.Snowflake;
 using System.Globalization;
 using System.Text;
 using Gds.Contracts.Serialization;
-using Gds.Warehouse.Loading;
-using Gds.Warehouse.Model;
-using Microsoft.Extensions.Logging;
 using Polly;
 
 namespace Gds.Warehouse.Snowflake;

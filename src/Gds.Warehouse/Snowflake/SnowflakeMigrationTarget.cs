@@ -1,6 +1,5 @@
 using Gds.Snowflake;
 using System.Globalization;
-using Gds.Warehouse.Schema;
 
 namespace Gds.Warehouse.Snowflake;
 

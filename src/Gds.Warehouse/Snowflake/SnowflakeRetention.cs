@@ -1,8 +1,5 @@
 using Gds.Snowflake;
 using System.Globalization;
-using Gds.Warehouse.Model;
-using Gds.Warehouse.Retention;
-using Microsoft.Extensions.Logging;
 
 namespace Gds.Warehouse.Snowflake;
 

@@ -1,9 +1,5 @@
 using Gds.Snowflake;
 using Gds.Warehouse.Connections;
-using Gds.Warehouse.Loading;
-using Gds.Warehouse.Retention;
-using Gds.Warehouse.Schema;
-using Microsoft.Extensions.Logging;
 
 namespace Gds.Warehouse.Snowflake;
 

@@ -1,8 +1,4 @@
-using Gds.Alerting.Acknowledgements;
 using Gds.Alerting.Escalation;
-using Gds.Alerting.Rules;
-using Gds.Contracts.Alerts;
-using Gds.Contracts.Rules;
 using static Gds.Alerting.Tests.Hygiene.HygieneHarness;
 
 namespace Gds.Alerting.Tests.Hygiene;

@@ -1,15 +1,8 @@
-using Gds.Alerting.Acknowledgements;
 using Gds.Alerting.Engine;
 using Gds.Alerting.Escalation;
 using Gds.Alerting.Fleet;
 using Gds.Alerting.Hygiene;
 using Gds.Alerting.Inhibition;
-using Gds.Alerting.Rules;
-using Gds.Alerting.Silences;
-using Gds.Alerting.State;
-using Gds.Contracts.Alerts;
-using Gds.Contracts.Metrics;
-using Gds.Contracts.Rules;
 using Gds.Contracts.Silences;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,4 @@
 using Gds.Alerting.Inhibition;
-using Gds.Alerting.Rules;
-using Gds.Contracts.Alerts;
-using Gds.Contracts.Rules;
 using static Gds.Alerting.Tests.Hygiene.HygieneHarness;
 
 namespace Gds.Alerting.Tests.Hygiene;

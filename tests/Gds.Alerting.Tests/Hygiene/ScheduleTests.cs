@@ -1,5 +1,3 @@
-using Gds.Alerting.Silences;
-
 namespace Gds.Alerting.Tests.Hygiene;
 
 public class ScheduleTests

@@ -1,6 +1,3 @@
-using Gds.Alerting.Silences;
-using Gds.Alerting.State;
-using Gds.Contracts.Alerts;
 using static Gds.Alerting.Tests.Hygiene.HygieneHarness;
 
 namespace Gds.Alerting.Tests.Hygiene;

@@ -1,8 +1,4 @@
 using Gds.Alerting.Engine;
-using Gds.Alerting.Rules;
-using Gds.Alerting.State;
-using Gds.Contracts.Alerts;
-using Gds.Contracts.Metrics;
 
 namespace Gds.Alerting.Tests.Support;
 

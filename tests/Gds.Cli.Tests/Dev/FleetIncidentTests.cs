@@ -1,5 +1,4 @@
 using Gds.Cli.Dev.Fleet;
-using Gds.Contracts.Alerts;
 
 namespace Gds.Cli.Tests.Dev;
 

@@ -3,8 +3,6 @@ using Gds.Alerting.Kinds.Absence;
 using Gds.Alerting.Rules;
 using Gds.Cli.Dev;
 using Gds.Cli.Dev.Fleet;
-using Gds.Contracts.Alerts;
-using Gds.Contracts.Metrics;
 
 namespace Gds.Cli.Tests.Dev;
 

@@ -1,6 +1,4 @@
 using Gds.Cli.Dev.Fleet;
-using Gds.Contracts.Metrics;
-using Gds.Contracts.Metrics.Catalog;
 using Gds.Monitor.Collectors;
 using Gds.TestSupport;
 using Pg = Gds.Contracts.Metrics.Catalog.PostgreSqlMetrics;

@@ -1,7 +1,5 @@
 using System.Net;
 using Gds.Cli.Http;
-using Gds.Contracts.Metrics;
-using Gds.Contracts.Metrics.Catalog;
 using Gds.Telemetry;
 using Gds.Telemetry.Readings;
 using Gds.Telemetry.SelfReport;

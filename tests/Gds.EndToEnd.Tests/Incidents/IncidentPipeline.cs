@@ -1,11 +1,3 @@
-using System.Text.Json;
-using Gds.Alerting.Rules;
-using Gds.Cli.Commands.KafkaBroker;
-using Gds.Cli.Commands.Rules;
-using Gds.Contracts.Rules;
-using Gds.Kafka.Admin;
-using Gds.Kafka.Clients;
-using Gds.Kafka.Embedded;
 using Gds.Monitor;
 using Gds.Monitor.Collectors;
 using Gds.Monitor.Publishing;
@@ -16,8 +8,6 @@ using Gds.Topology.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 using WireMock.Server;
 using Gds.Contracts.Secrets;
 

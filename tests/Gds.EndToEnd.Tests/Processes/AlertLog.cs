@@ -3,7 +3,6 @@ using Confluent.Kafka;
 using Gds.Contracts.Alerts;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Topics;
-using Gds.Kafka.Clients;
 
 namespace Gds.EndToEnd.Tests.Processes;
 

@@ -1,15 +1,11 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Confluent.Kafka;
-using Gds.Cli.Commands.Rules;
 using Gds.Handling.Silences;
 using Gds.Contracts.Alerts;
 using Gds.Contracts.Metrics;
-using Gds.Contracts.Rules;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Silences;
 using Gds.Contracts.Topics;
-using Gds.Kafka.Clients;
 using Xunit.Abstractions;
 
 namespace Gds.EndToEnd.Tests.Processes;

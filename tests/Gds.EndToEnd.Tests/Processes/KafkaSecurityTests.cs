@@ -1,5 +1,4 @@
 using Gds.Cli;
-using Gds.Kafka.Embedded;
 
 namespace Gds.EndToEnd.Tests.Processes;
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Confluent.Kafka;
 using Gds.Contracts.Metrics;
 using Gds.Contracts.Serialization;
-using Gds.Kafka.Clients;
 
 namespace Gds.EndToEnd.Tests.Processes;
 

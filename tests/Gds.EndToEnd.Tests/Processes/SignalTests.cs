@@ -1,11 +1,7 @@
 using Confluent.Kafka;
-using Gds.Cli.Commands.KafkaBroker;
 using Gds.Contracts.Alerts;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Topics;
-using Gds.Kafka.Admin;
-using Gds.Kafka.Clients;
-using Gds.Kafka.Embedded;
 using Npgsql;
 
 namespace Gds.EndToEnd.Tests.Processes;

@@ -1,12 +1,3 @@
-using System.Text.Json;
-using Gds.Cli.Commands.KafkaBroker;
-using Gds.Cli.Commands.Rules;
-using Gds.Contracts.Rules;
-using Gds.Kafka.Admin;
-using Gds.Kafka.Clients;
-using Gds.Kafka.Embedded;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 using WireMock.Server;
 
 namespace Gds.EndToEnd.Tests.Processes;

@@ -1,14 +1,7 @@
 using System.Net;
-using Gds.Alerting.Rules;
-using Gds.Cli.Commands.KafkaBroker;
-using Gds.Cli.Commands.Rules;
 using Gds.Contracts.Alerts;
-using Gds.Kafka.Admin;
-using Gds.Kafka.Embedded;
 using Gds.Telemetry;
 using Npgsql;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 using Xunit.Abstractions;
 
 namespace Gds.EndToEnd.Tests.Processes;

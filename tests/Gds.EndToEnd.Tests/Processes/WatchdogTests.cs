@@ -1,9 +1,3 @@
-using System.Text.Json;
-using Gds.Cli.Commands.KafkaBroker;
-using Gds.Kafka.Admin;
-using Gds.Kafka.Embedded;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 using WireMock.Server;
 using Xunit.Abstractions;
 

@@ -1,4 +1,3 @@
-using Confluent.Kafka;
 using Gds.Contracts.Topics;
 using Gds.Kafka.Admin;
 using Gds.Kafka.Admin.Apply;

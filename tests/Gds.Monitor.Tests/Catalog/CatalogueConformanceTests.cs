@@ -1,9 +1,5 @@
-using Gds.Contracts.Metrics;
-using Gds.Monitor.Collectors;
 using Gds.Monitor.Collectors.MongoDb;
 using Gds.Monitor.Collectors.SqlServer;
-using Gds.Monitor.Tests.Support;
-using Gds.TestSupport;
 using MongoDB.Bson;
 
 namespace Gds.Monitor.Tests.Catalog;

@@ -1,6 +1,4 @@
-using Gds.Monitor.Collectors;
 using Gds.Monitor.Collectors.MongoDb;
-using Gds.Monitor.Tests.Support;
 using MongoDB.Bson;
 
 namespace Gds.Monitor.Tests.Collectors;

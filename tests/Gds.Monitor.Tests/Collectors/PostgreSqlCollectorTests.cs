@@ -1,10 +1,4 @@
-using Gds.Contracts.Metrics.Catalog;
 using Gds.Contracts.Serialization;
-using Gds.Monitor.Collectors;
-using Gds.Monitor.Collectors.PostgreSql;
-using Gds.Monitor.Scheduling;
-using Gds.Monitor.Tests.Support;
-using Npgsql;
 
 namespace Gds.Monitor.Tests.Collectors;
 

@@ -1,10 +1,3 @@
-using Gds.Contracts.Metrics;
-using Gds.Monitor.Collectors;
-using Gds.Monitor.Collectors.PostgreSql;
-using Gds.Monitor.Tests.Support;
-using Gds.TestSupport;
-using Npgsql;
-
 namespace Gds.Monitor.Tests.Collectors;
 
 /// <summary>

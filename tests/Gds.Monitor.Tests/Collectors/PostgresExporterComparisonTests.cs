@@ -3,10 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
-using Gds.Monitor.Collectors;
-using Gds.Monitor.Collectors.PostgreSql;
-using Gds.Monitor.Tests.Support;
-using Npgsql;
 using Xunit.Abstractions;
 
 namespace Gds.Monitor.Tests.Collectors;

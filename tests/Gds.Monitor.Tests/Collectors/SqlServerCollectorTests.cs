@@ -1,7 +1,5 @@
 using System.Text.RegularExpressions;
-using Gds.Monitor.Collectors;
 using Gds.Monitor.Collectors.SqlServer;
-using Gds.Monitor.Tests.Support;
 
 namespace Gds.Monitor.Tests.Collectors;
 

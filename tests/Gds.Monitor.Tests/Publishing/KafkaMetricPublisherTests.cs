@@ -1,15 +1,9 @@
-using System.Collections.Concurrent;
 using Gds.Contracts.Heartbeats;
-using Gds.Contracts.Metrics;
-using Gds.Contracts.Metrics.Catalog;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Topics;
 using Gds.Kafka.Clients;
 using Gds.Kafka.Embedded;
-using Gds.Monitor.Collectors;
 using Gds.Monitor.Publishing;
-using Gds.Monitor.Scheduling;
-using Gds.Monitor.Tests.Support;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,9 +1,3 @@
-using System.Collections.Concurrent;
-using Gds.Contracts.Metrics.Catalog;
-using Gds.Monitor.Collectors;
-using Gds.Monitor.Scheduling;
-using Gds.Monitor.Tests.Support;
-
 namespace Gds.Monitor.Tests.Scheduling;
 
 public class ScrapeSchedulerTests

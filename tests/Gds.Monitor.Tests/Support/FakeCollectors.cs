@@ -1,4 +1,3 @@
-using Gds.Monitor.Collectors;
 using Gds.Monitor.Targets;
 
 namespace Gds.Monitor.Tests.Support;

@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace Gds.Monitor.Tests.Support;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using Gds.Contracts.Metrics;
 using Gds.Monitor.Publishing;
 
 namespace Gds.Monitor.Tests.Support;

@@ -1,9 +1,6 @@
 using Gds.Notify.Client;
-using Gds.Notify.Tests.Support;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 using WireMock.Server;
 using WireMock.Settings;
 

@@ -1,5 +1,4 @@
 using Gds.Notify.Configuration;
-using Gds.Notify.Tests.Support;
 
 namespace Gds.Notify.Tests.Configuration;
 

@@ -1,9 +1,5 @@
-using Gds.Contracts.Topics;
 using Gds.Notify.DeadLetter;
-using Gds.Notify.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 
 namespace Gds.Notify.Tests.DeadLetter;
 

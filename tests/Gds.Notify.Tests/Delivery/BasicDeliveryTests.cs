@@ -1,7 +1,4 @@
-using System.Text;
-using Gds.Contracts.Topics;
 using Gds.Notify.Tests.Payload;
-using Gds.Notify.Tests.Support;
 
 namespace Gds.Notify.Tests.Delivery;
 

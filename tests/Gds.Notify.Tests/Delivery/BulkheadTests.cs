@@ -1,8 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Gds.Notify.Tests.Support;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 
 namespace Gds.Notify.Tests.Delivery;
 

@@ -1,4 +1,3 @@
-using Gds.Notify.Tests.Support;
 using Polly.CircuitBreaker;
 
 namespace Gds.Notify.Tests.Email;

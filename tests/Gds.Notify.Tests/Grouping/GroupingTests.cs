@@ -1,6 +1,4 @@
-using Gds.Contracts.Alerts;
 using Gds.Notify.Grouping;
-using Gds.Notify.Tests.Support;
 
 namespace Gds.Notify.Tests.Grouping;
 

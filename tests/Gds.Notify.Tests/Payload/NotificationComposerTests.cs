@@ -1,7 +1,4 @@
-using Gds.Contracts.Alerts;
-using Gds.Contracts.Serialization;
 using Gds.Notify.Payload;
-using Gds.Notify.Tests.Support;
 
 namespace Gds.Notify.Tests.Payload;
 

@@ -1,6 +1,3 @@
-using Gds.Contracts.Alerts;
-using Gds.Notify.Tests.Support;
-
 namespace Gds.Notify.Tests.RateLimiting;
 
 public class RateLimitSummaryTests

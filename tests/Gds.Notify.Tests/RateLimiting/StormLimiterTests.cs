@@ -1,8 +1,5 @@
-using Confluent.Kafka;
-using Gds.Contracts.Alerts;
 using Gds.Notify.Delivery;
 using Gds.Notify.RateLimiting;
-using Gds.Notify.Tests.Support;
 
 namespace Gds.Notify.Tests.RateLimiting;
 

@@ -1,7 +1,3 @@
-using Gds.Notify.Tests.Support;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
-
 namespace Gds.Notify.Tests.Resilience;
 
 public class ServiceFailureTests

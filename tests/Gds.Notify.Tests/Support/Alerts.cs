@@ -1,5 +1,3 @@
-using Gds.Contracts.Alerts;
-
 namespace Gds.Notify.Tests.Support;
 
 /// <summary>Sample alert events, every field set the way the topology sets it.</summary>

@@ -1,15 +1,8 @@
-using System.Text;
 using System.Text.Json;
-using Confluent.Kafka;
-using Gds.Contracts.Alerts;
-using Gds.Contracts.Serialization;
-using Gds.Contracts.Topics;
 using Gds.Kafka.Admin;
 using Gds.Kafka.Clients;
 using Gds.Kafka.Embedded;
 using Gds.Notify.Email;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 using WireMock.Server;
 
 namespace Gds.Notify.Tests.Support;

@@ -1,11 +1,6 @@
-using System.Text;
-using Confluent.Kafka;
-using Gds.Contracts.Serialization;
-using Gds.Contracts.Topics;
 using Gds.Contracts.Watchdog;
 using Gds.Kafka.Admin;
 using Gds.Kafka.Embedded;
-using Gds.Notify.Tests.Support;
 using Gds.Notify.Watchdog;
 
 namespace Gds.Notify.Tests.Watchdog;

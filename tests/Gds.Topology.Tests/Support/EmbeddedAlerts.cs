@@ -1,9 +1,4 @@
-using Confluent.Kafka;
-using Gds.Contracts.Alerts;
 using Gds.Contracts.Metrics;
-using Gds.Contracts.Serialization;
-using Gds.Contracts.Topics;
-using Gds.Kafka.Clients;
 
 namespace Gds.Topology.Tests.Support;
 

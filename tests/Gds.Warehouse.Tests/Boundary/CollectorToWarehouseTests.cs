@@ -1,18 +1,9 @@
-using Gds.Contracts.Metrics;
 using Gds.Contracts.Serialization;
-using Gds.Contracts.Topics;
 using Gds.Monitor.Collectors.PostgreSql;
 using Gds.Monitor.Publishing;
 using Gds.Monitor.Scheduling;
 using Gds.Monitor.Targets;
-using Gds.Warehouse.Consuming;
-using Gds.Warehouse.Loading;
-using Gds.Warehouse.PostgreSql;
 using Gds.Warehouse.Telemetry;
-using Gds.Warehouse.Tests.Support;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Npgsql;
 using Xunit.Abstractions;
 using Gds.Contracts.Secrets;
 

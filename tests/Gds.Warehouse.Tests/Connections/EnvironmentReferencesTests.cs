@@ -1,5 +1,4 @@
 using Gds.Warehouse.Connections;
-using Gds.Warehouse.PostgreSql;
 
 namespace Gds.Warehouse.Tests.Connections;
 

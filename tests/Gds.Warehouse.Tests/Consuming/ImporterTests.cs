@@ -1,12 +1,4 @@
 using System.Text;
-using Gds.Contracts.Topics;
-using Gds.Warehouse.Consuming;
-using Gds.Warehouse.Loading;
-using Gds.Warehouse.PostgreSql;
-using Gds.Warehouse.Tests.Support;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Npgsql;
 using Xunit.Abstractions;
 
 namespace Gds.Warehouse.Tests.Consuming;

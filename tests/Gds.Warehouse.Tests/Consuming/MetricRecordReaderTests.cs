@@ -1,7 +1,5 @@
 using System.Text;
 using Confluent.Kafka;
-using Gds.Warehouse.Consuming;
-using Microsoft.Extensions.Options;
 
 namespace Gds.Warehouse.Tests.Consuming;
 

@@ -1,7 +1,5 @@
-using Gds.Contracts.Metrics;
 using Gds.Contracts.Metrics.Catalog;
 using Gds.Warehouse.Dimensions;
-using Gds.Warehouse.Tests.Support;
 
 namespace Gds.Warehouse.Tests.Dimensions;
 

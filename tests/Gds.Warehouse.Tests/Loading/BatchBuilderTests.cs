@@ -1,7 +1,5 @@
 using Confluent.Kafka;
 using Gds.Warehouse.Dimensions;
-using Gds.Warehouse.Loading;
-using Gds.Warehouse.Tests.Support;
 
 namespace Gds.Warehouse.Tests.Loading;
 

@@ -1,7 +1,4 @@
 using Gds.Warehouse.Dimensions;
-using Gds.Warehouse.PostgreSql;
-using Gds.Warehouse.Tests.Support;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gds.Warehouse.Tests.PostgreSql;
 

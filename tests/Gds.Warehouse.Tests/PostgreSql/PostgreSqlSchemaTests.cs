@@ -1,9 +1,5 @@
 using Gds.Warehouse.Dimensions;
-using Gds.Warehouse.PostgreSql;
 using Gds.Warehouse.Schema;
-using Gds.Warehouse.Tests.Support;
-using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 
 namespace Gds.Warehouse.Tests.PostgreSql;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Security.Cryptography;
 using Gds.Snowflake;
 using Gds.Warehouse.Connections;
-using Gds.Warehouse.Snowflake;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using WireMock.RequestBuilders;

@@ -1,10 +1,6 @@
 using System.Text.Json;
 using Gds.Warehouse.Dimensions;
-using Gds.Warehouse.Loading;
 using Gds.Warehouse.Schema;
-using Gds.Warehouse.Snowflake;
-using Gds.Warehouse.Tests.Support;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gds.Warehouse.Tests.Snowflake;
 

@@ -1,7 +1,5 @@
 using Confluent.Kafka;
-using Gds.Contracts.Metrics;
 using Gds.Contracts.Serialization;
-using Gds.Contracts.Topics;
 using Gds.Kafka.Admin;
 using Gds.Kafka.Clients;
 using Gds.Kafka.Embedded;

@@ -1,7 +1,4 @@
-using Gds.Warehouse.PostgreSql;
 using Gds.Warehouse.Schema;
-using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 
 namespace Gds.Warehouse.Tests.Support;
 

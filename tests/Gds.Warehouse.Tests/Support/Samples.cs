@@ -1,6 +1,4 @@
-using Gds.Contracts.Metrics;
 using Gds.Warehouse.Dimensions;
-using Gds.Warehouse.Loading;
 
 namespace Gds.Warehouse.Tests.Support;
 

@@ -1,6 +1,3 @@
-using Confluent.Kafka;
-using Microsoft.Extensions.Logging;
-
 namespace Gds.Topology.Clients;
 
 /// <summary>

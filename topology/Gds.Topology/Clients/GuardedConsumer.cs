@@ -1,5 +1,3 @@
-using Confluent.Kafka;
-
 namespace Gds.Topology.Clients;
 
 /// <summary>

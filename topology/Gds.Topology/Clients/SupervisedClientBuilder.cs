@@ -1,6 +1,4 @@
-using Confluent.Kafka;
 using Gds.Telemetry.Lag;
-using Microsoft.Extensions.Logging;
 using Streamiz.Kafka.Net.Kafka;
 
 namespace Gds.Topology.Clients;

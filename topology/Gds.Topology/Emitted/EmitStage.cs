@@ -1,12 +1,7 @@
-using Gds.Contracts.Alerts;
 using Gds.Contracts.Serialization;
-using Gds.Contracts.Topics;
 using Gds.Topology.Hygiene;
-using Gds.Topology.Runtime;
 using Gds.Topology.Serdes;
 using Gds.Topology.Watchdog;
-using Streamiz.Kafka.Net.Processors.Public;
-using Streamiz.Kafka.Net.State;
 
 namespace Gds.Topology.Emitted;
 

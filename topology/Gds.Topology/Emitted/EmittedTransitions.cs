@@ -1,6 +1,3 @@
-using Gds.Contracts.Alerts;
-using Streamiz.Kafka.Net.State;
-
 namespace Gds.Topology.Emitted;
 
 /// <summary>

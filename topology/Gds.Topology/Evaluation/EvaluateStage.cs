@@ -1,10 +1,6 @@
 using System.Diagnostics;
 using Gds.Alerting.Engine;
-using Gds.Contracts.Alerts;
 using Gds.Topology.Parsing;
-using Gds.Topology.Runtime;
-using Streamiz.Kafka.Net.Processors.Public;
-using Streamiz.Kafka.Net.State;
 
 namespace Gds.Topology.Evaluation;
 

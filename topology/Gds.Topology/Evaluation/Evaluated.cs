@@ -1,5 +1,3 @@
-using Gds.Contracts.Alerts;
-
 namespace Gds.Topology.Evaluation;
 
 /// <summary>What the evaluate stage hands to hygiene: an alert event of the engine, or an ack passed through.</summary>

@@ -1,5 +1,4 @@
 using Gds.Alerting.State;
-using Streamiz.Kafka.Net.State;
 
 namespace Gds.Topology.Evaluation;
 

@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Streamiz.Kafka.Net.Processors.Public;
-using Streamiz.Kafka.Net.State;
-
 namespace Gds.Topology.Global;
 
 /// <summary>

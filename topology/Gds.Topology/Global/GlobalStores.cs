@@ -1,14 +1,8 @@
 using Gds.Alerting.Rules;
-using Gds.Contracts.Alerts;
 using Gds.Contracts.Rules;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Silences;
-using Gds.Contracts.Topics;
-using Microsoft.Extensions.Logging;
-using Streamiz.Kafka.Net;
-using Streamiz.Kafka.Net.Processors.Public;
 using Streamiz.Kafka.Net.SerDes;
-using Streamiz.Kafka.Net.State;
 
 namespace Gds.Topology.Global;
 

@@ -1,5 +1,4 @@
 using Gds.Topology.Clients;
-using Streamiz.Kafka.Net;
 
 namespace Gds.Topology.Hosting;
 

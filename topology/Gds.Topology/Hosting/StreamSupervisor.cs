@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using Confluent.Kafka;
-using Microsoft.Extensions.Logging;
-using Streamiz.Kafka.Net;
 using Streamiz.Kafka.Net.Errors;
 
 namespace Gds.Topology.Hosting;

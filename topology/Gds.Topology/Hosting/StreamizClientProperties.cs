@@ -1,6 +1,3 @@
-using Confluent.Kafka;
-using Streamiz.Kafka.Net;
-
 namespace Gds.Topology.Hosting;
 
 /// <summary>

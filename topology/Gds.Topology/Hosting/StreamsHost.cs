@@ -1,16 +1,11 @@
-using Confluent.Kafka;
 using Gds.Alerting.Rules;
 using Gds.Contracts.Metrics.Catalog;
-using Gds.Contracts.Topics;
 using Gds.Kafka.Admin;
 using Gds.Topology.Clients;
 using Gds.Telemetry.Lag;
 using Gds.Telemetry.Readings;
 using Gds.Topology.LocalState;
-using Gds.Topology.Runtime;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Streamiz.Kafka.Net;
 using Streamiz.Kafka.Net.Kafka;
 using Streamiz.Kafka.Net.SerDes;
 

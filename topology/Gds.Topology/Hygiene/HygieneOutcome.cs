@@ -1,5 +1,4 @@
 using Gds.Alerting.Silences;
-using Gds.Contracts.Alerts;
 
 namespace Gds.Topology.Hygiene;
 

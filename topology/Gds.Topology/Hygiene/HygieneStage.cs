@@ -1,10 +1,6 @@
 using Gds.Alerting.Hygiene;
 using Gds.Alerting.Silences;
-using Gds.Contracts.Alerts;
 using Gds.Topology.Evaluation;
-using Gds.Topology.Runtime;
-using Streamiz.Kafka.Net.Processors.Public;
-using Streamiz.Kafka.Net.State;
 
 namespace Gds.Topology.Hygiene;
 

@@ -1,6 +1,5 @@
 using Gds.Alerting.Hygiene;
 using Gds.Alerting.Silences;
-using Streamiz.Kafka.Net.State;
 
 namespace Gds.Topology.Hygiene;
 

@@ -1,5 +1,3 @@
-using Confluent.Kafka;
-
 namespace Gds.Topology.LocalState;
 
 /// <summary>What the cluster says about the changelog topics: each partition's offset range.</summary>

@@ -1,14 +1,9 @@
 using System.Text;
-using Confluent.Kafka;
 using Gds.Alerting.Backtest;
 using Gds.Alerting.Kinds.Absence;
-using Gds.Contracts.Alerts;
 using Gds.Contracts.Heartbeats;
 using Gds.Contracts.Serialization;
-using Gds.Contracts.Topics;
 using Gds.Topology.Evaluation;
-using Gds.Topology.Runtime;
-using Streamiz.Kafka.Net.Processors.Public;
 
 namespace Gds.Topology.Parsing;
 

@@ -1,4 +1,3 @@
-using Gds.Contracts.Alerts;
 using Gds.Contracts.Metrics;
 
 namespace Gds.Topology.Parsing;

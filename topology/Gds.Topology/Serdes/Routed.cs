@@ -1,4 +1,3 @@
-using Confluent.Kafka;
 using Streamiz.Kafka.Net.SerDes;
 
 namespace Gds.Topology.Serdes;

@@ -3,9 +3,7 @@ using Gds.Contracts.Metrics.Catalog;
 using Gds.Telemetry;
 using Gds.Telemetry.Readings;
 using Gds.Topology.Hosting;
-using Gds.Topology.Runtime;
 using Prometheus;
-using Streamiz.Kafka.Net;
 
 namespace Gds.Topology.Telemetry;
 

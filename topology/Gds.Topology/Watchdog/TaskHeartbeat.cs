@@ -1,5 +1,4 @@
 using Gds.Contracts.Serialization;
-using Gds.Contracts.Topics;
 using Gds.Contracts.Watchdog;
 using Gds.Topology.Serdes;
 

@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using Gds.Alerting.Rules;
 using Gds.Alerting.State;
 using Gds.Contracts.Metrics;
-using Gds.Contracts.Rules;
 
 namespace Gds.Alerting.Kinds.Absence;
 

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Gds.Alerting.Rules;
-using Gds.Contracts.Rules;
 
 namespace Gds.Alerting.Kinds.BurnRate;
 

@@ -1,10 +1,7 @@
-using System.ComponentModel;
 using Gds.Alerting.Acknowledgements;
-using Gds.Cli.Infrastructure;
 using Gds.Contracts.Topics;
 using Gds.Handling.Acks;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Gds.Cli.Commands.Acks;
 

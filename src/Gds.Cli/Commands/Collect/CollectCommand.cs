@@ -1,16 +1,11 @@
-using System.ComponentModel;
 using System.Globalization;
-using Gds.Cli.Hosting;
-using Gds.Cli.Infrastructure;
 using Gds.Kafka.Configuration;
 using Gds.Monitor.Collectors.Snowflake;
 using Gds.Monitor.Publishing;
 using Gds.Monitor.Scheduling;
 using Gds.Monitor.Targets;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Gds.Cli.Commands.Collect;
 

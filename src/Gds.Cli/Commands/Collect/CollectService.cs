@@ -1,8 +1,5 @@
-using Gds.Cli.Hosting;
-using Gds.Cli.Infrastructure;
 using Gds.Contracts.Topics;
 using Gds.Kafka.Admin;
-using Gds.Kafka.Clients;
 using Gds.Monitor;
 using Gds.Monitor.Collectors;
 using Gds.Monitor.Collectors.Snowflake;
@@ -11,9 +8,6 @@ using Gds.Monitor.Scheduling;
 using Gds.Monitor.Targets;
 using Gds.Monitor.Telemetry;
 using Gds.Telemetry;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Gds.Cli.Commands.Collect;
 

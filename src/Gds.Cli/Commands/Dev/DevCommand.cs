@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Text.Json;
 using Gds.Alerting.Hygiene;
 using Gds.Alerting.Rules;
@@ -6,21 +5,13 @@ using Gds.Cli.Commands.KafkaBroker;
 using Gds.Cli.Commands.Rules;
 using Gds.Cli.Dev;
 using Gds.Cli.Dev.Fleet;
-using Gds.Cli.Hosting;
-using Gds.Cli.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using Gds.Contracts.Rules;
 using Gds.Kafka.Admin;
-using Gds.Kafka.Clients;
 using Gds.Kafka.Embedded;
 using Gds.Notify;
 using Gds.Topology;
 using Gds.Topology.Hosting;
-using Microsoft.Extensions.Logging;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Gds.Cli.Commands.Dev;
 

@@ -1,9 +1,5 @@
-using System.ComponentModel;
-using Gds.Cli.Infrastructure;
-using Gds.Kafka.Clients;
 using Gds.Notify.DeadLetter;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Gds.Cli.Commands.Dlq;
 

@@ -1,12 +1,7 @@
-using System.ComponentModel;
 using System.Globalization;
-using Gds.Cli.Hosting;
-using Gds.Cli.Infrastructure;
 using Gds.Kafka.Configuration;
 using Gds.Warehouse.Consuming;
-using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Gds.Cli.Commands.DwImport;
 

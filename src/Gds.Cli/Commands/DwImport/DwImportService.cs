@@ -1,14 +1,8 @@
-using Gds.Cli.Hosting;
-using Gds.Cli.Infrastructure;
-using Gds.Kafka.Clients;
 using Gds.Warehouse.Connections;
 using Gds.Warehouse.Consuming;
 using Gds.Warehouse.Schema;
 using Gds.Telemetry;
 using Gds.Warehouse.Telemetry;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Gds.Cli.Commands.DwImport;
 

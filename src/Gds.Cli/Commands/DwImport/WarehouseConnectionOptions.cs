@@ -1,5 +1,4 @@
 using Gds.Warehouse.Connections;
-using Microsoft.Extensions.Options;
 
 namespace Gds.Cli.Commands.DwImport;
 

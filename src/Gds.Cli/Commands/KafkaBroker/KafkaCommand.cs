@@ -1,10 +1,7 @@
-using System.ComponentModel;
-using Gds.Cli.Infrastructure;
 using Gds.Kafka.Admin;
 using Gds.Kafka.Embedded;
 using Gds.Topology;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Gds.Cli.Commands.KafkaBroker;
 

@@ -1,8 +1,5 @@
-using System.ComponentModel;
-using Gds.Cli.Infrastructure;
 using Gds.Contracts.Metrics.Catalog;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Gds.Cli.Commands.Metrics;
 

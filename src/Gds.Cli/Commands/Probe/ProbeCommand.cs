@@ -1,7 +1,4 @@
-using System.ComponentModel;
-using Gds.Cli.Infrastructure;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Gds.Cli.Commands.Probe;
 

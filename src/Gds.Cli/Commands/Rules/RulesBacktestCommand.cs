@@ -1,13 +1,9 @@
-using System.ComponentModel;
 using System.Globalization;
 using Gds.Alerting.Backtest;
 using Gds.Alerting.Rules;
-using Gds.Cli.Infrastructure;
-using Gds.Contracts.Metrics;
 using Gds.Contracts.Rules;
 using Gds.Contracts.Serialization;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Gds.Cli.Commands.Rules;
 

@@ -1,11 +1,7 @@
-using System.ComponentModel;
 using Confluent.Kafka;
 using Gds.Alerting.Rules;
-using Gds.Cli.Infrastructure;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Topics;
-using Gds.Kafka.Clients;
-using Spectre.Console.Cli;
 
 namespace Gds.Cli.Commands.Rules;
 

@@ -1,7 +1,4 @@
-using System.ComponentModel;
 using Gds.Alerting.Rules;
-using Gds.Cli.Infrastructure;
-using Spectre.Console.Cli;
 
 namespace Gds.Cli.Commands.Rules;
 

@@ -1,8 +1,5 @@
-using System.ComponentModel;
 using Gds.Alerting.Silences;
-using Gds.Cli.Infrastructure;
 using Gds.Handling.Silences;
-using Spectre.Console.Cli;
 
 namespace Gds.Cli.Commands.Silences;
 

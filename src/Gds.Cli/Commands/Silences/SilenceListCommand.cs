@@ -1,11 +1,8 @@
-using System.ComponentModel;
 using System.Text.Json.Nodes;
 using Gds.Alerting.Silences;
-using Gds.Cli.Infrastructure;
 using Gds.Handling.Silences;
 using Gds.Contracts.Serialization;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Gds.Cli.Commands.Silences;
 

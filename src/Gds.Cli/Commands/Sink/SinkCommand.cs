@@ -1,14 +1,9 @@
-using System.ComponentModel;
-using Gds.Cli.Hosting;
-using Gds.Cli.Infrastructure;
 using Gds.Kafka.Configuration;
 using Gds.Notify;
 using Gds.Notify.Configuration;
 using Gds.Notify.Watchdog;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Gds.Cli.Commands.Sink;
 

@@ -1,12 +1,6 @@
-using Gds.Cli.Hosting;
-using Gds.Cli.Infrastructure;
-using Gds.Kafka.Clients;
 using Gds.Notify;
 using Gds.Notify.Telemetry;
 using Gds.Telemetry;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Gds.Cli.Commands.Sink;
 

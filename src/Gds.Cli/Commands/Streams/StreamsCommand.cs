@@ -1,10 +1,5 @@
-using System.ComponentModel;
 using Gds.Alerting.Hygiene;
-using Gds.Cli.Hosting;
-using Gds.Cli.Infrastructure;
 using Gds.Kafka.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Spectre.Console.Cli;
 
 namespace Gds.Cli.Commands.Streams;
 

@@ -1,8 +1,6 @@
 using Gds.Alerting.Hygiene;
-using Gds.Kafka.Clients;
 using Gds.Topology;
 using Gds.Topology.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Gds.Cli.Commands.Streams;
 

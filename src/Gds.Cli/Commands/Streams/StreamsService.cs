@@ -1,14 +1,8 @@
 using Gds.Alerting.Hygiene;
-using Gds.Cli.Hosting;
-using Gds.Cli.Infrastructure;
 using Gds.Kafka.Admin;
-using Gds.Kafka.Clients;
 using Gds.Telemetry;
 using Gds.Topology.Hosting;
 using Gds.Topology.Telemetry;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Gds.Cli.Commands.Streams;
 

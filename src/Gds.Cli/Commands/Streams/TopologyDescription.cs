@@ -1,4 +1,3 @@
-using Gds.Contracts.Metrics;
 using Gds.Contracts.Topics;
 using Gds.Topology;
 using Gds.Topology.Runtime;

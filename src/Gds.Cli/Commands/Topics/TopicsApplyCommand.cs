@@ -1,11 +1,7 @@
-using System.ComponentModel;
 using System.Text.RegularExpressions;
-using Gds.Cli.Infrastructure;
 using Gds.Contracts.Topics;
 using Gds.Kafka.Admin.Apply;
-using Gds.Kafka.Clients;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Gds.Cli.Commands.Topics;
 

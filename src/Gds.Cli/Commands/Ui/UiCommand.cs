@@ -1,15 +1,7 @@
-using System.ComponentModel;
-using Gds.Cli.Hosting;
 using Gds.Cli.Http;
-using Gds.Cli.Infrastructure;
-using Gds.Kafka.Clients;
 using Gds.Ui;
 using Gds.Ui.Web;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace Gds.Cli.Commands.Ui;
 

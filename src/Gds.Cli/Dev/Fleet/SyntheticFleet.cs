@@ -4,7 +4,6 @@ using Gds.Cli.Dev.Fleet.PostgreSql;
 using Gds.Cli.Dev.Fleet.Snowflake;
 using Gds.Cli.Dev.Fleet.SqlServer;
 using Gds.Contracts.Heartbeats;
-using Gds.Contracts.Metrics;
 using Gds.Monitor.Targets;
 
 namespace Gds.Cli.Dev.Fleet;

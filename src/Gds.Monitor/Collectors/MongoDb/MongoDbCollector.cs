@@ -1,7 +1,6 @@
 using Gds.Monitor.Targets;
 using MongoDB.Bson;
 using MongoDB.Driver;
-using Gds.Contracts.Secrets;
 
 namespace Gds.Monitor.Collectors.MongoDb;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Gds.Monitor.Targets;
 using Npgsql;
-using Gds.Contracts.Secrets;
 
 namespace Gds.Monitor.Collectors.PostgreSql;
 

@@ -1,6 +1,5 @@
 using Gds.Monitor.Targets;
 using Gds.Snowflake;
-using Gds.Contracts.Secrets;
 
 namespace Gds.Monitor.Collectors.Snowflake;
 

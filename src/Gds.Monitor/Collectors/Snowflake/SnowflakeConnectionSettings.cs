@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Gds.Monitor.Targets;
-using Gds.Contracts.Secrets;
 
 namespace Gds.Monitor.Collectors.Snowflake;
 

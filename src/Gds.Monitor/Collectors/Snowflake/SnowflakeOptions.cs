@@ -1,5 +1,4 @@
 using Gds.Snowflake;
-using Microsoft.Extensions.Options;
 
 namespace Gds.Monitor.Collectors.Snowflake;
 

@@ -1,6 +1,5 @@
 using Gds.Monitor.Targets;
 using Microsoft.Data.SqlClient;
-using Gds.Contracts.Secrets;
 
 namespace Gds.Monitor.Collectors.SqlServer;
 

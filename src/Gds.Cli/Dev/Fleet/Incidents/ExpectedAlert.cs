@@ -1,5 +1,4 @@
 using Gds.Alerting.Rules;
-using Gds.Contracts.Metrics;
 
 namespace Gds.Cli.Dev.Fleet.Incidents;
 

@@ -1,4 +1,3 @@
-using Gds.Contracts.Metrics;
 using Gds.Monitor.Collectors;
 using Gds.Monitor.Collectors.PostgreSql;
 
