@@ -119,6 +119,8 @@ public sealed class AlertEngine(RuleBook rules, AlertEngineOptions? options = nu
     public void OnTick(DateTimeOffset now, ISeriesStateStore store, ICollection<AlertEvent> output, Func<string, bool>? ownsInstance)
     {
         SeedExpected(now, store, ownsInstance);
+        if (!NeedsScan(store)) return;
+        var held = false;
         foreach (var (key, state) in store.All())
         {
             if (!Rules.TryGet(state.RuleId, out var rule))
@@ -138,6 +140,7 @@ public sealed class AlertEngine(RuleBook rules, AlertEngineOptions? options = nu
             {
                 ReleaseDue(rule, key, state, now - Options.Grace, output);
                 changed = true;
+                held |= state.Reorder is not null;
             }
             if (rule.Kind.Tick(rule, state, now) is { } condition)
             {
@@ -148,6 +151,25 @@ public sealed class AlertEngine(RuleBook rules, AlertEngineOptions? options = nu
             }
             if (changed) store.Put(key, state);
         }
+        _scanned = (store, Rules.Version, held);
+    }
+
+    private (ISeriesStateStore? Store, long RulesVersion, bool Held) _scanned;
+
+    /// <summary>
+    /// Whether a tick has anything to do beyond seeding: always for the first tick on a store (a rule deleted while
+    /// the engine was down, a restored sample still held), after any rule change (series of a removed or changed
+    /// rule), with a grace period (held samples come due), while a scan left samples held, or when a rule in force
+    /// acts on time. Otherwise (only threshold and anomaly rules, no grace: the usual backtest, a large anomaly
+    /// deployment) every series would be visited, or decoded from RocksDB, for nothing.
+    /// </summary>
+    private bool NeedsScan(ISeriesStateStore store)
+    {
+        var (scannedStore, version, held) = _scanned;
+        if (!ReferenceEquals(scannedStore, store) || version != Rules.Version || held || Options.Grace > TimeSpan.Zero) return true;
+        foreach (var rule in Rules.Rules)
+            if (rule.Kind.ActsOnTicks) return true;
+        return false;
     }
 
     /// <summary>

@@ -46,6 +46,12 @@ public interface IRuleKind
     Condition? Tick(CompiledRule rule, SeriesState state, DateTimeOffset now);
 
     /// <summary>
+    /// False when <see cref="Tick"/> always returns null (time alone never changes this kind's condition): the engine
+    /// then need not visit such a rule's series on every tick, which for a store of a million series is a full scan.
+    /// </summary>
+    bool ActsOnTicks => true;
+
+    /// <summary>
     /// Series the rule watches before any sample of theirs has arrived (an absence rule naming an exact
     /// instance): the engine creates their state on a tick, with the kind state given here, so that a series that
     /// never reports can still alert. Most kinds expect nothing.

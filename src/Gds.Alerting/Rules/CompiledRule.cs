@@ -67,8 +67,18 @@ public static class DedupKeys
 {
     public static string For(string ruleId, string instanceId, string metric, string labelsText = "")
     {
-        var sb = new StringBuilder(ruleId.Length + instanceId.Length + metric.Length + labelsText.Length + 2);
-        return sb.Append(ruleId).Append(':').Append(instanceId).Append(':').Append(metric).Append(labelsText).ToString();
+        // Built for every sample a rule matches: one exact-length string, no builder.
+        return string.Create(ruleId.Length + instanceId.Length + metric.Length + labelsText.Length + 2, (ruleId, instanceId, metric, labelsText), static (span, k) =>
+        {
+            k.ruleId.CopyTo(span);
+            var at = k.ruleId.Length;
+            span[at++] = ':';
+            k.instanceId.CopyTo(span[at..]);
+            at += k.instanceId.Length;
+            span[at++] = ':';
+            k.metric.CopyTo(span[at..]);
+            k.labelsText.CopyTo(span[(at + k.metric.Length)..]);
+        });
     }
 
     public static string For(string ruleId, string instanceId, string metric, IReadOnlyDictionary<string, string>? labels) =>

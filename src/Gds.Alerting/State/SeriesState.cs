@@ -47,23 +47,46 @@ public sealed class BufferedSample
 public enum AlertPhase { Inactive, Pending, Firing }
 
 /// <summary>The alert's place in inactive → pending → firing → resolved(= inactive), shared by every rule kind.</summary>
+/// <remarks>
+/// Every series of every rule holds one, so its times are kept as (ticks, offset) pairs rather than
+/// DateTimeOffset? fields (24 bytes each): 10 bytes a time, the same values and JSON out.
+/// </remarks>
 public sealed class LifecycleState
 {
+    private CompactTime _activeAt, _firingSince, _lastBreachAt, _lastNotifiedAt;
+    private double _lastValue;
+    private bool _hasLastValue;
+
     [JsonPropertyName("phase")] public AlertPhase Phase { get; set; }
     /// <summary>When the condition started to hold (pending start, or firing start when for = 0).</summary>
-    [JsonPropertyName("active_at")] public DateTimeOffset? ActiveAt { get; set; }
-    [JsonPropertyName("firing_since")] public DateTimeOffset? FiringSince { get; set; }
-    [JsonPropertyName("last_breach_at")] public DateTimeOffset? LastBreachAt { get; set; }
-    [JsonPropertyName("last_notified_at")] public DateTimeOffset? LastNotifiedAt { get; set; }
+    [JsonPropertyName("active_at")] public DateTimeOffset? ActiveAt { get => _activeAt.Value; set => _activeAt = new(value); }
+    [JsonPropertyName("firing_since")] public DateTimeOffset? FiringSince { get => _firingSince.Value; set => _firingSince = new(value); }
+    [JsonPropertyName("last_breach_at")] public DateTimeOffset? LastBreachAt { get => _lastBreachAt.Value; set => _lastBreachAt = new(value); }
+    [JsonPropertyName("last_notified_at")] public DateTimeOffset? LastNotifiedAt { get => _lastNotifiedAt.Value; set => _lastNotifiedAt = new(value); }
     /// <summary>Re-notifications sent for the current firing episode.</summary>
     [JsonPropertyName("sequence")] public int Sequence { get; set; }
-    [JsonPropertyName("last_value")] public double? LastValue { get; set; }
+    [JsonPropertyName("last_value")]
+    public double? LastValue
+    {
+        get => _hasLastValue ? _lastValue : null;
+        set { _hasLastValue = value.HasValue; _lastValue = value.GetValueOrDefault(); }
+    }
     [JsonPropertyName("last_expected")] public string? LastExpected { get; set; }
     [JsonPropertyName("last_detail")] public string? LastDetail { get; set; }
     /// <summary>Severity the current episode fired with (a kind may raise it, e.g. a burn-rate pair).</summary>
     [JsonPropertyName("severity")] public string? Severity { get; set; }
     /// <summary>Id of the episode's firing event, so every later event of it can point back (correlation).</summary>
     [JsonPropertyName("episode_id")] public string? EpisodeId { get; set; }
+
+    /// <summary>A DateTimeOffset? in 10 bytes: its clock ticks + 1 (0 for none, so a default field is none) and offset in minutes.</summary>
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential, Pack = 2)]
+    private readonly struct CompactTime(DateTimeOffset? t)
+    {
+        private readonly long _ticksPlusOne = t is { } v ? v.Ticks + 1 : 0;
+        private readonly short _offsetMinutes = t is { } w ? (short)w.TotalOffsetMinutes : (short)0;
+
+        public DateTimeOffset? Value => _ticksPlusOne == 0 ? null : new DateTimeOffset(_ticksPlusOne - 1, TimeSpan.FromMinutes(_offsetMinutes));
+    }
 }
 
 /// <summary>A rule kind's own memory of a series; one subclass per kind, tagged by kind name in JSON.</summary>

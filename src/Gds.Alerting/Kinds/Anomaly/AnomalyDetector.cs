@@ -145,7 +145,7 @@ public static class AnomalyDetector
         {
             // The first weekend starts from the weekdays' profile and is learned, not judged: whether weekends
             // look like weekdays or are quiet, the series shows it then.
-            if (st.WeekendLearned == 0) Array.Copy(st.Profile, 0, st.Profile, 24, 24);
+            if (st.WeekendLearned == 0) st.Profile[..24].CopyTo(st.Profile[24..]);
             judged &= st.WeekendLearned >= 2 * 86400 / Math.Max(st.Interval, 1e-3);
         }
         var spw = TimeSpan.FromDays(7).TotalSeconds / Math.Max(st.Interval, 1e-3);
@@ -252,7 +252,8 @@ public static class AnomalyDetector
                 // The profile keeps a zero mean (the level carries the mean), so a drifting level cannot hide in it
                 // and come back a week later as a step when the weekend profile is next used.
                 var mean = (float)(gamma * esClipped / AnomalyState.ProfileSlots);
-                for (var i = 0; i < st.Profile.Length; i++) st.Profile[i] -= mean;
+                var slots = st.Profile;
+                for (var i = 0; i < slots.Length; i++) slots[i] -= mean;
                 st.Level += mean;
             }
             if (st.Learned < int.MaxValue) st.Learned++;
@@ -306,16 +307,17 @@ public static class AnomalyDetector
             return true;
         }
         var recurring = false;
-        foreach (var before in st.Surprises)
+        for (var i = 0; i < AnomalyState.SurpriseSlots; i++)
         {
+            var before = st.Surprise(i);
             var since = t - before;
             var days = (long)Math.Round(since / (double)TimeSpan.TicksPerDay);
             if (before != 0 && days is >= 1 and <= 3 && Math.Abs(since - days * TimeSpan.TicksPerDay) <= RecurTolerance) recurring = true;
         }
         // The oldest of the remembered surprises makes room for this one.
         var oldest = 0;
-        for (var i = 1; i < st.Surprises.Length; i++) if (st.Surprises[i] < st.Surprises[oldest]) oldest = i;
-        st.Surprises[oldest] = t;
+        for (var i = 1; i < AnomalyState.SurpriseSlots; i++) if (st.Surprise(i) < st.Surprise(oldest)) oldest = i;
+        st.Surprise(oldest, t);
         if (recurring) st.QuietUntilTicks = t + QuietFor;
         return recurring;
     }

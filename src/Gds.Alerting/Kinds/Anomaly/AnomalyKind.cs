@@ -57,6 +57,8 @@ public sealed class AnomalyKind : IRuleKind
 
     public Condition? Tick(CompiledRule rule, SeriesState state, DateTimeOffset now) => null;
 
+    public bool ActsOnTicks => false;
+
     private static string What(AnomalyState st) => st.Mode == AnomalySeriesMode.Counter ? "The rate" : "The value";
 
     private static string Expected(AnomalyState st, AnomalyVerdict v) => v.Cause == AnomalyCause.Stall && v.Step != AnomalyStep.Ended

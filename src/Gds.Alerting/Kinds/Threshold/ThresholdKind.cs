@@ -116,6 +116,8 @@ public sealed class ThresholdKind : IRuleKind
 
     public Condition? Tick(CompiledRule rule, SeriesState state, DateTimeOffset now) => null;
 
+    public bool ActsOnTicks => false;
+
     private static string Num(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 }
 

@@ -99,7 +99,7 @@ public sealed class DevCommand : AsyncCommand<DevSettings>
             foreach (var e in ruleSet.AllErrors) Console.Error.WriteLine(e);
             return Task.FromResult(ExitCodes.Failed);
         }
-        foreach (var warning in ruleSet.Files.SelectMany(RuleCatalogCheck.Check)) Console.Error.WriteLine("warning: " + warning);
+        foreach (var warning in ruleSet.Files.SelectMany(RuleFileWarnings.Check)) Console.Error.WriteLine("warning: " + warning);
 
         var quiet = new DevService.Quiet();
         // Streamiz's clients outlive the stream by a moment and complain that the broker, stopped with the

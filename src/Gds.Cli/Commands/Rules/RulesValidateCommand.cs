@@ -51,7 +51,7 @@ internal static class RuleFileReport
             Console.Error.WriteLine($"{file.Path}: {file.Errors.Count} error(s); nothing was published.");
             return false;
         }
-        var warnings = RuleCatalogCheck.Check(file);
+        var warnings = RuleFileWarnings.Check(file);
         foreach (var w in warnings) Console.Error.WriteLine("warning: " + w);
         var kinds = file.Rules.GroupBy(r => r.Kind).Select(g => $"{g.Count()} {g.Key}");
         Console.WriteLine($"{file.Path}: {file.Rules.Count} rule(s) valid ({string.Join(", ", kinds)})"
