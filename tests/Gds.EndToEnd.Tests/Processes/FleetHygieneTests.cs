@@ -173,23 +173,21 @@ public sealed class FleetHygieneTests(ITestOutputHelper output)
         return c.Alerts.Records.First(x => x.Event.RuleId == rule && x.Event.InstanceId == instance && x.Event.Status == status).Event;
     }
 
+    /// <summary>The target's events of this status, its release notices aside.</summary>
     private static List<AlertLog.Received> TargetEvents(IReadOnlyList<AlertLog.Received> records, string status) =>
-        records.Where(r => r.Event.InstanceId.StartsWith("tgt-", StringComparison.Ordinal) && r.Event.Status == status
-            && r.Event.EventId != Gds.Alerting.Events.EventIds.For(r.Event.DedupKey, Gds.Alerting.Hygiene.HygieneEvents.ReleasedDiscriminator, r.Event.StartsAt, 1)).ToList();
+        records.Where(r => IsTarget(r) && r.Event.Status == status && !IsFirstRelease(r.Event)).ToList();
 
     private static List<AlertLog.Received> Released(IReadOnlyList<AlertLog.Received> records) =>
-        records.Where(r => r.Event.InstanceId.StartsWith("tgt-", StringComparison.Ordinal) && r.Event.Status == AlertStatus.Firing
-            && r.Event.EventId == Gds.Alerting.Events.EventIds.For(r.Event.DedupKey, Gds.Alerting.Hygiene.HygieneEvents.ReleasedDiscriminator, r.Event.StartsAt, 1)).ToList();
+        records.Where(r => IsTarget(r) && r.Event.Status == AlertStatus.Firing && IsFirstRelease(r.Event)).ToList();
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what, Func<string> diagnostics)
-    {
-        var deadline = DateTime.UtcNow + Long;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}\n{diagnostics()}");
-            await Task.Delay(100);
-        }
-    }
+    private static bool IsTarget(AlertLog.Received r) => r.Event.InstanceId.StartsWith("tgt-", StringComparison.Ordinal);
+
+    /// <summary>The first release notice of an episode has this id (HygieneEvents.Released, release count 1).</summary>
+    private static bool IsFirstRelease(AlertEvent e) =>
+        e.EventId == Gds.Alerting.Events.EventIds.For(e.DedupKey, Gds.Alerting.Hygiene.HygieneEvents.ReleasedDiscriminator, e.StartsAt, 1);
+
+    private static Task WaitUntilAsync(Func<bool> condition, string what, Func<string> diagnostics) =>
+        Eventually.Until(condition, Long, what, diagnostics);
 
     /// <summary>pg_up of the source instance, at wall-clock time.</summary>
     private sealed class SourceMetric(KafkaClientFactory clients) : IDisposable

@@ -26,6 +26,4 @@ public static class MetricReader
         error = MetricValidator.Problem(metric, labelsChecked: true) ?? "";
         return error.Length == 0;
     }
-
-    public static string? Validate(Metric m) => MetricValidator.Problem(m);
 }

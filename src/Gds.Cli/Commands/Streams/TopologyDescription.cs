@@ -1,4 +1,5 @@
 using Gds.Contracts.Topics;
+using Gds.Kafka.Admin;
 using Gds.Topology;
 using Gds.Topology.Runtime;
 
@@ -11,7 +12,7 @@ internal static class TopologyDescription
     {
         var topics = metricTopics?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } given
             ? given
-            : TopicNames.DefaultEnvironments.SelectMany(env => DatabaseTypes.All.Append(DatabaseTypes.Pipeline).Select(type => TopicNames.Metrics(type, env))).ToArray();
+            : TopicCatalog.Standard(partitions: 1).Select(t => t.Name).Where(TopicNames.IsMetricsTopic).ToArray();
         var topology = AlertingTopology.Build(topics, new AlertingModels(), new TopologyOptions(), new TopologyRuntime(partitions: 0));
         Console.WriteLine("""
             The alerting topology, stage by stage (docs/topology.md):
