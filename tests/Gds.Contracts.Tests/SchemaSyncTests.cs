@@ -18,6 +18,10 @@ public class SchemaSyncTests
         { "alert.avsc", typeof(AlertEvent) },
         { "rule.avsc", typeof(Rule) },
         { "firing_alert.avsc", typeof(FiringAlert) },
+        { "silence.avsc", typeof(Gds.Contracts.Silences.Silence) },
+        { "ack.avsc", typeof(Ack) },
+        { "inhibit_rule.avsc", typeof(InhibitRule) },
+        { "heartbeat.avsc", typeof(Gds.Contracts.Heartbeats.Heartbeat) },
     };
 
     [Theory]
