@@ -19,8 +19,11 @@ public static class KafkaClientProperties
 
     /// <summary>The secret values among them, for redaction of anything that is printed.</summary>
     public static IEnumerable<string> Secrets(KafkaOptions o) =>
-        new[] { Secret(o.SaslPassword, o.SaslPasswordFile), Secret(o.SslKeyPassword, o.SslKeyPasswordFile) }
+        new[] { Secret(o.SaslPassword, o.SaslPasswordFile), Secret(o.SslKeyPassword, o.SslKeyPasswordFile), RegistryPassword(o) }
             .Where(s => !string.IsNullOrEmpty(s))!;
+
+    /// <summary>The schema registry's basic-auth password, from Kafka:SchemaRegistryPassword or its file.</summary>
+    public static string? RegistryPassword(KafkaOptions o) => Secret(o.SchemaRegistryPassword, o.SchemaRegistryPasswordFile);
 
     private static string? Secret(string? value, string? file)
     {

@@ -45,6 +45,18 @@ public sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>
             foreach (var (key, value) in TlsKeys(o))
                 if (!string.IsNullOrWhiteSpace(value))
                     errors.Add($"{s}:{key}: set, but {s}:SecurityProtocol is {o.EffectiveProtocol} (TLS settings need SSL or SASL_SSL)");
+        if (!KafkaOptions.Formats.Contains(o.EffectiveFormat))
+            errors.Add($"{s}:Format: '{o.Format}' is not one of {string.Join(", ", KafkaOptions.Formats)}");
+        if (!string.IsNullOrWhiteSpace(o.SchemaRegistryUrl)
+            && !(Uri.TryCreate(o.SchemaRegistryUrl.Split(',')[0].Trim(), UriKind.Absolute, out var registry) && registry.Scheme is "http" or "https"))
+            errors.Add($"{s}:SchemaRegistryUrl: '{o.SchemaRegistryUrl}' is not an http:// or https:// URL");
+        if (o.EffectiveFormat == "avro" && string.IsNullOrWhiteSpace(o.SchemaRegistryUrl))
+            errors.Add($"{s}:Format: avro needs a schema registry: pass --schema-registry URL (or {s}:SchemaRegistryUrl, GDS_Kafka__SchemaRegistryUrl)");
+        if (!string.IsNullOrEmpty(o.SchemaRegistryPassword) && !string.IsNullOrWhiteSpace(o.SchemaRegistryPasswordFile))
+            errors.Add($"{s}:SchemaRegistryPassword and {s}:SchemaRegistryPasswordFile are mutually exclusive");
+        var hasRegistryPassword = !string.IsNullOrEmpty(o.SchemaRegistryPassword) || !string.IsNullOrWhiteSpace(o.SchemaRegistryPasswordFile);
+        if (hasRegistryPassword != !string.IsNullOrWhiteSpace(o.SchemaRegistryUsername))
+            errors.Add($"{s}:SchemaRegistryUsername: basic auth needs both the user name and a password ({s}:SchemaRegistryPassword or {s}:SchemaRegistryPasswordFile)");
         foreach (var (key, value) in Files(o))
             if (!string.IsNullOrWhiteSpace(value) && !File.Exists(value))
                 errors.Add($"{s}:{key}: {value} does not exist");
@@ -63,6 +75,6 @@ public sealed class KafkaOptionsValidator : IValidateOptions<KafkaOptions>
     [
         (nameof(o.SaslPasswordFile), o.SaslPasswordFile), (nameof(o.SslCaLocation), o.SslCaLocation),
         (nameof(o.SslCertificateLocation), o.SslCertificateLocation), (nameof(o.SslKeyLocation), o.SslKeyLocation),
-        (nameof(o.SslKeyPasswordFile), o.SslKeyPasswordFile),
+        (nameof(o.SslKeyPasswordFile), o.SslKeyPasswordFile), (nameof(o.SchemaRegistryPasswordFile), o.SchemaRegistryPasswordFile),
     ];
 }
