@@ -100,7 +100,7 @@ public sealed class NotificationSink : IDisposable
         var delivery = new ServiceDelivery(_client, _pipelines, Stats, _loggers.CreateLogger("Gds.Notify.Delivery"));
         using var dispatcher = new NotificationDispatcher(_options, lanes, delivery, deadLetters, Stats,
             _loggers.CreateLogger("Gds.Notify.Dispatch"), OnFatal, deliveries.Token);
-        var intake = new RecordIntake(_options, lanes, tracker, dispatcher, Stats);
+        var intake = new RecordIntake(_options, lanes, tracker, dispatcher, Stats, _kafka.Codec);
         var loop = new AlertConsumerLoop(_options, _kafka, tracker, intake, Stats, Lag, _loggers.CreateLogger("Gds.Notify.Consumer"));
 
         async Task DrainAsync()

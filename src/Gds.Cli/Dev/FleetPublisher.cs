@@ -37,7 +37,7 @@ public sealed class FleetPublisher(SyntheticFleet fleet, KafkaClientFactory clie
 
     private void Produce(IProducer<string, byte[]> producer, Metric m)
     {
-        var msg = new Message<string, byte[]> { Key = m.InstanceId, Value = GdsJson.Serialize(m), Timestamp = new Timestamp(m.Timestamp) };
+        var msg = new Message<string, byte[]> { Key = m.InstanceId, Value = clients.Codec.Encode(TopicNames.Metrics(m.DatabaseType, m.Environment), m), Timestamp = new Timestamp(m.Timestamp) };
         producer.Produce(TopicNames.Metrics(m.DatabaseType, m.Environment), msg, r =>
         {
             if (r.Error.IsError) Interlocked.Increment(ref _failed);
@@ -46,8 +46,8 @@ public sealed class FleetPublisher(SyntheticFleet fleet, KafkaClientFactory clie
     }
 
     /// <summary>As a collector's publisher sends it: straight to the compacted topic, nothing counted.</summary>
-    private static void Beat(IProducer<string, byte[]> producer, Heartbeat heartbeat) =>
-        producer.Produce(TopicNames.Heartbeats, new Message<string, byte[]> { Key = heartbeat.CollectorId, Value = GdsJson.Serialize(heartbeat) });
+    private void Beat(IProducer<string, byte[]> producer, Heartbeat heartbeat) =>
+        producer.Produce(TopicNames.Heartbeats, new Message<string, byte[]> { Key = heartbeat.CollectorId, Value = clients.Codec.Encode(TopicNames.Heartbeats, heartbeat) });
 
     private static async Task<bool> Next(PeriodicTimer timer, CancellationToken ct)
     {

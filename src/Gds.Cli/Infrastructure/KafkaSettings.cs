@@ -13,6 +13,14 @@ public class KafkaSettings : GdsSettings
     [Description("Read the bootstrap servers from a file, as written by `gds kafka --bootstrap-file`.")]
     public string? BootstrapFile { get; init; }
 
+    [CommandOption("--format <FORMAT>")]
+    [Description("What this process writes to Kafka: json (default) or avro (Confluent wire format; needs --schema-registry). Both are read either way. Else Kafka:Format.")]
+    public string? Format { get; init; }
+
+    [CommandOption("--schema-registry <URL>")]
+    [Description("The schema registry for Avro records, e.g. http://registry:8081 (Confluent Schema Registry, Karapace, Apicurio), or the URL `gds kafka --schema-registry-file` wrote. Else Kafka:SchemaRegistryUrl; basic auth from Kafka:SchemaRegistryUsername and Kafka:SchemaRegistryPassword(File).")]
+    public string? SchemaRegistry { get; init; }
+
     [CommandOption("--config <FILE>")]
     [Description("Configuration file: the JSON settings (default ./gds.json when present; GDS_* environment variables and flags override it). For `gds collect`, a deprecated alias of --targets.")]
     public string? ConfigFile { get; init; }
@@ -27,6 +35,8 @@ public class KafkaSettings : GdsSettings
             if (!File.Exists(BootstrapFile)) throw new UsageException($"--bootstrap-file: {BootstrapFile} does not exist");
             yield return new("Kafka:BootstrapServers", File.ReadAllText(BootstrapFile).Trim());
         }
+        if (!string.IsNullOrWhiteSpace(Format)) yield return new("Kafka:Format", Format.Trim());
+        if (!string.IsNullOrWhiteSpace(SchemaRegistry)) yield return new("Kafka:SchemaRegistryUrl", SchemaRegistry.Trim());
     }
 
     public override ValidationResult Validate()

@@ -43,7 +43,7 @@ public static class AckTopic
         var instance = ack.InstanceId ?? (AlertReference.TryParse(ack.AlertId, out var a, out _) ? a!.InstanceId : ack.AlertId);
         var partition = KeyPartitioner.PartitionFor(instance, topic.Partitions.Count);
         await producer.ProduceAsync(new TopicPartition(TopicNames.AlertAcks, partition),
-            new Message<string, byte[]> { Key = ack.AlertId, Value = GdsJson.Serialize(ack) }, ct);
+            new Message<string, byte[]> { Key = ack.AlertId, Value = clients.Codec.Encode(TopicNames.AlertAcks, ack) }, ct);
         producer.Flush(ct);
         return partition;
     }

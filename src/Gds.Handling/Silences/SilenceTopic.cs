@@ -3,6 +3,7 @@ using Gds.Contracts.Serialization;
 using Gds.Contracts.Silences;
 using Gds.Contracts.Topics;
 using Gds.Kafka.Clients;
+using Gds.Kafka.Wire;
 
 namespace Gds.Handling.Silences;
 
@@ -17,25 +18,23 @@ public static class SilenceTopic
         // A person waiting on a write must hear that the broker is unreachable, not wait while it retries for ever.
         config.MessageTimeoutMs = (int)Timeout.TotalMilliseconds;
         using var producer = new ProducerBuilder<string, byte[]>(config).Build();
-        await producer.ProduceAsync(TopicNames.Silences, Record(silence), ct);
+        await producer.ProduceAsync(TopicNames.Silences, new Message<string, byte[]> { Key = silence.Id, Value = clients.Codec.Encode(TopicNames.Silences, silence) }, ct);
         producer.Flush(ct);
     }
-
-    public static Message<string, byte[]> Record(Silence silence) => new() { Key = silence.Id, Value = GdsJson.Serialize(silence) };
 
     /// <summary>The silences on the topic now: latest record per id, tombstones removed; unreadable records with their error.</summary>
     public static IReadOnlyList<(string Id, Silence? Silence, string? Error)> ReadAll(KafkaClientFactory clients)
     {
         var latest = CompactedTopicReader.ReadLatest(clients, TopicNames.Silences, Timeout);
-        return latest.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => Read(kv.Key, kv.Value)).ToList();
+        return latest.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => Read(clients.Codec, kv.Key, kv.Value)).ToList();
     }
 
-    /// <summary>One record of the topic: the silence, and why it is invalid when it is.</summary>
-    public static (string Id, Silence? Silence, string? Error) Read(string id, byte[] bytes)
+    /// <summary>One record of the topic, in either wire format: the silence, and why it is invalid when it is.</summary>
+    public static (string Id, Silence? Silence, string? Error) Read(RecordCodec codec, string id, byte[] bytes)
     {
         try
         {
-            var s = GdsJson.Deserialize<Silence>(bytes);
+            var s = codec.Decode<Silence>(TopicNames.Silences, bytes);
             return CompiledSilence.TryCompile(s, out _, out var errors) ? (id, s, null) : (id, s, string.Join("; ", errors));
         }
         catch (RecordFormatException ex) { return (id, null, ex.Message); }

@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using Gds.Kafka.Configuration;
 using Gds.Kafka.Embedded;
+using Gds.Kafka.Wire;
 
 namespace Gds.Kafka.Clients;
 
@@ -8,18 +9,22 @@ namespace Gds.Kafka.Clients;
 /// The client settings every gds process shares: idempotent acks=all producers, consumers that commit only what
 /// the caller says is done. Security (TLS, SASL) comes from <see cref="KafkaOptions"/>, the same for every client.
 /// </summary>
-public sealed class KafkaClientFactory(string bootstrapServers, IReadOnlyDictionary<string, string>? extra = null)
+public sealed class KafkaClientFactory(string bootstrapServers, IReadOnlyDictionary<string, string>? extra = null, RecordCodec? codec = null)
 {
     static KafkaClientFactory() => LibRdKafka.EnsureLoaded();
 
     /// <summary>Clients for the validated <paramref name="options"/> (see <see cref="KafkaOptionsValidator"/>).</summary>
     public KafkaClientFactory(KafkaOptions options)
-        : this(options.BootstrapServers ?? throw new ArgumentException("Kafka:BootstrapServers is not set", nameof(options)), KafkaClientProperties.From(options))
+        : this(options.BootstrapServers ?? throw new ArgumentException("Kafka:BootstrapServers is not set", nameof(options)), KafkaClientProperties.From(options),
+            RecordCodec.From(options))
     {
         SecurityProtocol = options.EffectiveProtocol;
     }
 
     public string BootstrapServers { get; } = bootstrapServers;
+
+    /// <summary>How this process's values go on the wire and come off it (Kafka:Format, Kafka:SchemaRegistryUrl).</summary>
+    public RecordCodec Codec { get; } = codec ?? RecordCodec.Json;
 
     /// <summary>PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, for messages that say how a broker was reached.</summary>
     public string SecurityProtocol { get; } = extra?.TryGetValue("security.protocol", out var p) == true ? p.ToUpperInvariant() : "PLAINTEXT";

@@ -5,6 +5,7 @@ using Gds.Contracts.Heartbeats;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Topics;
 using Gds.Kafka.Clients;
+using Gds.Kafka.Wire;
 using Gds.Monitor.Publishing.Spool;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -35,6 +36,10 @@ public sealed class KafkaMetricPublisher : IMetricPublisher, IHeartbeatSink
     private int _inFlight;
     private volatile bool _fatal;
     private int _heartbeatInFlight;
+    // The spool entry read but not yet handed to the producer because the schema registry did not answer.
+    private SpoolEntry? _held;
+    private bool _registryDown;
+    private static readonly TimeSpan RegistryRetry = TimeSpan.FromSeconds(1);
 
     public KafkaMetricPublisher(KafkaClientFactory clients, IOptions<PublisherOptions> options, ILogger<KafkaMetricPublisher>? logger = null)
     {
@@ -107,10 +112,10 @@ public sealed class KafkaMetricPublisher : IMetricPublisher, IHeartbeatSink
         try
         {
             _producer.Produce(TopicNames.Heartbeats,
-                new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(heartbeat.CollectorId), Value = GdsJson.Serialize(heartbeat) },
+                new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(heartbeat.CollectorId), Value = _clients.Codec.Encode(TopicNames.Heartbeats, heartbeat) },
                 _ => Volatile.Write(ref _heartbeatInFlight, 0));
         }
-        catch (Exception ex) when (ex is KafkaException or ObjectDisposedException)
+        catch (Exception ex) when (ex is KafkaException or ObjectDisposedException or SchemaRegistryUnavailableException)
         {
             Volatile.Write(ref _heartbeatInFlight, 0);
             _logger.LogDebug("heartbeat not sent: {Error}", ex.Message);
@@ -157,24 +162,51 @@ public sealed class KafkaMetricPublisher : IMetricPublisher, IHeartbeatSink
                 ReplaceProducer();
                 continue;
             }
-            if (Volatile.Read(ref _inFlight) >= _options.MaxInFlight || !_spool.TryRead(out var entry))
+            SpoolEntry entry;
+            if (_held is { } held) entry = held;
+            else if (Volatile.Read(ref _inFlight) >= _options.MaxInFlight || !_spool.TryRead(out entry))
             {
                 try { await next.WaitAsync(stop).ConfigureAwait(false); }
                 catch (OperationCanceledException) { break; }
+                continue;
+            }
+            // The spool keeps JSON; the wire format is applied on the way out, so a spool written before a switch to
+            // Avro (or while the registry was down) is sent in the format in force now.
+            byte[] value;
+            try
+            {
+                value = _clients.Codec.Encode(entry.Record.Topic, entry.Record.Value);
+                _held = null;
+                _registryDown = false;
+            }
+            catch (SchemaRegistryUnavailableException ex)
+            {
+                // Nothing is lost: the sample waits in the spool (and behind it every later one, keeping their order).
+                if (!_registryDown) _logger.LogWarning("samples wait in the spool: {Error}; retrying every second", ex.Message);
+                _registryDown = true;
+                _held = entry;
+                try { await Task.Delay(RegistryRetry, stop).ConfigureAwait(false); }
+                catch (OperationCanceledException) { break; }
+                continue;
+            }
+            catch (RecordFormatException ex)
+            {
+                _held = null;
+                Fail(entry, "schema", ex.Message);
                 continue;
             }
             Interlocked.Increment(ref _inFlight);
             var generation = _generation;
             try
             {
-                _producer.Produce(entry.Record.Topic, new Message<byte[], byte[]> { Key = entry.Record.Key, Value = entry.Record.Value },
+                _producer.Produce(entry.Record.Topic, new Message<byte[], byte[]> { Key = entry.Record.Key, Value = value },
                     report => OnDelivered(entry, report, generation));
             }
             catch (ProduceException<byte[], byte[]> ex)
             {
                 // Only a local refusal (e.g. an invalid topic name) lands here; it will not get better by retrying.
                 Interlocked.Decrement(ref _inFlight);
-                Fail(entry, ex.Error);
+                Fail(entry, ex.Error.Code.ToString(), ex.Error.Reason);
             }
         }
     }
@@ -196,17 +228,17 @@ public sealed class KafkaMetricPublisher : IMetricPublisher, IHeartbeatSink
         }
         else
         {
-            Fail(entry, report.Error);
+            Fail(entry, report.Error.Code.ToString(), report.Error.Reason);
         }
         if (generation == Volatile.Read(ref _generation)) Interlocked.Decrement(ref _inFlight);
         _wake.Set();
         _acked.Set();
     }
 
-    private void Fail(SpoolEntry entry, Error error)
+    private void Fail(SpoolEntry entry, string code, string reason)
     {
         _logger.LogError("Kafka refused a sample of {Instance} for {Topic} for good: {Code}: {Reason}; it is counted in gds_collector_publish_failed_samples_total",
-            entry.Record.KeyText, entry.Record.Topic, error.Code, error.Reason);
+            entry.Record.KeyText, entry.Record.Topic, code, reason);
         _stats.CountFailure(entry.Record.KeyText);
         _spool.Ack(entry);
         _acked.Set();
@@ -219,6 +251,7 @@ public sealed class KafkaMetricPublisher : IMetricPublisher, IHeartbeatSink
         Interlocked.Increment(ref _generation);
         try { old.Dispose(); } catch (Exception ex) { _logger.LogDebug("disposing the failed producer: {Error}", ex.Message); }
         Volatile.Write(ref _inFlight, 0);
+        _held = null; // read again from the rewound spool
         _spool.Rewind();
         _producer = BuildProducer();
     }

@@ -73,12 +73,12 @@ public sealed class DlqReplayer(KafkaClientFactory kafka, ILogger log, string dl
         return new Message<byte[], byte[]> { Key = r.Message.Key, Value = r.Message.Value, Headers = headers };
     }
 
-    private static AlertEvent? TryDecode(ConsumeResult<byte[], byte[]> r)
+    private AlertEvent? TryDecode(ConsumeResult<byte[], byte[]> r)
     {
         if (r.Message.Value is not { Length: > 0 } v) return null;
         try
         {
-            return GdsJson.Deserialize<AlertEvent>(v);
+            return kafka.Codec.Decode<AlertEvent>(targetTopic, v);
         }
         catch (RecordFormatException)
         {

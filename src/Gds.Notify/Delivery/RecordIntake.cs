@@ -3,8 +3,8 @@ using Gds.Contracts.Serialization;
 
 namespace Gds.Notify.Delivery;
 
-/// <summary>Reads a consumed record as an AlertEvent, finds its route, and hands it to the dispatcher with its offset ticket.</summary>
-internal sealed class RecordIntake(SinkOptions options, RouteLanes lanes, OffsetTracker tracker, NotificationDispatcher dispatcher, SinkStats stats)
+/// <summary>Reads a consumed record (JSON or Avro) as an AlertEvent, finds its route, and hands it to the dispatcher with its offset ticket.</summary>
+internal sealed class RecordIntake(SinkOptions options, RouteLanes lanes, OffsetTracker tracker, NotificationDispatcher dispatcher, SinkStats stats, Gds.Kafka.Wire.RecordCodec codec)
 {
     public readonly record struct Decoded(ConsumeResult<byte[], byte[]> Source, AlertEvent? Alert, string? Error, string Route);
 
@@ -18,7 +18,7 @@ internal sealed class RecordIntake(SinkOptions options, RouteLanes lanes, Offset
         {
             try
             {
-                alert = GdsJson.Deserialize<AlertEvent>(result.Message.Value);
+                alert = codec.Decode<AlertEvent>(result.Topic, result.Message.Value);
             }
             catch (RecordFormatException ex)
             {

@@ -20,6 +20,7 @@ public sealed class SelfReporter : IAsyncDisposable
     private readonly ProcessTelemetry _telemetry;
     private readonly SelfReportOptions _options;
     private readonly IProducer<byte[], byte[]> _producer;
+    private readonly Gds.Kafka.Wire.RecordCodec _codec;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
     private readonly string _topic;
@@ -33,6 +34,7 @@ public sealed class SelfReporter : IAsyncDisposable
         _log = log;
         _topic = TopicNames.Metrics(DatabaseTypes.Pipeline, options.Environment);
         // librdkafka's own lines (a broker down, ...) at debug: the failure that matters is logged once by OnFailure.
+        _codec = clients.Codec;
         _producer = new ProducerBuilder<byte[], byte[]>(clients.ProducerConfig(telemetry.Identity + "-self-report"))
             .SetLogHandler((_, m) => log.LogDebug("self-report producer: {Message}", m.Message))
             .SetErrorHandler((_, e) => log.LogDebug("self-report producer: {Reason}", e.Reason))
@@ -100,11 +102,17 @@ public sealed class SelfReporter : IAsyncDisposable
         {
             try
             {
-                _producer.Produce(_topic, new Message<byte[], byte[]> { Key = key, Value = GdsJson.Serialize(m) }, OnDelivered);
+                _producer.Produce(_topic, new Message<byte[], byte[]> { Key = key, Value = _codec.Encode(_topic, m) }, OnDelivered);
             }
             catch (KafkaException ex)
             {
                 OnFailure(ex.Error.Reason);
+                return;
+            }
+            catch (Gds.Kafka.Wire.SchemaRegistryUnavailableException ex)
+            {
+                // A self-report is a gauge reading: the next one, a few seconds on, says the same; nothing to keep.
+                OnFailure(ex.Message);
                 return;
             }
         }

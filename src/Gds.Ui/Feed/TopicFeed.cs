@@ -124,9 +124,10 @@ public sealed class TopicFeed(KafkaClientFactory clients, AlertBoard board, Feed
     private void Dispatch(ConsumeResult<string?, byte[]?> r)
     {
         var topic = r.Topic;
-        var value = r.Message.Value;
         try
         {
+            // Both wire formats, whichever a producer writes: from here on the value is JSON.
+            var value = r.Message.Value is { Length: > 0 } raw ? clients.Codec.Decode(topic, raw) : r.Message.Value;
             switch (topic)
             {
                 case TopicNames.Alerts when value is { Length: > 0 }:

@@ -77,6 +77,7 @@ public sealed class AlertBoard
         Touch();
     }
 
+    /// <param name="value">the record as JSON (the feed decodes Avro before it gets here)</param>
     public void OnSilence(string id, byte[]? value)
     {
         lock (_gate)
@@ -84,7 +85,7 @@ public sealed class AlertBoard
             if (value is null || value.Length == 0) _silences.Remove(id);
             else
             {
-                var (_, silence, error) = SilenceTopic.Read(id, value);
+                var (_, silence, error) = SilenceTopic.Read(Gds.Kafka.Wire.RecordCodec.Json, id, value);
                 _silences[id] = (silence, error is null && silence is not null ? CompiledSilence.Compile(silence) : null, error);
             }
         }

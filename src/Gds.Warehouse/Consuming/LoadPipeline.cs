@@ -23,7 +23,7 @@ internal sealed class LoadPipeline
     private (ImportBatch Batch, Task<LoadResult> Load, long Started)? _inFlight;
 
     public LoadPipeline(IWarehouseLoader loader, ImporterOptions options, TimeProvider time, ImportHooks hooks, ImportMetrics metrics,
-        PartitionTracker partitions, ConsumerStageTimes stages, ILogger logger)
+        PartitionTracker partitions, ConsumerStageTimes stages, ILogger logger, Gds.Kafka.Wire.RecordCodec codec)
     {
         _loader = loader;
         _time = time;
@@ -32,7 +32,7 @@ internal sealed class LoadPipeline
         _partitions = partitions;
         _stages = stages;
         _logger = logger;
-        _reader = new MetricRecordReader(time, options.MaxFutureSkew);
+        _reader = new MetricRecordReader(time, options.MaxFutureSkew, codec);
         _builder = new BatchBuilder(options.Batch, new DimensionRegistry(), time);
     }
 

@@ -8,7 +8,10 @@ namespace Gds.Warehouse.Consuming;
 /// Reads a metric record and decides whether it can be loaded. Anything that would put a wrong or unusable
 /// row into the warehouse is refused with a message naming the field, for the DLQ's error header.
 /// </summary>
-public sealed class MetricRecordReader(TimeProvider time, TimeSpan maxFutureSkew)
+/// <remarks>
+/// Both wire formats are read: an Avro record is decoded through <paramref name="codec"/> first.
+/// </remarks>
+public sealed class MetricRecordReader(TimeProvider time, TimeSpan maxFutureSkew, Gds.Kafka.Wire.RecordCodec codec)
 {
     private readonly MetricJsonReader _fastPath = new();
 
@@ -16,7 +19,9 @@ public sealed class MetricRecordReader(TimeProvider time, TimeSpan maxFutureSkew
     {
         var bytes = record.Message.Value;
         if (bytes is null || bytes.Length == 0)
-            return MetricRead.Bad("the record has no value (a tombstone or an empty message); a metric record must hold a JSON Metric");
+            return MetricRead.Bad("the record has no value (a tombstone or an empty message); a metric record must hold a Metric");
+        if (Gds.Kafka.Wire.RecordCodec.IsAvro(bytes) && !codec.TryDecode(record.Topic, bytes, out bytes, out var avroError))
+            return MetricRead.Bad(avroError);
         Metric metric;
         // The importer's error policy: what the fast reader refuses goes to the serializer, whose messages are the
         // contract. The fast reader reads only strings into tags and labels, and only valid names into labels: its

@@ -44,7 +44,7 @@ public sealed class WarehouseImporter : IDisposable
         _time = time ?? TimeProvider.System;
         _stages = new ConsumerStageTimes(_time);
         _partitions = new PartitionTracker(logger);
-        _pipeline = new LoadPipeline(loader, _options, _time, hooks ?? ImportHooks.None, Metrics, _partitions, _stages, logger);
+        _pipeline = new LoadPipeline(loader, _options, _time, hooks ?? ImportHooks.None, Metrics, _partitions, _stages, logger, clients.Codec);
         _retention = new RetentionWorker(retention, _options.Retention, _time, logger);
     }
 

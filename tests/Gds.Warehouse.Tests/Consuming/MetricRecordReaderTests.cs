@@ -5,7 +5,7 @@ namespace Gds.Warehouse.Tests.Consuming;
 
 public class MetricRecordReaderTests
 {
-    private readonly MetricRecordReader _reader = new(TimeProvider.System, TimeSpan.FromDays(1));
+    private readonly MetricRecordReader _reader = new(TimeProvider.System, TimeSpan.FromDays(1), Gds.Kafka.Wire.RecordCodec.Json);
 
     private MetricRead Read(string? json, string topic = "gds.metrics.postgresql.production") => _reader.Read(new ConsumeResult<byte[], byte[]>
     {

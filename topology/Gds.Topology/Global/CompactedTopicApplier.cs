@@ -6,7 +6,7 @@ namespace Gds.Topology.Global;
 /// arrives as a null value. Streamiz replays the topic through here on restore, so every model is complete before
 /// any metric is processed. A record the model refuses is logged with the reason and leaves the store as it was.
 /// </summary>
-public sealed class CompactedTopicApplier : IProcessor<string, byte[]>
+public sealed class CompactedTopicApplier : IProcessor<string, Gds.Topology.Serdes.WireValue>
 {
     private readonly CompactedModel? _model;
     private readonly ILogger? _log;
@@ -20,10 +20,10 @@ public sealed class CompactedTopicApplier : IProcessor<string, byte[]>
         _log = log;
     }
 
-    public void Init(ProcessorContext<string, byte[]> context) =>
+    public void Init(ProcessorContext<string, Gds.Topology.Serdes.WireValue> context) =>
         _store = (IKeyValueStore<string, byte[]>)context.GetStateStore(_model!.Store);
 
-    public void Process(Record<string, byte[]> record)
+    public void Process(Record<string, Gds.Topology.Serdes.WireValue> record)
     {
         var model = _model!;
         if (string.IsNullOrEmpty(record.Key))
@@ -31,11 +31,11 @@ public sealed class CompactedTopicApplier : IProcessor<string, byte[]>
             _log?.LogWarning("{Topic} record without a key at {Offset} ignored: the key must be the {KeyName}", model.Topic, record.TopicPartitionOffset, model.KeyName);
             return;
         }
-        var value = record.Value is { Length: > 0 } v ? v : null;
+        var value = record.Value?.Json is { Length: > 0 } v ? v : null;
         IReadOnlyList<string> errors;
         try
         {
-            errors = model.Apply(record.Key, value);
+            errors = record.Value?.Error is { } undecodable ? [undecodable] : model.Apply(record.Key, value);
         }
         catch (Exception ex) when (ex is Gds.Contracts.Serialization.RecordFormatException or FormatException or ArgumentException)
         {

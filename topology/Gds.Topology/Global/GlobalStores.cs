@@ -2,6 +2,7 @@ using Gds.Alerting.Rules;
 using Gds.Contracts.Rules;
 using Gds.Contracts.Serialization;
 using Gds.Contracts.Silences;
+using Gds.Topology.Serdes;
 using Streamiz.Kafka.Net.SerDes;
 
 namespace Gds.Topology.Global;
@@ -18,15 +19,15 @@ public static class GlobalStores
     public const string InhibitRules = "inhibit-rules";
     public const string FiringAlerts = "firing-alerts";
 
-    public static void Add(StreamBuilder builder, AlertingModels models, ILoggerFactory logs)
+    public static void Add(StreamBuilder builder, AlertingModels models, ILoggerFactory logs, Gds.Kafka.Wire.RecordCodec codec)
     {
         foreach (var (model, log) in Models(models))
             builder.AddGlobalStore(
                 Stores.KeyValueStoreBuilder(Stores.InMemoryKeyValueStore(model.Store), new StringSerDes(), new ByteArraySerDes()).WithLoggingDisabled(),
                 model.Topic,
-                ProcessorBuilder.New<string, byte[]>().Processor<CompactedTopicApplier>(model, logs.CreateLogger(log)).Build(),
+                ProcessorBuilder.New<string, WireValue>().Processor<CompactedTopicApplier>(model, logs.CreateLogger(log)).Build(),
                 new StringSerDes(),
-                new ByteArraySerDes(),
+                new WireValueSerDes(codec),
                 null,
                 "global-" + model.Store);
     }

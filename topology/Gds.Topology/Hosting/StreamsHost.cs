@@ -155,7 +155,7 @@ public sealed class StreamsHost : IAsyncDisposable
         var config = Config();
         var liveness = new ThreadLiveness();
         var supplier = new DefaultKafkaClientSupplier(new KafkaLoggerAdapter(config), config, new SupervisedClientBuilder(liveness, _logs, Lag));
-        var stream = new KafkaStream(AlertingTopology.Build(MetricTopics, Models, _options.Topology, _runtime!, _logs), config, supplier);
+        var stream = new KafkaStream(AlertingTopology.Build(MetricTopics, Models, _options.Topology, _runtime!, _logs, _options.Codec), config, supplier);
         var restoration = _restoration;
         var restoreLog = _logs.CreateLogger("Gds.Topology.Restoration");
         stream.OnRestoreStartEvent += (tp, store, from, to) =>

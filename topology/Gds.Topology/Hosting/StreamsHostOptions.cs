@@ -34,6 +34,8 @@ public sealed class StreamsHostOptions
     public HygieneOptions Hygiene { get; init; } = new();
     /// <summary>librdkafka properties for security etc. (KafkaClientFactory.Properties), passed through to every client Streamiz makes.</summary>
     public IReadOnlyDictionary<string, string> KafkaProperties { get; init; } = new Dictionary<string, string>();
+    /// <summary>How the topology reads (JSON or Avro, whichever arrives) and writes (KafkaClientFactory.Codec).</summary>
+    public Gds.Kafka.Wire.RecordCodec Codec { get; init; } = Gds.Kafka.Wire.RecordCodec.Json;
 
     public TimeSpan EffectiveStallTimeout => StallTimeout ?? TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, 3 * SessionTimeout.Ticks));
 }

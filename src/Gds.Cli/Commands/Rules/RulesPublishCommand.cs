@@ -50,7 +50,7 @@ public static class RulePublisher
         }
         using var producer = new ProducerBuilder<string, byte[]?>(clients.ProducerConfig("gds-rules-publish")).Build();
         foreach (var rule in rules)
-            await producer.ProduceAsync(TopicNames.Rules, new Message<string, byte[]?> { Key = rule.Id, Value = GdsJson.Serialize(rule) }, ct);
+            await producer.ProduceAsync(TopicNames.Rules, new Message<string, byte[]?> { Key = rule.Id, Value = clients.Codec.Encode(TopicNames.Rules, rule) }, ct);
         foreach (var id in deleted)
             await producer.ProduceAsync(TopicNames.Rules, new Message<string, byte[]?> { Key = id, Value = null }, ct);
         producer.Flush(ct);
@@ -69,7 +69,7 @@ public static class RulePublisher
         }
         using var producer = new ProducerBuilder<string, byte[]?>(clients.ProducerConfig("gds-rules-publish")).Build();
         foreach (var rule in rules)
-            await producer.ProduceAsync(TopicNames.InhibitRules, new Message<string, byte[]?> { Key = rule.Name, Value = GdsJson.Serialize(rule) }, ct);
+            await producer.ProduceAsync(TopicNames.InhibitRules, new Message<string, byte[]?> { Key = rule.Name, Value = clients.Codec.Encode(TopicNames.InhibitRules, rule) }, ct);
         foreach (var name in deleted)
             await producer.ProduceAsync(TopicNames.InhibitRules, new Message<string, byte[]?> { Key = name, Value = null }, ct);
         producer.Flush(ct);

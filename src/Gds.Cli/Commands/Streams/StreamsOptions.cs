@@ -24,6 +24,7 @@ public sealed class StreamsOptions
     {
         BootstrapServers = kafka.BootstrapServers,
         KafkaProperties = kafka.Properties,
+        Codec = kafka.Codec,
         ApplicationId = ApplicationId,
         StateDir = StateDir,
         StreamThreads = Threads,
