@@ -10,7 +10,7 @@ public sealed class CompactedTopicApplier : IProcessor<string, Gds.Topology.Serd
 {
     private readonly CompactedModel? _model;
     private readonly ILogger? _log;
-    private IKeyValueStore<string, byte[]>? _store;
+    private IKeyValueStore<string, Gds.Topology.Serdes.WireValue>? _store;
 
     public CompactedTopicApplier() { }
 
@@ -21,7 +21,7 @@ public sealed class CompactedTopicApplier : IProcessor<string, Gds.Topology.Serd
     }
 
     public void Init(ProcessorContext<string, Gds.Topology.Serdes.WireValue> context) =>
-        _store = (IKeyValueStore<string, byte[]>)context.GetStateStore(_model!.Store);
+        _store = (IKeyValueStore<string, Gds.Topology.Serdes.WireValue>)context.GetStateStore(_model!.Store);
 
     public void Process(Record<string, Gds.Topology.Serdes.WireValue> record)
     {
@@ -48,7 +48,7 @@ public sealed class CompactedTopicApplier : IProcessor<string, Gds.Topology.Serd
             return;
         }
         if (value is null) _store!.Delete(record.Key);
-        else _store!.Put(record.Key, value);
+        else _store!.Put(record.Key, record.Value!);
     }
 
     public void Close() { }

@@ -23,7 +23,7 @@ public static class GlobalStores
     {
         foreach (var (model, log) in Models(models))
             builder.AddGlobalStore(
-                Stores.KeyValueStoreBuilder(Stores.InMemoryKeyValueStore(model.Store), new StringSerDes(), new ByteArraySerDes()).WithLoggingDisabled(),
+                Stores.KeyValueStoreBuilder(Stores.InMemoryKeyValueStore(model.Store), new StringSerDes(), new WireValueSerDes(codec)).WithLoggingDisabled(),
                 model.Topic,
                 ProcessorBuilder.New<string, WireValue>().Processor<CompactedTopicApplier>(model, logs.CreateLogger(log)).Build(),
                 new StringSerDes(),
