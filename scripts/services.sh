@@ -6,6 +6,8 @@
 #   - an SMTP server (Debian's python3-aiosmtpd) that writes every message it receives to a maildir
 #   - Debian's prometheus-postgres-exporter installed (not started): a test runs it as a second opinion on the collector
 #   - Debian's chromium (not started): the ui's browser test drives it headless through Playwright
+#   - Debian's python3-confluent-kafka and python3-avro: Confluent's own Python client reads our Avro records back
+#     through the schema registry (Debian's kcat is built without Avro support)
 #   - Debian's prometheus server (the binary, not its system service) with its own config and data dir, scraping every
 #     1 s the targets a test writes as file_sd JSON into $GDS_TEST_PROMETHEUS_TARGETS_DIR: the user's monitoring
 # Usage: source <(scripts/services.sh start)   -> exports GDS_TEST_* variables
@@ -69,7 +71,7 @@ YAML
 
 start() {
   # docker-compose: only its `config` (validates docker/compose.yaml; no daemon needed)
-  install_missing postgresql-15 python3-aiosmtpd kcat prometheus-postgres-exporter prometheus docker-compose chromium
+  install_missing postgresql-15 python3-aiosmtpd kcat prometheus-postgres-exporter prometheus docker-compose chromium python3-confluent-kafka python3-avro
   # Tests want speed and lose nothing of value if the server crashes; a benchmark must pay what production pays.
   local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off" bench=""
   # A benchmark measures one server: no standby replaying its writes beside it, no incident pair.

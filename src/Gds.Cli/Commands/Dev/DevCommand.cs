@@ -8,6 +8,7 @@ using Gds.Cli.Dev.Fleet;
 using Gds.Contracts.Rules;
 using Gds.Kafka.Admin;
 using Gds.Kafka.Embedded;
+using Gds.Kafka.Wire;
 using Gds.Notify;
 using Gds.Topology;
 using Gds.Topology.Hosting;
@@ -56,6 +57,13 @@ public sealed class DevSettings : Gds.Cli.Infrastructure.GdsSettings
     [Description("Run without the dashboard.")]
     public bool NoUi { get; init; }
 
+    [CommandOption("--format <FORMAT>")]
+    [Description("json (default) or avro: every record in Avro (Confluent wire format), its schema in a schema registry this process serves, as a fleet with a Confluent Schema Registry runs.")]
+    [DefaultValue("json")]
+    public string Format { get; init; } = "json";
+
+    public bool Avro => string.Equals(Format.Trim(), "avro", StringComparison.OrdinalIgnoreCase);
+
     [CommandOption("--no-watchdog")]
     [Description("Run without the dead man's switch (the sink pages when the topology stops sending heartbeats; Watchdog:Enabled).")]
     public bool NoWatchdog { get; init; }
@@ -72,6 +80,8 @@ public sealed class DevSettings : Gds.Cli.Infrastructure.GdsSettings
     {
         if (Duration is not null && DurationOptions.Problem("--duration", Duration, "60s, 5m") is { } problem) return ValidationResult.Error(problem);
         if (Partitions < 1) return ValidationResult.Error("--partitions must be at least 1");
+        if (!Gds.Kafka.Configuration.KafkaOptions.Formats.Contains(Format.Trim().ToLowerInvariant()))
+            return ValidationResult.Error($"--format: '{Format}' is not one of {string.Join(", ", Gds.Kafka.Configuration.KafkaOptions.Formats)}");
         if (Instances < 1) return ValidationResult.Error("--instances must be at least 1");
         if (!(TimeScale > 0) || double.IsInfinity(TimeScale)) return ValidationResult.Error($"--time-scale must be a positive number, not {TimeScale}");
         if (Ui is not null && NoUi) return ValidationResult.Error("--ui and --no-ui are mutually exclusive");
@@ -138,18 +148,22 @@ public sealed class DevService(DevService.Job job, IOptions<HygieneOptions> hygi
         using var broker = EmbeddedBroker.Start();
         var topics = new EmbeddedTopicCreator(broker);
         await topics.EnsureAsync(DevTopics.All(settings.Partitions), CancellationToken.None);
-        var clients = new KafkaClientFactory(broker.BootstrapServers);
+        // As gds kafka --schema-registry-file serves it: the registry Confluent's serializers talk to, in this process.
+        await using var registry = settings.Avro ? await Gds.Schemas.Registry.EmbeddedSchemaRegistry.StartAsync(loggerFactory: logs) : null;
+        using var codec = registry is null ? null : RecordCodec.ForRegistry(registry.Url);
+        var clients = new KafkaClientFactory(broker.BootstrapServers, codec: codec);
         await RulePublisher.PublishAsync(clients, rules, prune: false, CancellationToken.None);
         if (ruleSet.InhibitRules.Count > 0) await RulePublisher.PublishInhibitRulesAsync(clients, ruleSet.InhibitRules, prune: false, CancellationToken.None);
 
         var stateDir = Path.Combine(Path.GetTempPath(), "gds-dev-" + Environment.ProcessId);
         var watchdog = watchdogOptions.Value.Enabled ? watchdogOptions.Value : null;
         var streams = new StreamsHost(new StreamsHostOptions { BootstrapServers = broker.BootstrapServers, StateDir = stateDir, Hygiene = hygiene.Value,
-            Topology = new TopologyOptions { HeartbeatInterval = watchdog?.Interval } }, topics, logs);
+            Codec = clients.Codec, Topology = new TopologyOptions { HeartbeatInterval = watchdog?.Interval } }, topics, logs);
         await using var dashboard = settings.NoUi ? null : await StartDashboardAsync(settings, clients);
         await using var receiver = settings.NotifyUrl is null ? await LocalNotificationReceiver.StartAsync(CancellationToken.None) : null;
         var view = new DevView(settings.NotifyUrl ?? receiver!.BaseUrl, broker.BootstrapServers,
-            DevIntro.Lines(ruleSet, settings.Rules.Length > 0 ? null : DevRules.PacksPath(), settings.TimeScale, syntheticFleet), dashboard?.Address);
+            (registry is null ? [] : new[] { $"gds dev: records in Avro, schemas at {registry.Url} (subjects: curl {registry.Url}/subjects)" }).Concat(DevIntro.Lines(ruleSet, settings.Rules.Length > 0 ? null : DevRules.PacksPath(), settings.TimeScale, syntheticFleet)).ToList(),
+            dashboard?.Address);
         if (receiver is not null) receiver.Received += view.OnNotification;
         if (dashboard is not null) dashboard.Written += view.OnUiWrite;
 
