@@ -65,7 +65,8 @@ public sealed class EmbeddedSchemaRegistry : IAsyncDisposable
         await app.DisposeAsync();
     }
 
-    private static IPEndPoint ParseListen(string listen)
+    /// <summary>HOST:PORT as <see cref="StartAsync"/> takes it; ArgumentException naming what is wrong.</summary>
+    public static IPEndPoint ParseListen(string listen)
     {
         var colon = listen.LastIndexOf(':');
         if (colon > 0 && int.TryParse(listen[(colon + 1)..], out var port) && port is >= 0 and <= 65535)
