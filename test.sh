@@ -6,6 +6,8 @@ cd "$(dirname "$0")"
 eval "$(scripts/services.sh start)"
 trap 'scripts/services.sh stop "$GDS_TEST_SERVICES_DIR"' EXIT
 dotnet build GdsStreams.sln -c Release -nologo -clp:ErrorsOnly
+# A schema change that new readers cannot read old records with fails the run before any test (docs/schemas.md).
+DOTNET_NOLOGO=1 dotnet src/Gds.Cli/bin/Release/net10.0/gds.dll schemas check
 log=$(mktemp)
 set +e
 dotnet test GdsStreams.sln -c Release --no-build -nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"

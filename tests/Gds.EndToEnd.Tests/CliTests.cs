@@ -128,6 +128,36 @@ public class CliTests
     }
 
     [Fact]
+    public async Task Gds_kafka_with_a_schema_registry_file_serves_a_registry_at_the_url_it_writes_until_stopped()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "gds-registry-" + Guid.NewGuid().ToString("N"));
+        using var stop = new CancellationTokenSource();
+        var run = GdsApp.RunAsync(["kafka", "--schema-registry-file", file, "--partitions", "1"], stop.Token);
+        await Eventually.Until(() => File.Exists(file) || run.IsCompleted, TimeSpan.FromSeconds(30), "the schema registry file");
+        Assert.False(run.IsCompleted, "gds kafka stopped early");
+        var url = (await File.ReadAllTextAsync(file)).Trim();
+        Assert.StartsWith("http://127.0.0.1:", url);
+        using (var http = new HttpClient { BaseAddress = new Uri(url) })
+        {
+            using var response = await http.GetAsync("/subjects");
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("application/vnd.schemaregistry.v1+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("[]", await response.Content.ReadAsStringAsync());
+        }
+        await stop.CancelAsync();
+        Assert.Equal(0, await run);
+        Assert.False(File.Exists(file));
+    }
+
+    [Fact]
+    public async Task Gds_kafka_refuses_a_schema_registry_listen_address_without_a_port()
+    {
+        var (code, _, err) = await Gds("kafka", "--schema-registry-listen", "127.0.0.1");
+        Assert.Equal(2, code);
+        Assert.Contains("--schema-registry-listen", err);
+    }
+
+    [Fact]
     public async Task Every_verb_has_help()
     {
         foreach (var verb in new[] { "dev", "kafka", "collect", "streams", "sink", "dw-import", "ack", "ui" })

@@ -34,6 +34,11 @@ public static class CommandRegistry
         });
         config.AddCommand<Acks.AckCommand>("ack").WithDescription("Acknowledge a firing alert.");
         config.AddCommand<Ui.UiCommand>("ui").WithDescription("Serve the live dashboard: alerts grouped, their history and series, silences and acks from the browser.");
+        config.AddBranch("schemas", schemas =>
+        {
+            schemas.SetDescription("The Avro schemas of schemas/*.avsc.");
+            schemas.AddCommand<Schemas.SchemasCheckCommand>("check").WithDescription("Compare each schema with its last committed version; refuse a change new readers cannot read old records with (BACKWARD).");
+        });
         config.AddBranch("dlq", dlq =>
         {
             dlq.SetDescription("Dead-letter queues.");

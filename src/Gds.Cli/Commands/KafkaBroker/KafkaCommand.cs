@@ -1,5 +1,6 @@
 using Gds.Kafka.Admin;
 using Gds.Kafka.Embedded;
+using Gds.Schemas.Registry;
 using Gds.Topology;
 using Spectre.Console;
 
@@ -10,6 +11,14 @@ public sealed class KafkaSettingsForBroker : Gds.Cli.Infrastructure.GdsSettings
     [CommandOption("--bootstrap-file <FILE>")]
     [Description("Write the bootstrap string here once the broker is ready (other processes read it).")]
     public string? BootstrapFile { get; init; }
+
+    [CommandOption("--schema-registry-file <FILE>")]
+    [Description("Also serve the embedded schema registry, and write its URL here once it is ready (docs/schemas.md).")]
+    public string? SchemaRegistryFile { get; init; }
+
+    [CommandOption("--schema-registry-listen <HOST:PORT>")]
+    [Description("Where the embedded schema registry listens (default 127.0.0.1 on a free port); starts it even without --schema-registry-file.")]
+    public string? SchemaRegistryListen { get; init; }
 
     [CommandOption("--partitions <N>")]
     [Description("Partitions of the metric, alert and ack topics (default 3).")]
@@ -34,7 +43,16 @@ public sealed class KafkaSettingsForBroker : Gds.Cli.Infrastructure.GdsSettings
         Partitions < 1 ? ValidationResult.Error("--partitions must be at least 1")
         : Brokers < 1 ? ValidationResult.Error("--brokers must be at least 1")
         : DurationOptions.Problem("--initial-rebalance-delay", InitialRebalanceDelay, "3s or 0s") is { } problem ? ValidationResult.Error(problem)
+        : SchemaRegistryListen is { } listen && ListenProblem(listen) is { } bad ? ValidationResult.Error("--schema-registry-listen: " + bad)
         : ValidationResult.Success();
+
+    private static string? ListenProblem(string listen)
+    {
+        try { EmbeddedSchemaRegistry.ParseListen(listen); return null; }
+        catch (ArgumentException ex) { return ex.Message.Split(" (Parameter")[0]; }
+    }
+
+    public bool ServesSchemaRegistry => SchemaRegistryFile is not null || SchemaRegistryListen is not null;
 
     public IReadOnlyList<string>? EnvironmentList =>
         Environments?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -49,18 +67,37 @@ public sealed class KafkaCommand : AsyncCommand<KafkaSettingsForBroker>
         using var broker = EmbeddedBroker.Start(settings.Brokers, Gds.Contracts.Rules.DurationText.Parse(settings.InitialRebalanceDelay, "--initial-rebalance-delay"));
         var topics = DevTopics.All(settings.Partitions, settings.EnvironmentList);
         await new EmbeddedTopicCreator(broker).EnsureAsync(topics, cts.Token);
-        if (settings.BootstrapFile is { } f)
+        await using var registry = settings.ServesSchemaRegistry
+            ? await EmbeddedSchemaRegistry.StartAsync(settings.SchemaRegistryListen ?? "127.0.0.1:0", cancellationToken: cts.Token)
+            : null;
+        try
         {
-            var tmp = f + ".tmp";
-            await File.WriteAllTextAsync(tmp, broker.BootstrapServers + "\n", cts.Token);
-            File.Move(tmp, f, overwrite: true);
+            if (settings.BootstrapFile is { } f) await WriteAtomicallyAsync(f, broker.BootstrapServers, cts.Token);
+            if (registry is not null && settings.SchemaRegistryFile is { } r) await WriteAtomicallyAsync(r, registry.Url, cts.Token);
+            AnsiConsole.MarkupLineInterpolated($"[green]embedded Kafka ready[/] at [bold]{broker.BootstrapServers}[/] ({settings.Brokers} broker(s), {topics.Count} topics)");
+            Console.WriteLine(broker.BootstrapServers);
+            if (registry is not null)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[green]embedded schema registry ready[/] at [bold]{registry.Url}[/]");
+                Console.WriteLine(registry.Url);
+            }
+            try { await Task.Delay(Timeout.Infinite, cts.Token); }
+            catch (OperationCanceledException) { }
         }
-        AnsiConsole.MarkupLineInterpolated($"[green]embedded Kafka ready[/] at [bold]{broker.BootstrapServers}[/] ({settings.Brokers} broker(s), {topics.Count} topics)");
-        Console.WriteLine(broker.BootstrapServers);
-        try { await Task.Delay(Timeout.Infinite, cts.Token); }
-        catch (OperationCanceledException) { }
-        if (settings.BootstrapFile is { } file) File.Delete(file);
+        finally
+        {
+            if (settings.BootstrapFile is { } file) File.Delete(file);
+            if (settings.SchemaRegistryFile is { } registryFile) File.Delete(registryFile);
+        }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Other processes poll for the file, so it appears whole or not at all.</summary>
+    private static async Task WriteAtomicallyAsync(string file, string line, CancellationToken ct)
+    {
+        var tmp = file + ".tmp";
+        await File.WriteAllTextAsync(tmp, line + "\n", ct);
+        File.Move(tmp, file, overwrite: true);
     }
 }
 
