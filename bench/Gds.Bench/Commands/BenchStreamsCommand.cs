@@ -76,7 +76,7 @@ public sealed class BenchStreamsCommand : AsyncCommand<BenchStreamsSettings>
         Console.WriteLine($"bench streams: {s.Metrics:N0} metrics, {s.Rules:N0} rules, {s.Instances:N0} instances, {s.Partitions} partitions, {s.Threads} thread(s), max poll {s.MaxPoll}, {Environment.ProcessorCount} cores, {clients.Codec.Format} records");
 
         var json = BuildPayloads(s.Metrics, s.Instances);
-        var payloads = codec is null ? json : json.Select(p => (p.Key, codec.Encode(MetricTopic, p.Value))).ToList();
+        var payloads = codec is null ? json : json.Select(p => (Key: p.Key, Value: codec.Encode(MetricTopic, p.Value))).ToList();
         if (codec is not null)
             Console.WriteLine($"record size:         {json.Average(p => p.Value.Length):F0} B as JSON, {payloads.Average(p => p.Value.Length):F0} B as Avro");
         // A round takes well under a second, so one round is at the mercy of whatever else the machine does: take

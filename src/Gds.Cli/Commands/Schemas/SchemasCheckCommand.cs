@@ -14,9 +14,9 @@ public sealed class SchemasCheckSettings : Gds.Cli.Infrastructure.GdsSettings
     public string? Against { get; init; }
 
     [CommandOption("--level <LEVEL>")]
-    [Description("The compatibility rule: BACKWARD (default, what the registry subjects use: new readers read old records), FORWARD, FULL or NONE.")]
-    [DefaultValue("BACKWARD")]
-    public string Level { get; init; } = "BACKWARD";
+    [Description("The compatibility rule: FULL (default: new readers read old records and old readers read new ones, as a fleet upgraded process by process needs), BACKWARD (what the registry subjects enforce), FORWARD or NONE.")]
+    [DefaultValue("FULL")]
+    public string Level { get; init; } = "FULL";
 
     public override ValidationResult Validate() =>
         CompatibilityLevels.TryParse(Level, out var level) && !level.IsTransitive()
