@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Gds.Contracts.Topics;
+using Gds.EndToEnd.Tests.Incidents;
+using Gds.Contracts.Alerts;
+using Gds.Contracts.Metrics;
+using Gds.Kafka.Wire;
+using Npgsql;
+using WireMock.Server;
+
+namespace Gds.EndToEnd.Tests.Processes;
+
+/// <summary>
+/// Avro on the wire, deployed as users run it: `gds kafka` with its schema registry, and `gds rules publish`,
+/// `gds streams`, `gds sink`, `gds dw-import` and `gds collect` as processes of their own, the collector scraping the
+/// real test PostgreSQL. The collector starts in JSON and is restarted in Avro on the same spool, so the metric topic
+/// holds both formats, as it does while a fleet moves from one to the other without stopping.
+/// </summary>
+public sealed class AvroChainTests
+{
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(90);
+    private const string RuleId = "avro-db-size";
+    private const string Instance = "avro-pg";
+    private const string MetricTopic = "gds.metrics.postgresql.production";
+
+    [Fact]
+    public async Task Real_scrapes_cross_the_chain_in_avro_after_the_collector_moves_from_json_and_every_transition_is_paged_once()
+    {
+        var pg = Environment.GetEnvironmentVariable("GDS_TEST_PG_CONNECTION")
+                 ?? throw new InvalidOperationException("GDS_TEST_PG_CONNECTION is not set: run the tests with ./test.sh");
+        var dir = Directory.CreateTempSubdirectory("gds-avro-").FullName;
+        var (bootstrapFile, registryFile) = (Path.Combine(dir, "bootstrap"), Path.Combine(dir, "registry"));
+        var warehouse = new NpgsqlConnectionStringBuilder(pg) { Database = "gds_avro_" + Guid.NewGuid().ToString("N")[..8] };
+        await using (var admin = new NpgsqlConnection(pg))
+        {
+            await admin.OpenAsync();
+            await new NpgsqlCommand($"CREATE DATABASE {warehouse.Database}", admin).ExecuteNonQueryAsync();
+        }
+        using var receiver = WireMockServer.Start();
+        receiver.Given(Request.Create().WithPath("/ingest").UsingPost()).RespondWith(Response.Create().WithStatusCode(202));
+        // Self-reports would add gds.metrics.gds.* records to what the warehouse loads; this test counts PostgreSQL's.
+        var env = new Dictionary<string, string> { ["GDS_SelfReport__Enabled"] = "false" };
+        var processes = new List<GdsProcess>();
+        GdsProcess Start(string name, params string[] args)
+        {
+            var p = GdsProcess.Start(name, env, args);
+            processes.Add(p);
+            return p;
+        }
+        try
+        {
+            Start("kafka", "kafka", "--bootstrap-file", bootstrapFile, "--schema-registry-file", registryFile, "--partitions", "2");
+            await Eventually.Until(() => File.Exists(bootstrapFile) && File.Exists(registryFile), Long, "gds kafka to write its bootstrap and registry files",
+                () => processes[0].Tail());
+            var bootstrap = File.ReadAllText(bootstrapFile).Trim();
+            var registry = File.ReadAllText(registryFile).Trim();
+            string[] avro = ["--format", "avro", "--schema-registry", registry];
+
+            var rules = Path.Combine(dir, "rules.yaml");
+            await File.WriteAllTextAsync(rules, $$"""
+                rules:
+                  - id: {{RuleId}}
+                    kind: threshold
+                    selector: {metric: pg_database_size_bytes, database_type: postgresql}
+                    op: ">"
+                    value: 1
+                    severity: WARNING
+                """);
+            var publish = Start("rules", ["rules", "publish", rules, "--bootstrap", bootstrap, .. avro]);
+            Assert.True(await publish.WaitForExitAsync(Long) == 0, publish.Tail());
+
+            var streams = Start("streams", ["streams", "--bootstrap", bootstrap, "--state-dir", Path.Combine(dir, "state"), .. avro]);
+            var sink = Start("sink", ["sink", "--bootstrap", bootstrap, "--notify-url", receiver.Url!, "--stats-every", "0", .. avro]);
+            // A JSON writer that reads Avro: a consumer needs only the registry's address.
+            var dw = Start("dw-import", "dw-import", "--bootstrap", bootstrap, "--target", "postgresql", "--connection", warehouse.ConnectionString,
+                "--init", "--schema-registry", registry);
+            await streams.WaitForLineAsync("running:", Long);
+
+            var targets = Path.Combine(dir, "targets.yaml");
+            await File.WriteAllTextAsync(targets, $"""
+                targets:
+                  - id: {Instance}
+                    type: postgresql
+                    environment: production
+                    connection: "{pg}"
+                    interval: 1s
+                    timeout: 1s
+                """);
+            string[] collect = ["collect", "--config", targets, "--bootstrap", bootstrap, "--spool-dir", Path.Combine(dir, "spool")];
+            var inJson = Start("collect-json", collect);
+            await Eventually.Until(() => Firing(receiver).Count > 0 && Records(bootstrap, registry).Count(r => !RecordCodec.IsAvro(r.Value)) >= 20, Long,
+                "the JSON collector's samples to page", () => Diagnostics(processes));
+            Assert.Equal(0, await inJson.StopAsync(Long));
+
+            var inAvro = Start("collect-avro", [.. collect, .. avro]);
+            await Eventually.Until(() => Records(bootstrap, registry).Count(r => RecordCodec.IsAvro(r.Value)) >= 20, Long,
+                "20 Avro samples on the metric topic", () => Diagnostics(processes));
+            Assert.Equal(0, await inAvro.StopAsync(Long));
+
+            // Samples read from Kafka = rows loaded, whichever format each was written in.
+            var samples = Records(bootstrap, registry);
+            await Eventually.Until(() => RowsLoaded(warehouse.ConnectionString) == samples.Count, Long,
+                $"the warehouse to load all {samples.Count} samples", () => $"{RowsLoaded(warehouse.ConnectionString)} rows\n{dw.Tail()}");
+
+            // One alert per database the collector reported, fired once across the switch of formats.
+            using var codec = RecordCodec.ForRegistry(registry);
+            var databases = samples.Select(r => codec.Decode<Metric>(MetricTopic, r.Value))
+                .Where(m => m.MetricName == "pg_database_size_bytes").Select(m => m.Labels["database"]).ToHashSet();
+            Assert.True(databases.Count >= 2, $"the test server has several databases: {string.Join(", ", databases)}");
+            await Eventually.Until(() => Firing(receiver).Select(n => n.Database).ToHashSet().SetEquals(databases), Long,
+                $"a page for each of {string.Join(", ", databases)}", () => string.Join("; ", Firing(receiver)) + "\n" + Diagnostics(processes));
+            var alerts = Read(bootstrap, TopicNames.Alerts);
+            Assert.All(alerts, a => Assert.True(RecordCodec.IsAvro(a.Value), "gds streams writes Avro"));
+            var events = alerts.Select(a => codec.Decode<AlertEvent>(TopicNames.Alerts, a.Value)).ToList();
+            // Transitions = notifications: every event the topology emitted was delivered, none twice.
+            await Eventually.Until(() => receiver.LogEntries.Count() == events.Count, TimeSpan.FromSeconds(30), "the sink to deliver every event");
+            Assert.Equal(databases.Count, events.Count(e => e.Status == AlertStatus.Firing));
+            Assert.Equal(events.Count, receiver.LogEntries.Select(e => Notification.Parse(e.RequestMessage.Body!).MessageId).Distinct().Count());
+            Assert.Empty(Read(bootstrap, TopicNames.MetricsDlq));
+
+            // A reader nobody here wrote: Confluent's Python client decodes both topics through the registry.
+            var decodedAlerts = await PythonReadAsync(bootstrap, registry, TopicNames.Alerts, events.Count);
+            Assert.All(decodedAlerts, line => Assert.Equal(RuleId, line.GetProperty("value").GetProperty("rule_id").GetString()));
+            var decodedMetrics = await PythonReadAsync(bootstrap, registry, MetricTopic, samples.Count);
+            var avroMetrics = decodedMetrics.Where(l => l.TryGetProperty("value", out _)).ToList();
+            Assert.Equal(samples.Count(r => RecordCodec.IsAvro(r.Value)), avroMetrics.Count);
+            Assert.All(avroMetrics, l => Assert.Equal(Instance, l.GetProperty("value").GetProperty("instance_id").GetString()));
+        }
+        finally
+        {
+            foreach (var p in processes) p.Dispose();
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(pg);
+            await admin.OpenAsync();
+            await new NpgsqlCommand($"DROP DATABASE IF EXISTS {warehouse.Database} WITH (FORCE)", admin).ExecuteNonQueryAsync();
+            Directory.Delete(dir, true);
+        }
+    }
+
+    private static List<Notification> Firing(WireMockServer receiver) =>
+        receiver.LogEntries.Select(e => Notification.Parse(e.RequestMessage.Body!)).Where(n => n.Firing).ToList();
+
+    private static List<ConsumeResult<byte[], byte[]>> Records(string bootstrap, string registry) => Read(bootstrap, MetricTopic);
+
+    /// <summary>Every record of <paramref name="topic"/> now, raw.</summary>
+    private static List<ConsumeResult<byte[], byte[]>> Read(string bootstrap, string topic)
+    {
+        var clients = new KafkaClientFactory(bootstrap);
+        using var consumer = clients.CreateByteConsumer("avro-test-" + Guid.NewGuid().ToString("N"), "avro-test");
+        var list = new List<ConsumeResult<byte[], byte[]>>();
+        for (var p = 0; p < 2 && (topic != TopicNames.MetricsDlq || p == 0); p++)
+        {
+            var tp = new TopicPartition(topic, p);
+            var w = consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10));
+            if (w.High <= w.Low) continue;
+            consumer.Assign(new TopicPartitionOffset(tp, w.Low));
+            while (list.Count(r => r.Partition == p) < w.High - w.Low)
+                list.Add(consumer.Consume(TimeSpan.FromSeconds(10)) ?? throw new TimeoutException($"{tp}: nothing within 10 s"));
+        }
+        return list;
+    }
+
+    private static long RowsLoaded(string connection)
+    {
+        using var c = new NpgsqlConnection(connection);
+        c.Open();
+        using var exists = new NpgsqlCommand("SELECT to_regclass('dw.fact_sample') IS NOT NULL", c);
+        if (!(bool)exists.ExecuteScalar()!) return 0;
+        using var count = new NpgsqlCommand("SELECT count(*) FROM dw.fact_sample", c);
+        return (long)count.ExecuteScalar()!;
+    }
+
+    private static async Task<List<JsonElement>> PythonReadAsync(string bootstrap, string registry, string topic, int count)
+    {
+        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Tools", "avro_read.py"), bootstrap, registry, topic, count.ToString() })
+            psi.ArgumentList.Add(a);
+        using var python = Process.Start(psi)!;
+        var stdout = python.StandardOutput.ReadToEndAsync();
+        var stderr = python.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(Long);
+        await python.WaitForExitAsync(timeout.Token);
+        Assert.True(python.ExitCode == 0, $"avro_read.py {topic}: {await stderr}");
+        var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(count, lines.Count);
+        return lines;
+    }
+
+    private static string Diagnostics(IEnumerable<GdsProcess> processes) => string.Join("\n", processes.Select(p => p.Tail(15)));
+}
