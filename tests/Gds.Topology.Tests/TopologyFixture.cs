@@ -27,12 +27,16 @@ public sealed class TopologyFixture : IDisposable
     /// <summary>The counters and restoration tracker the stages share (one task: partitions 0).</summary>
     public TopologyRuntime Runtime { get; } = new(partitions: 0);
 
-    public TopologyFixture(Func<TopologyOptions, TopologyOptions>? configure = null)
+    private readonly Gds.Kafka.Wire.RecordCodec _codec;
+
+    /// <param name="codec">the topology's codec, and the one the helpers write rules and samples and read alerts with (JSON when null)</param>
+    public TopologyFixture(Func<TopologyOptions, TopologyOptions>? configure = null, Gds.Kafka.Wire.RecordCodec? codec = null)
     {
+        _codec = codec ?? Gds.Kafka.Wire.RecordCodec.Json;
         var options = new TopologyOptions { PunctuationInterval = TimeSpan.FromSeconds(1) };
         Options = configure?.Invoke(options) ?? options;
         var book = new RuleBook();
-        var topology = AlertingTopology.Build([MetricsTopic], book, Options, Runtime);
+        var topology = AlertingTopology.Build([MetricsTopic], book, Options, Runtime, codec: _codec);
         var config = new StreamConfig<StringSerDes, ByteArraySerDes>
         {
             ApplicationId = "gds-test-" + Guid.NewGuid().ToString("N")[..8],
@@ -53,7 +57,7 @@ public sealed class TopologyFixture : IDisposable
     public TestOutputTopic<string, byte[]> OutputTopic(string topic) =>
         _driver.CreateOutputTopic(topic, TimeSpan.FromSeconds(1), new StringSerDes(), new ByteArraySerDes());
 
-    public void PublishRule(Rule rule) => _rules.PipeInput(rule.Id, GdsJson.Serialize(rule));
+    public void PublishRule(Rule rule) => _rules.PipeInput(rule.Id, _codec.Encode(TopicNames.Rules, rule));
 
     public void DeleteRule(string id) => _rules.PipeInput(id, null!); // a tombstone
 
@@ -78,7 +82,7 @@ public sealed class TopologyFixture : IDisposable
             Tags = new Dictionary<string, string> { ["environment"] = "production", ["region"] = "us-east-1" },
             Labels = labels ?? SeriesLabels.None,
         };
-        _metrics.PipeInput(instance, GdsJson.Serialize(m), at.UtcDateTime, new Confluent.Kafka.Headers());
+        _metrics.PipeInput(instance, _codec.Encode(MetricsTopic, m), at.UtcDateTime, new Confluent.Kafka.Headers());
     }
 
     public void Raw(string key, byte[] value) => _metrics.PipeInput(key, value);
@@ -86,10 +90,13 @@ public sealed class TopologyFixture : IDisposable
     public List<AlertEvent> ReadAlerts() =>
         _alerts.ReadKeyValueList().Select(r =>
         {
-            var e = GdsJson.Deserialize<AlertEvent>(r.Message.Value);
+            var e = _codec.Decode<AlertEvent>(TopicNames.Alerts, r.Message.Value);
             Assert.Equal(e.InstanceId, r.Message.Key);
             return e;
         }).ToList();
+
+    /// <summary>gds.alerts as written, undecoded (to see the wire format).</summary>
+    public List<Confluent.Kafka.ConsumeResult<string, byte[]>> ReadRawAlerts() => _alerts.ReadKeyValueList().ToList();
 
     public List<Confluent.Kafka.ConsumeResult<string, byte[]>> ReadDlq() => _dlq.ReadKeyValueList().ToList();
 
