@@ -23,6 +23,7 @@ public sealed class ComposeFileTests
     private const string Image = "gds-streams";
     private static readonly string[] OneShot = ["topics", "rules"];
     private static readonly string[] LongRunning = ["collect", "streams", "sink", "dw-import"];
+    private static readonly string[] Avro = ["--format", "avro", "--schema-registry", "http://schema-registry:8081"];
 
     [ComposeFact]
     public async Task Compose_accepts_the_file_and_every_gds_service_restarts_is_health_checked_on_readyz_and_waits_for_the_topics_step()
@@ -36,7 +37,15 @@ public sealed class ComposeFileTests
         Assert.Equal("on-failure", Scalar(services["topics"], "restart"));
         Assert.Equal("on-failure", Scalar(services["rules"], "restart"));
         Assert.Equal("service_healthy", DependsOn(services["topics"])["kafka"]);
-        Assert.Equal(["rules", "publish", "/config/rules", "--bootstrap", "kafka:9092", "--prune"], Command(services["rules"]));
+        Assert.Equal(["rules", "publish", "/config/rules", "--bootstrap", "kafka:9092", "--prune", .. Avro], Command(services["rules"]));
+        // Every process that writes or reads records does so in Avro through the registry, once it is healthy.
+        foreach (var name in gds.Where(n => n != "topics"))
+        {
+            Assert.True(Command(services[name]).SkipWhile(a => a != "--format").Take(4).SequenceEqual(Avro), $"{name} is not on Avro: {string.Join(' ', Command(services[name]))}");
+            Assert.True(DependsOn(services[name]).GetValueOrDefault("schema-registry") == "service_healthy", $"{name} does not wait for the schema registry");
+        }
+        Assert.StartsWith("confluentinc/cp-schema-registry:", Scalar(services["schema-registry"], "image"));
+        Assert.Equal("backward", Scalar((YamlMappingNode)services["schema-registry"].Children["environment"], "SCHEMA_REGISTRY_SCHEMA_COMPATIBILITY_LEVEL"));
         foreach (var name in gds.Where(n => n != "topics"))
             Assert.True(DependsOn(services[name]).GetValueOrDefault("topics") == "service_completed_successfully", $"{name} does not wait for the topics step");
         Assert.Equal("service_completed_successfully", DependsOn(services["streams"])["rules"]);
