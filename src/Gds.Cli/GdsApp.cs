@@ -34,7 +34,7 @@ public static class GdsApp
             foreach (var failure in ex.Failures) await Console.Error.WriteLineAsync($"gds: {failure}");
             return ExitCodes.Usage;
         }
-        catch (Gds.Kafka.Clients.KafkaUnreachableException ex)
+        catch (Exception ex) when (ex is Gds.Kafka.Clients.KafkaUnreachableException or Gds.Kafka.Wire.SchemaRegistryUnavailableException)
         {
             await Console.Error.WriteLineAsync($"gds: {ex.Message}");
             return ExitCodes.Failed;
