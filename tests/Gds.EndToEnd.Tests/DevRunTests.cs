@@ -41,6 +41,25 @@ public class DevRunTests
         Assert.True(Count("metrics_published") > 40 * 1_000, $"{Count("metrics_published")} records in a minute");
         File.Delete(summaryFile);
     }
+
+    [Fact]
+    public async Task Gds_dev_in_avro_runs_the_whole_chain_through_its_own_schema_registry()
+    {
+        var summaryFile = Path.Combine(Path.GetTempPath(), $"gds-dev-avro-{Guid.NewGuid():N}.json");
+        var (code, output, err) = await Gds("dev", "--format", "avro", "--duration", "30s", "--summary", summaryFile, "--no-ui");
+        Assert.Equal(0, code);
+        Assert.True(err.Length == 0, "gds dev --format avro should start and stop without a warning:\n" + err);
+        var registry = output.Split('\n').Single(l => l.StartsWith("gds dev: records in Avro, schemas at http://127.0.0.1:", StringComparison.Ordinal));
+        Assert.Contains("/subjects", registry);
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(summaryFile));
+        long Count(string name) => summary.RootElement.GetProperty(name).GetInt64();
+        Assert.True(Count("alerts_firing") >= 1, "an incident fires within the half minute");
+        // Every record of the chain (rules, samples, alerts) went through Avro: an undecodable one would be in the DLQ.
+        Assert.Equal(Count("alerts_firing") + Count("alerts_resolved"), Count("notifications_delivered"));
+        Assert.Equal((0, 0), (Count("notifications_failed"), Count("dlq")));
+        Assert.True(Count("metrics_published") > 15 * 1_000, $"{Count("metrics_published")} records in half a minute");
+        File.Delete(summaryFile);
+    }
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]

@@ -20,6 +20,7 @@ internal sealed class AlertConsumerLoop(
 {
     private readonly Dictionary<TopicPartition, RouteLanes.Lane> _parked = new();
     private bool _pausedAll;
+    private bool _registryDown;
 
     /// <summary>Runs until <paramref name="stop"/> fires, then calls <paramref name="drain"/> and makes a last commit.</summary>
     public void Run(CancellationToken stop, Func<Task> drain)
@@ -80,7 +81,21 @@ internal sealed class AlertConsumerLoop(
     {
         // A record fetched before its partition was parked: it comes again after the rewind.
         if (_parked.ContainsKey(result.TopicPartition)) return;
-        var decoded = intake.Decode(result);
+        RecordIntake.Decoded decoded;
+        try
+        {
+            decoded = intake.Decode(result);
+            _registryDown = false;
+        }
+        catch (Gds.Kafka.Wire.SchemaRegistryUnavailableException ex)
+        {
+            // Not the record's fault: it is read again once the registry answers, never dead-lettered for this.
+            if (!_registryDown) log.LogWarning("alert events wait: {Error}; retrying every second", ex.Message);
+            _registryDown = true;
+            consumer.Seek(result.TopicPartitionOffset);
+            Thread.Sleep(TimeSpan.FromSeconds(1));
+            return;
+        }
         var lane = intake.LaneFor(decoded);
         if (lane.IsFull)
         {

@@ -52,7 +52,13 @@ public sealed class TopicFeed(KafkaClientFactory clients, AlertBoard board, Feed
                     nextRefresh = DateTime.UtcNow + options.MetadataRefresh;
                 }
                 var r = consumer.Consume(TimeSpan.FromMilliseconds(100));
-                if (r is not null && !r.IsPartitionEOF) Dispatch(r);
+                if (r is not null && !r.IsPartitionEOF && !Dispatch(r))
+                {
+                    // The registry did not answer: the record is read again in a second.
+                    consumer.Seek(r.TopicPartitionOffset);
+                    stop.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
+                    continue;
+                }
                 if (catchUp is not null && !board.CaughtUp)
                 {
                     if (r is not null && catchUp.TryGetValue(r.TopicPartition, out var end) && r.Offset.Value + 1 >= end) catchUp.Remove(r.TopicPartition);
@@ -121,7 +127,8 @@ public sealed class TopicFeed(KafkaClientFactory clients, AlertBoard board, Feed
         return ends;
     }
 
-    private void Dispatch(ConsumeResult<string?, byte[]?> r)
+    /// <summary>Hands the record to the board; false when it must be read again (the schema registry did not answer).</summary>
+    private bool Dispatch(ConsumeResult<string?, byte[]?> r)
     {
         var topic = r.Topic;
         try
@@ -152,6 +159,12 @@ public sealed class TopicFeed(KafkaClientFactory clients, AlertBoard board, Feed
             // The topology dead-letters unreadable metrics; the ui only leaves them out of its view.
             log.LogDebug("ui: skipping an unreadable record at {Topic}[{Partition}]@{Offset}: {Error}", topic, r.Partition.Value, r.Offset.Value, ex.Message);
         }
+        catch (Gds.Kafka.Wire.SchemaRegistryUnavailableException ex)
+        {
+            log.LogWarning("ui: {Error}; retrying", ex.Message);
+            return false;
+        }
+        return true;
     }
 }
 

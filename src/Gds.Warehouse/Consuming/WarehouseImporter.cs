@@ -119,6 +119,7 @@ public sealed class WarehouseImporter : IDisposable
         var lastRows = 0L;
         var horizon = _options.Retention.Horizon(_time.GetUtcNow());
         var horizonAt = _time.GetTimestamp();
+        var registryDown = false;
         while (!ct.IsCancellationRequested)
         {
             var at = _time.GetTimestamp();
@@ -131,7 +132,19 @@ public sealed class WarehouseImporter : IDisposable
                 {
                     at = _time.GetTimestamp();
                     _partitions.Read(record.TopicPartition);
-                    _pipeline.Accept(record, horizon);
+                    try
+                    {
+                        _pipeline.Accept(record, horizon);
+                        registryDown = false;
+                    }
+                    catch (Gds.Kafka.Wire.SchemaRegistryUnavailableException ex)
+                    {
+                        // Not the record's fault: it is read again once the registry answers, never dead-lettered for this.
+                        if (!registryDown) _logger.LogWarning("samples wait: {Error}; retrying every second", ex.Message);
+                        registryDown = true;
+                        consumer.Seek(record.TopicPartitionOffset);
+                        await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                    }
                     _stages.AddRead(at);
                 }
             }

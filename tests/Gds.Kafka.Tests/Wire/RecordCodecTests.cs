@@ -53,6 +53,22 @@ public sealed class RecordCodecTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Confluents_avro_serdes_read_what_the_codec_writes_and_the_codec_reads_what_they_write()
+    {
+        using var client = new Confluent.SchemaRegistry.CachedSchemaRegistryClient(new Confluent.SchemaRegistry.SchemaRegistryConfig { Url = _registry.Url });
+        var context = new SerializationContext(MessageComponentType.Value, Topic);
+        var theirs = await new Confluent.SchemaRegistry.Serdes.AvroDeserializer<Avro.Generic.GenericRecord>(client)
+            .DeserializeAsync(_avro.Encode(Topic, Sample), isNull: false, context);
+        Assert.Equal("pg-1", theirs["instance_id"]);
+        Assert.Equal("orders", ((IDictionary<string, object>)theirs["labels"])["database"]);
+        Assert.Equal(Sample.Timestamp.UtcDateTime, theirs["timestamp"]);
+
+        var written = await new Confluent.SchemaRegistry.Serdes.AvroSerializer<Avro.Generic.GenericRecord>(client)
+            .SerializeAsync(Gds.Schemas.Avro.AvroJson.ToRecord(Gds.Schemas.Catalog.SchemaCatalog.Metric.Schema, GdsJson.Serialize(Sample)), context);
+        Assert.Equal(GdsJson.SerializeToString(Sample), GdsJson.SerializeToString(_avro.Decode<Metric>(Topic, written)));
+    }
+
+    [Fact]
     public void Both_formats_are_read_on_one_topic_whichever_format_the_reader_writes()
     {
         var jsonWriter = RecordCodec.ForRegistry(_registry.Url, WireFormat.Json);
