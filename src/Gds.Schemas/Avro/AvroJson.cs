@@ -40,11 +40,19 @@ public static class AvroJson
     /// <summary>The record as GdsJson writes it: what <see cref="ToRecord"/> reads back.</summary>
     public static byte[] ToJson(GenericRecord record)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-            WriteRecord(writer, record);
+        // One buffer and writer per thread, reset for each record: on the topology's hot path every Avro metric
+        // passes here, and allocating both per record cost more than the Avro decoding itself.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
+        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        WriteRecord(writer, record);
+        writer.Flush();
         return buffer.WrittenSpan.ToArray();
     }
+
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
     private static GenericRecord Record(RecordSchema schema, JsonElement e, string path)
     {
@@ -129,7 +137,7 @@ public static class AvroJson
         w.WriteStartObject();
         foreach (var field in record.Schema.Fields)
         {
-            if (!record.TryGetValue(field.Name, out var value) || value is null) continue; // GdsJson leaves nulls out
+            if (record.GetValue(field.Pos) is not { } value) continue; // GdsJson leaves nulls out
             w.WritePropertyName(field.Name);
             WriteValue(w, value);
         }
@@ -148,8 +156,21 @@ public static class AvroJson
             case double d when double.IsFinite(d): w.WriteNumberValue(d); break;
             case double d: w.WriteStringValue(d.ToString(CultureInfo.InvariantCulture)); break;
             case float f: WriteValue(w, (double)f); break;
-            case DateTime t: w.WriteStringValue(new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)); break;
+            case DateTime t:
+                Span<byte> text = stackalloc byte[32];
+                DateTime.SpecifyKind(t, DateTimeKind.Utc).TryFormat(text, out var length, "yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+                w.WriteStringValue(text[..length]);
+                break;
             case byte[] bytes: w.WriteBase64StringValue(bytes); break;
+            case Dictionary<string, object> map:
+                w.WriteStartObject();
+                foreach (var (k, v) in map) // the struct enumerator: no allocation per map
+                {
+                    w.WritePropertyName(k);
+                    if (v is null) w.WriteNullValue(); else WriteValue(w, v);
+                }
+                w.WriteEndObject();
+                break;
             case IDictionary<string, object> map:
                 w.WriteStartObject();
                 foreach (var (k, v) in map)
