@@ -115,4 +115,45 @@ public class MetricJsonReaderTests
         Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(Head + """ "tags":{"9db":"x"}}"""), out _, out _));
         Assert.False(reader.TryRead(Encoding.UTF8.GetBytes(Head + """ "labels":{"9db":"x"}}"""), out _, out _));
     }
+    /// <summary>The collectors' UTC form is read digit by digit; every other form, and every bad one, as the serializer reads it.</summary>
+    [Theory]
+    [InlineData("2025-01-15T10:30:00Z")]
+    [InlineData("2025-01-15T10:30:00.5Z")]
+    [InlineData("2025-01-15T10:30:00.1234567Z")]
+    [InlineData("2025-01-15T10:30:00.12345678Z")]
+    [InlineData("2024-02-29T23:59:59Z")]
+    [InlineData("0001-01-01T00:00:00Z")]
+    [InlineData("9999-12-31T23:59:59.9999999Z")]
+    [InlineData("2025-01-15T10:30:00+02:00")]
+    [InlineData("2025-01-15T10:30Z")]
+    [InlineData("2025-02-29T10:30:00Z")]
+    [InlineData("2025-13-01T10:30:00Z")]
+    [InlineData("2025-01-15T24:00:00Z")]
+    [InlineData("2025-01-15T10:60:00Z")]
+    [InlineData("2025-01-15T10:30:60Z")]
+    [InlineData("2025-01-15T10:30:00.Z")]
+    [InlineData("2025-01-15 10:30:00Z")]
+    [InlineData("2025-01-15T10:30:00z")]
+    [InlineData("2025-0a-15T10:30:00Z")]
+    [InlineData("0000-01-15T10:30:00Z")]
+    [InlineData("2025-01-15T10:30:00.12a4Z")]
+    public void Timestamps_are_read_as_the_serializer_reads_them(string timestamp)
+    {
+        var json = $$"""{"timestamp":"{{timestamp}}","database_type":"postgresql","instance_id":"x","metric_name":"m","value":1}""";
+        DateTimeOffset? expected;
+        try { expected = System.Text.Json.JsonSerializer.Deserialize<DateTimeOffset>($"\"{timestamp}\""); }
+        catch (System.Text.Json.JsonException) { expected = null; }
+        var ok = new MetricJsonReader().TryRead(Encoding.UTF8.GetBytes(json), out var metric, out var error);
+        if (expected is null)
+        {
+            Assert.False(ok);
+            Assert.Equal("timestamp: not an ISO 8601 date and time", error);
+        }
+        else
+        {
+            Assert.True(ok, error);
+            Assert.Equal(expected.Value, metric!.Timestamp);
+            Assert.Equal(expected.Value.Offset, metric.Timestamp.Offset);
+        }
+    }
 }

@@ -21,6 +21,13 @@ public sealed class MetricJsonReader(bool readMetadata = true)
     private readonly RepeatedValues _repeatedLabels = new();
 
     private static readonly JsonReaderOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    /// <summary>
+    /// Tried first: a reader allowed to skip comments takes a slower path on every token, and records almost never
+    /// hold comments or trailing commas. A record this refuses is read again with <see cref="Options"/>, so what is
+    /// accepted, and every reason given, are those of the permissive read.
+    /// </summary>
+    private static readonly JsonReaderOptions Strict = new();
     private static readonly Dictionary<string, string> EmptyTags = new();
 
     /// <summary>Reads a record; false with <paramref name="error"/> saying what is wrong when it is not a Metric.</summary>
@@ -29,7 +36,12 @@ public sealed class MetricJsonReader(bool readMetadata = true)
         metric = null;
         try
         {
-            error = Read(json, out metric);
+            if ((error = Read(json, Strict, out metric)) is null) return true;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException) { }
+        try
+        {
+            error = Read(json, Options, out metric);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {
@@ -38,10 +50,10 @@ public sealed class MetricJsonReader(bool readMetadata = true)
         return error is null;
     }
 
-    private string? Read(ReadOnlySpan<byte> json, out Metric? metric)
+    private string? Read(ReadOnlySpan<byte> json, JsonReaderOptions options, out Metric? metric)
     {
         metric = null;
-        var reader = new Utf8JsonReader(json, Options);
+        var reader = new Utf8JsonReader(json, options);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return "a metric record must be a JSON object";
         DateTimeOffset? timestamp = null;
         string? databaseType = null, instanceId = null, metricName = null;
@@ -53,27 +65,27 @@ public sealed class MetricJsonReader(bool readMetadata = true)
         {
             if (reader.TokenType == JsonTokenType.EndObject) break;
             if (reader.TokenType != JsonTokenType.PropertyName) return $"unexpected {reader.TokenType} among the fields";
-            if (reader.ValueTextEquals("timestamp"u8))
+            switch (FieldOf(ref reader))
             {
-                if (!reader.Read() || reader.TokenType != JsonTokenType.String || !reader.TryGetDateTimeOffset(out var t)) return "timestamp: not an ISO 8601 date and time";
-                timestamp = t;
-            }
-            else if (reader.ValueTextEquals("database_type"u8)) { if ((problem = ReadRepeatedString(ref reader, "database_type", out databaseType)) is not null) return problem; }
-            else if (reader.ValueTextEquals("instance_id"u8)) { if ((problem = ReadRepeatedString(ref reader, "instance_id", out instanceId)) is not null) return problem; }
-            else if (reader.ValueTextEquals("metric_name"u8)) { if ((problem = ReadRepeatedString(ref reader, "metric_name", out metricName)) is not null) return problem; }
-            else if (reader.ValueTextEquals("value"u8))
-            {
-                if (!reader.Read() || !TryReadNumber(ref reader, out var v)) return "value: not a number";
-                value = v;
-            }
-            else if (reader.ValueTextEquals("tags"u8)) { if ((problem = ReadStringMap(json, ref reader, areLabels: false, out tags)) is not null) return problem; }
-            else if (reader.ValueTextEquals("labels"u8)) { if ((problem = ReadStringMap(json, ref reader, areLabels: true, out labels)) is not null) return problem; }
-            else if (readMetadata && reader.ValueTextEquals("metadata"u8)) { if ((problem = ReadMetadata(ref reader, out metadata)) is not null) return problem; }
-            else
-            {
-                // Unknown properties are ignored, as by the serializer.
-                if (!reader.Read()) return "the record ends inside a field";
-                reader.Skip();
+                case Field.Timestamp:
+                    if (!reader.Read() || reader.TokenType != JsonTokenType.String || !TryReadTimestamp(ref reader, out var t)) return "timestamp: not an ISO 8601 date and time";
+                    timestamp = t;
+                    break;
+                case Field.DatabaseType: if ((problem = ReadRepeatedString(ref reader, "database_type", out databaseType)) is not null) return problem; break;
+                case Field.InstanceId: if ((problem = ReadRepeatedString(ref reader, "instance_id", out instanceId)) is not null) return problem; break;
+                case Field.MetricName: if ((problem = ReadRepeatedString(ref reader, "metric_name", out metricName)) is not null) return problem; break;
+                case Field.Value:
+                    if (!reader.Read() || !TryReadNumber(ref reader, out var v)) return "value: not a number";
+                    value = v;
+                    break;
+                case Field.Tags: if ((problem = ReadStringMap(json, ref reader, areLabels: false, out tags)) is not null) return problem; break;
+                case Field.Labels: if ((problem = ReadStringMap(json, ref reader, areLabels: true, out labels)) is not null) return problem; break;
+                case Field.Metadata when readMetadata: if ((problem = ReadMetadata(ref reader, out metadata)) is not null) return problem; break;
+                default:
+                    // Unknown properties are ignored, as by the serializer.
+                    if (!reader.Read()) return "the record ends inside a field";
+                    reader.Skip();
+                    break;
             }
         }
         if (reader.TokenType != JsonTokenType.EndObject) return "the record ends before its closing brace";
@@ -96,6 +108,81 @@ public sealed class MetricJsonReader(bool readMetadata = true)
         };
         return null;
     }
+
+    /// <summary>
+    /// The collectors' form, <c>yyyy-MM-ddTHH:mm:ss[.f…]Z</c> (up to 7 fraction digits), read digit by digit; anything
+    /// else goes to <see cref="Utf8JsonReader.TryGetDateTimeOffset"/>, so what is accepted, refused and the values read
+    /// are exactly the reader's own. Hand-written because the general parse weighs every ISO 8601 form and offset on
+    /// every record, and the collectors always write this one.
+    /// </summary>
+    private static bool TryReadTimestamp(ref Utf8JsonReader reader, out DateTimeOffset at)
+    {
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence && TryReadUtc(reader.ValueSpan, out at)) return true;
+        return reader.TryGetDateTimeOffset(out at);
+    }
+
+    internal static bool TryReadUtc(ReadOnlySpan<byte> s, out DateTimeOffset at)
+    {
+        at = default;
+        if (s.Length < 20 || s.Length > 28 || s[^1] != (byte)'Z' || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':') return false;
+        if (!Digits(s, 0, 4, out var year) || !Digits(s, 5, 2, out var month) || !Digits(s, 8, 2, out var day)
+            || !Digits(s, 11, 2, out var hour) || !Digits(s, 14, 2, out var minute) || !Digits(s, 17, 2, out var second)) return false;
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return false;
+        long fraction = 0;
+        if (s.Length > 20)
+        {
+            // ".f" to ".fffffff" then Z; longer fractions (which the reader rounds) take the general path.
+            var digits = s.Length - 21;
+            if (s[19] != '.' || digits < 1 || !Digits(s, 20, digits, out var f)) return false;
+            fraction = f;
+            for (var i = digits; i < 7; i++) fraction *= 10;
+        }
+        else if (s[19] != 'Z') return false;
+        var ticks = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).Ticks + fraction;
+        at = new DateTimeOffset(ticks, TimeSpan.Zero);
+        return true;
+    }
+
+    private static bool Digits(ReadOnlySpan<byte> s, int from, int count, out int value)
+    {
+        value = 0;
+        for (var i = from; i < from + count; i++)
+        {
+            var d = s[i] - (byte)'0';
+            if ((uint)d > 9) return false;
+            value = value * 10 + d;
+        }
+        return true;
+    }
+
+    private enum Field { Other, Timestamp, DatabaseType, InstanceId, MetricName, Value, Tags, Labels, Metadata }
+
+    /// <summary>
+    /// Which field the reader is on, by its name's length and bytes (one compare, instead of asking ValueTextEquals
+    /// of each name in turn); an escaped name is unescaped first, so it matches as the serializer would match it.
+    /// </summary>
+    private static Field FieldOf(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped || reader.HasValueSequence)
+        {
+            ReadOnlySpan<byte> text = System.Text.Encoding.UTF8.GetBytes(reader.GetString()!);
+            return FieldOf(text);
+        }
+        return FieldOf(reader.ValueSpan);
+    }
+
+    private static Field FieldOf(ReadOnlySpan<byte> name) => name.Length switch
+    {
+        4 when name.SequenceEqual("tags"u8) => Field.Tags,
+        5 when name.SequenceEqual("value"u8) => Field.Value,
+        6 when name.SequenceEqual("labels"u8) => Field.Labels,
+        8 when name.SequenceEqual("metadata"u8) => Field.Metadata,
+        9 when name.SequenceEqual("timestamp"u8) => Field.Timestamp,
+        11 when name.SequenceEqual("instance_id"u8) => Field.InstanceId,
+        11 when name.SequenceEqual("metric_name"u8) => Field.MetricName,
+        13 when name.SequenceEqual("database_type"u8) => Field.DatabaseType,
+        _ => Field.Other,
+    };
 
     private static string Missing(string field) => $"missing required field '{field}'";
 
@@ -122,25 +209,24 @@ public sealed class MetricJsonReader(bool readMetadata = true)
         if (!reader.Read()) return $"{field}: the record ends here";
         if (reader.TokenType == JsonTokenType.Null) return null;
         if (reader.TokenType != JsonTokenType.StartObject) return $"{field}: must be an object of strings";
+        // Skipped in place and, when the set is new, read again from its own bytes: copying the reader to look ahead
+        // (a large struct with references) cost more than the look-up it served.
         var start = (int)reader.TokenStartIndex;
-        var end = reader;
-        end.Skip();
-        var raw = json[start..(int)end.BytesConsumed];
+        reader.Skip();
+        var raw = json[start..(int)reader.BytesConsumed];
         var repeated = areLabels ? _repeatedLabels : _repeated;
-        if (repeated.TryGet(raw, out map))
-        {
-            reader = end;
-            return null;
-        }
+        if (repeated.TryGet(raw, out map)) return null;
         map = new Dictionary<string, string>();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        var inner = new Utf8JsonReader(raw, reader.CurrentState.Options);
+        inner.Read();
+        while (inner.Read() && inner.TokenType == JsonTokenType.PropertyName)
         {
-            var key = reader.GetString()!;
+            var key = inner.GetString()!;
             if (areLabels && !SeriesLabels.IsValidName(key)) return MetricValidator.BadLabelName(key);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.String) return $"{field}.{key}: must be a string";
-            map[key] = reader.GetString()!;
+            if (!inner.Read() || inner.TokenType != JsonTokenType.String) return $"{field}.{key}: must be a string";
+            map[key] = inner.GetString()!;
         }
-        if (reader.TokenType != JsonTokenType.EndObject) return $"{field}: must be an object of strings";
+        if (inner.TokenType != JsonTokenType.EndObject) return $"{field}: must be an object of strings";
         repeated.Add(raw, map);
         return null;
     }
