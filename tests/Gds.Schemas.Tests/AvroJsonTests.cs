@@ -80,6 +80,22 @@ public class AvroJsonTests
         Assert.Contains("Metric.tags: expected a JSON object", Assert.Throws<RecordFormatException>(() => AvroJson.ToRecord(SchemaCatalog.Metric.Schema, wrong)).Message);
     }
 
+    [Fact]
+    public void Avro_bytes_that_do_not_follow_the_schema_are_refused_naming_the_record()
+    {
+        var record = AvroJson.ToRecord(SchemaCatalog.Metric.Schema, GdsJson.Serialize(new Metric
+        {
+            Timestamp = At, DatabaseType = "postgresql", InstanceId = "pg-1", MetricName = "up", Value = 1,
+        }));
+        using var buffer = new MemoryStream();
+        new GenericDatumWriter<GenericRecord>(SchemaCatalog.Metric.Schema).Write(record, new BinaryEncoder(buffer));
+        var bytes = buffer.ToArray();
+        Assert.StartsWith("Metric: the Avro body does not follow its schema",
+            Assert.Throws<RecordFormatException>(() => AvroBinaryJson.ToJson(SchemaCatalog.Metric.Schema, bytes[..^3])).Message);
+        Assert.Equal("Metric: 2 bytes after the record",
+            Assert.Throws<RecordFormatException>(() => AvroBinaryJson.ToJson(SchemaCatalog.Metric.Schema, [.. bytes, 0, 0])).Message);
+    }
+
     private static T RoundTrip<T>(SchemaFile schema, T value) where T : class
     {
         var record = AvroJson.ToRecord(schema.Schema, GdsJson.Serialize(value));
@@ -89,6 +105,8 @@ public class AvroJsonTests
         var read = new GenericDatumReader<GenericRecord>(schema.Schema, schema.Schema).Read(null!, new BinaryDecoder(buffer));
         var json = AvroJson.ToJson(read);
         Assert.True(json.Length > 0, Encoding.UTF8.GetString(json));
+        // The hot path reads the bytes straight to JSON: the same JSON, byte for byte.
+        Assert.Equal(Encoding.UTF8.GetString(json), Encoding.UTF8.GetString(AvroBinaryJson.ToJson(schema.Schema, buffer.ToArray())));
         return GdsJson.Deserialize<T>(json);
     }
 }

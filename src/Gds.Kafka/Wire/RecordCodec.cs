@@ -26,6 +26,7 @@ public sealed class RecordCodec : IDisposable
 {
     private const byte MagicByte = 0;
     private const int FrameLength = 5;
+    [ThreadStatic] private static Dictionary<GenericDatumReader<GenericRecord>, GenericRecord>? t_reused;
     private readonly RegistrySchemas? _schemas;
 
     /// <summary>JSON out; Avro in only through <see cref="ForRegistry"/>.</summary>
@@ -104,12 +105,19 @@ public sealed class RecordCodec : IDisposable
         var id = SchemaId(value);
         if (_schemas is null)
             throw new RecordFormatException($"an Avro record (schema id {id}) on {topic}, but no schema registry is configured to read it: set --schema-registry URL or Kafka:SchemaRegistryUrl");
-        var reader = _schemas.ReaderFor(id, topic, SchemaCatalog.ForTopic(topic));
+        var readerSchema = SchemaCatalog.ForTopic(topic);
+        if (_schemas.OwnSchema(id, topic, readerSchema) is { } own)
+            return AvroBinaryJson.ToJson(own, value.AsSpan(FrameLength));
+        var reader = _schemas.ReaderFor(id, topic, readerSchema);
         GenericRecord record;
         try
         {
             using var body = new MemoryStream(value, FrameLength, value.Length - FrameLength, writable: false);
-            record = reader.Read(null!, new BinaryDecoder(body));
+            // Each thread reuses the record it last read with this reader (Avro's reader fills it in place): it is
+            // turned into JSON before the next read, and a new record per metric was the decoder's main garbage.
+            var reused = (t_reused ??= new Dictionary<GenericDatumReader<GenericRecord>, GenericRecord>(ReferenceEqualityComparer.Instance)).GetValueOrDefault(reader);
+            record = reader.Read(reused!, new BinaryDecoder(body));
+            t_reused[reader] = record;
         }
         catch (Exception ex) when (ex is global::Avro.AvroException or InvalidDataException or InvalidOperationException or IndexOutOfRangeException
                                        or EndOfStreamException or OverflowException or ArgumentException)

@@ -15,6 +15,7 @@ internal sealed class RegistrySchemas(ISchemaRegistryClient client, string url) 
 {
     private readonly ConcurrentDictionary<string, (int Id, GenericDatumWriter<GenericRecord> Writer)> _writers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(int Id, string? Reader), GenericDatumReader<GenericRecord>> _readers = new();
+    private readonly ConcurrentDictionary<int, global::Avro.RecordSchema?> _own = new();
 
     public string Url => url;
 
@@ -37,6 +38,18 @@ internal sealed class RegistrySchemas(ISchemaRegistryClient client, string url) 
             throw new SchemaRegistryUnavailableException($"registering the {schema.File} schema for {subject} at {url}: {ex.Message}", ex);
         }
         return _writers.GetOrAdd(subject, (id, new GenericDatumWriter<GenericRecord>(schema.Schema)));
+    }
+
+    /// <summary>
+    /// The schema of this build that id <paramref name="id"/> stands for, when the writer used exactly it (same
+    /// parsed form): its records are read straight to JSON. Null when the writer's schema is another version.
+    /// </summary>
+    public global::Avro.RecordSchema? OwnSchema(int id, string topic, SchemaFile? readerSchema)
+    {
+        if (readerSchema is null) return null;
+        if (_own.TryGetValue(id, out var known)) return known;
+        var writer = ReaderFor(id, topic, readerSchema).WriterSchema;
+        return _own.GetOrAdd(id, writer.Equals(readerSchema.Schema) ? readerSchema.Schema : null);
     }
 
     /// <summary>

@@ -69,6 +69,26 @@ public sealed class RecordCodecTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_record_written_with_an_older_schema_is_resolved_to_this_builds_and_missing_fields_take_their_defaults()
+    {
+        // metric.avsc as it was before series labels: a writer still running that release.
+        var current = System.Text.Json.Nodes.JsonNode.Parse(Gds.Schemas.Catalog.SchemaCatalog.Metric.Text)!.AsObject();
+        var fields = current["fields"]!.AsArray();
+        fields.Remove(fields.Single(f => f!["name"]!.GetValue<string>() == "labels"));
+        var older = (Avro.RecordSchema)Avro.Schema.Parse(current.ToJsonString());
+        using var client = new Confluent.SchemaRegistry.CachedSchemaRegistryClient(new Confluent.SchemaRegistry.SchemaRegistryConfig { Url = _registry.Url });
+        var record = Gds.Schemas.Avro.AvroJson.ToRecord(older, GdsJson.Serialize(Sample with { Labels = SeriesLabels.None }));
+        var written = await new Confluent.SchemaRegistry.Serdes.AvroSerializer<Avro.Generic.GenericRecord>(client)
+            .SerializeAsync(record, new SerializationContext(MessageComponentType.Value, "gds.metrics.postgresql.staging"));
+
+        var read = _avro.Decode<Metric>("gds.metrics.postgresql.staging", written);
+        Assert.Equal(("pg-1", 8_000_000.0), (read.InstanceId, read.Value));
+        Assert.Empty(read.Labels);
+        Assert.True(RecordCodec.IsAvro(written) && BinaryPrimitives.ReadInt32BigEndian(written.AsSpan(1, 4)) != BinaryPrimitives.ReadInt32BigEndian(_avro.Encode(Topic, Sample).AsSpan(1, 4)),
+            "the older schema has an id of its own");
+    }
+
+    [Fact]
     public void Both_formats_are_read_on_one_topic_whichever_format_the_reader_writes()
     {
         var jsonWriter = RecordCodec.ForRegistry(_registry.Url, WireFormat.Json);
