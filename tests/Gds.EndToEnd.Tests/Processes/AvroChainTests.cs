@@ -70,7 +70,12 @@ public sealed class AvroChainTests
             Assert.True(await publish.WaitForExitAsync(Long) == 0, publish.Tail());
 
             var streams = Start("streams", ["streams", "--bootstrap", bootstrap, "--state-dir", Path.Combine(dir, "state"), .. avro]);
+            // The storm limiter (5 notifications per rule + instance, then one a minute, the rest summarised) is off:
+            // one rule pages per database of one instance here, and the shared test server holds as many databases
+            // as the tests running beside this one have created. It has tests of its own (Gds.Notify.Tests).
+            env["GDS_Sink__RateLimit__Enabled"] = "false";
             var sink = Start("sink", ["sink", "--bootstrap", bootstrap, "--notify-url", receiver.Url!, "--stats-every", "0", .. avro]);
+            env.Remove("GDS_Sink__RateLimit__Enabled");
             // A JSON writer that reads Avro: a consumer needs only the registry's address.
             var dw = Start("dw-import", "dw-import", "--bootstrap", bootstrap, "--target", "postgresql", "--connection", warehouse.ConnectionString,
                 "--init", "--schema-registry", registry);
