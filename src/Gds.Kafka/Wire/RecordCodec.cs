@@ -27,7 +27,6 @@ public sealed class RecordCodec : IDisposable
 {
     private const byte MagicByte = 0;
     private const int FrameLength = 5;
-    [ThreadStatic] private static Dictionary<GenericDatumReader<GenericRecord>, GenericRecord>? t_reused;
     private readonly RegistrySchemas? _schemas;
 
     /// <summary>JSON out; Avro in only through <see cref="ForRegistry"/>.</summary>
@@ -114,11 +113,7 @@ public sealed class RecordCodec : IDisposable
         try
         {
             using var body = new MemoryStream(value, FrameLength, value.Length - FrameLength, writable: false);
-            // Each thread reuses the record it last read with this reader (Avro's reader fills it in place): it is
-            // turned into JSON before the next read, and a new record per metric was the decoder's main garbage.
-            var reused = (t_reused ??= new Dictionary<GenericDatumReader<GenericRecord>, GenericRecord>(ReferenceEqualityComparer.Instance)).GetValueOrDefault(reader);
-            record = reader.Read(reused!, new BinaryDecoder(body));
-            t_reused[reader] = record;
+            record = reader.Read(null!, new BinaryDecoder(body));
         }
         catch (Exception ex) when (ex is global::Avro.AvroException or InvalidDataException or InvalidOperationException or IndexOutOfRangeException
                                        or EndOfStreamException or OverflowException or ArgumentException)
