@@ -38,8 +38,7 @@ public sealed class KafkaMetricPublisher : IMetricPublisher, IHeartbeatSink
     private int _heartbeatInFlight;
     // The spool entry read but not yet handed to the producer because the schema registry did not answer.
     private SpoolEntry? _held;
-    private bool _registryDown;
-    private static readonly TimeSpan RegistryRetry = TimeSpan.FromSeconds(1);
+    private readonly RegistryOutage _outage;
 
     public KafkaMetricPublisher(KafkaClientFactory clients, IOptions<PublisherOptions> options, ILogger<KafkaMetricPublisher>? logger = null)
     {
@@ -49,6 +48,7 @@ public sealed class KafkaMetricPublisher : IMetricPublisher, IHeartbeatSink
         _spool = new DiskSpool(_options.SpoolDirectory, _options.SpoolMaxBytes, _options.SpoolSegmentBytes, _logger);
         _spool.Committed += _wake.Set;
         _stats = new Counters(this);
+        _outage = new RegistryOutage(_logger, "samples wait in the spool");
         _producer = BuildProducer();
         _pump = Task.Factory.StartNew(PumpAsync, TaskCreationOptions.LongRunning).Unwrap();
     }
@@ -177,15 +177,14 @@ public sealed class KafkaMetricPublisher : IMetricPublisher, IHeartbeatSink
             {
                 value = _clients.Codec.Encode(entry.Record.Topic, entry.Record.Value);
                 _held = null;
-                _registryDown = false;
+                _outage.Recovered();
             }
             catch (SchemaRegistryUnavailableException ex)
             {
                 // Nothing is lost: the sample waits in the spool (and behind it every later one, keeping their order).
-                if (!_registryDown) _logger.LogWarning("samples wait in the spool: {Error}; retrying every second", ex.Message);
-                _registryDown = true;
+                _outage.Failed(ex);
                 _held = entry;
-                try { await Task.Delay(RegistryRetry, stop).ConfigureAwait(false); }
+                try { await Task.Delay(RegistryOutage.RetryEvery, stop).ConfigureAwait(false); }
                 catch (OperationCanceledException) { break; }
                 continue;
             }

@@ -20,7 +20,7 @@ internal sealed class AlertConsumerLoop(
 {
     private readonly Dictionary<TopicPartition, RouteLanes.Lane> _parked = new();
     private bool _pausedAll;
-    private bool _registryDown;
+    private readonly Gds.Kafka.Wire.RegistryOutage _outage = new(log, "alert events wait");
 
     /// <summary>Runs until <paramref name="stop"/> fires, then calls <paramref name="drain"/> and makes a last commit.</summary>
     public void Run(CancellationToken stop, Func<Task> drain)
@@ -85,15 +85,14 @@ internal sealed class AlertConsumerLoop(
         try
         {
             decoded = intake.Decode(result);
-            _registryDown = false;
+            _outage.Recovered();
         }
         catch (Gds.Kafka.Wire.SchemaRegistryUnavailableException ex)
         {
             // Not the record's fault: it is read again once the registry answers, never dead-lettered for this.
-            if (!_registryDown) log.LogWarning("alert events wait: {Error}; retrying every second", ex.Message);
-            _registryDown = true;
+            _outage.Failed(ex);
             consumer.Seek(result.TopicPartitionOffset);
-            Thread.Sleep(TimeSpan.FromSeconds(1));
+            Thread.Sleep(Gds.Kafka.Wire.RegistryOutage.RetryEvery);
             return;
         }
         var lane = intake.LaneFor(decoded);

@@ -119,7 +119,7 @@ public sealed class WarehouseImporter : IDisposable
         var lastRows = 0L;
         var horizon = _options.Retention.Horizon(_time.GetUtcNow());
         var horizonAt = _time.GetTimestamp();
-        var registryDown = false;
+        var outage = new Gds.Kafka.Wire.RegistryOutage(_logger, "samples wait");
         while (!ct.IsCancellationRequested)
         {
             var at = _time.GetTimestamp();
@@ -135,15 +135,14 @@ public sealed class WarehouseImporter : IDisposable
                     try
                     {
                         _pipeline.Accept(record, horizon);
-                        registryDown = false;
+                        outage.Recovered();
                     }
                     catch (Gds.Kafka.Wire.SchemaRegistryUnavailableException ex)
                     {
                         // Not the record's fault: it is read again once the registry answers, never dead-lettered for this.
-                        if (!registryDown) _logger.LogWarning("samples wait: {Error}; retrying every second", ex.Message);
-                        registryDown = true;
+                        outage.Failed(ex);
                         consumer.Seek(record.TopicPartitionOffset);
-                        await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                        await Task.Delay(Gds.Kafka.Wire.RegistryOutage.RetryEvery, ct);
                     }
                     _stages.AddRead(at);
                 }
