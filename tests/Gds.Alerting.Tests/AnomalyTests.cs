@@ -191,6 +191,38 @@ public sealed class AnomalyTests
     }
 
     [Fact]
+    public void A_daily_schedule_already_running_in_the_warmup_never_alerts()
+    {
+        // The same batch job from the first night on: the warm-up's near-alert is remembered, so the first judged
+        // night is already a repeat.
+        // (06:00: the detector has settled by then on its first day.)
+        var values = Gauge(9, (s, i) => 100 + 2 * s.Normal() + (Hours(i) % 24 is >= 6 and < 6.34 ? 60 : 0));
+        Assert.Empty(Run(values).Fired);
+    }
+
+    [Fact]
+    public void A_weekly_maintenance_window_is_a_schedule_from_its_second_week()
+    {
+        // Sunday 03:00–04:00 the value doubles. Seen first on the first Sunday (learned, not judged), it is known on
+        // the second; the same window only on the second Sunday is new and alerts.
+        static bool Window(int i, int fromDay) => (int)(Hours(i) / 24) % 7 == 6 && Hours(i) / 24 >= fromDay && Hours(i) % 24 is >= 3 and < 4;
+        var weekly = Run(Gauge(15, (s, i) => 100 + 2 * s.Normal() + (Window(i, 0) ? 100 : 0)));
+        var once = Run(Gauge(15, (s, i) => 100 + 2 * s.Normal() + (Window(i, 7) ? 100 : 0)));
+        Assert.Empty(weekly.Fired);
+        Assert.Single(once.Fired);
+    }
+
+    [Fact]
+    public void A_spike_at_the_time_of_an_earlier_dip_is_an_incident_not_a_schedule()
+    {
+        // A dip on day 8 at 10:00 and a spike the next day at the same time: a repeat of neither.
+        var dip = Samples(8) + 120;
+        var spike = Samples(9) + 120;
+        var h = Run(Gauge(11, (s, i) => 100 + 2 * s.Normal() + (i == dip ? -40 : i == spike ? 40 : 0)));
+        Assert.Equal([Start + Step * dip, Start + Step * spike], h.Fired.Select(e => e.EventTime));
+    }
+
+    [Fact]
     public void The_state_round_trips_bit_for_bit_and_a_restarted_engine_continues_identically()
     {
         var values = Shapes["daily_cycle"].Make();
@@ -223,6 +255,26 @@ public sealed class AnomalyTests
     {
         var values = Shapes["spike"].Make();
         Assert.Equal(Run(values).Events.Select(e => e.EventId), Run(values).Events.Select(e => e.EventId));
+    }
+
+    [Fact]
+    public void A_state_of_the_first_layout_is_read_with_its_four_remembered_surprises()
+    {
+        var h = Run(Gauge(9, (s, i) => 100 + 2 * s.Normal() + (Hours(i) % 24 is >= 2 and < 2.34 ? 60 : 0)));
+        var now = (AnomalyState)h.Store.All().Single().Value.Kind!;
+        // Version 1 is version 2 up to its first four surprise slots, then the quiet-until time.
+        var v2 = now.Model;
+        var v1 = v2.AsSpan(0, v2.Length - 16 - 32).ToArray().Concat(v2.AsSpan(v2.Length - 16, 8).ToArray()).ToArray();
+        v1[0] = 1;
+
+        var read = new AnomalyState { Model = v1 };
+
+        Assert.Equal(now.Samples, read.Samples);
+        Assert.Equal(now.Level, read.Level);
+        Assert.Equal(now.QuietUntilTicks, read.QuietUntilTicks);
+        for (var i = 0; i < 4; i++) Assert.Equal(now.Surprise(i), read.Surprise(i));
+        for (var i = 4; i < AnomalyState.SurpriseSlots; i++) Assert.Equal(0, read.Surprise(i));
+        Assert.Equal(v2.Length, read.Model.Length);
     }
 
     [Fact]

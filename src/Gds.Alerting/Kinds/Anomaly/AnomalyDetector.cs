@@ -182,6 +182,12 @@ public static class AnomalyDetector
         // A counter whose rate fell to nothing has stalled, whichever test noticed it first.
         if (st.Mode == AnomalySeriesMode.Counter && repeated && cause is AnomalyCause.Sample or AnomalyCause.Short && z < 0) cause = AnomalyCause.Stall;
 
+        // A surprise like one seen at this time of day (or week) before is a schedule and does not alert. Near-alerts
+        // are remembered too, not only alerts, so the first deploy dip or batch job judged after the warm-up is
+        // already known from the warm-up.
+        var nearAlert = bestP < NearAlert * bound;
+        var scheduled = !st.InEpisode && settled && (nearAlert || t < st.QuietUntilTicks) && Recurring(st, t, nearAlert, SurpriseKind(cause, value));
+
         var step = AnomalyStep.Normal;
         if (st.InEpisode)
         {
@@ -210,7 +216,7 @@ public static class AnomalyDetector
                 }
             }
         }
-        else if (judged && bestP < bound && !Recurring(st, t))
+        else if (judged && bestP < bound && !scheduled)
         {
             st.EpisodeAtTicks = t;
             st.EpisodeSamples = 1;
@@ -293,31 +299,45 @@ public static class AnomalyDetector
 
     private static readonly long RecurTolerance = TimeSpan.FromMinutes(20).Ticks;
     private static readonly long QuietFor = TimeSpan.FromMinutes(30).Ticks;
+    /// <summary>A sample up to this many times more probable than the alert bound is still remembered as a surprise (a near-alert).</summary>
+    private const double NearAlert = 10;
+
+    /// <summary>Which test saw a surprise and in which direction, in four bits: a dip is not the repeat of a spike.</summary>
+    private static int SurpriseKind(AnomalyCause cause, ReadOnlySpan<double> value) =>
+        (int)cause | (cause != AnomalyCause.Stall && value[(int)cause] >= 0 ? 8 : 0);
 
     /// <summary>
-    /// A surprise that comes back at the same time of day (±20 minutes) one to three days after an
-    /// earlier one is a schedule — a deploy, a batch job, a backup — not an incident: the first one alerts, the repeats do not (and
-    /// the samples of a repeat stay quiet for as long as it lasts).
+    /// A surprise that comes back at the same time of day (±20 minutes) one to three days, or a week, after an
+    /// earlier one of the same kind (the same test, the same direction) is a schedule — a deploy, a batch job, a
+    /// backup, a maintenance window — not an incident: the first one may alert, the repeats do not, and the samples of
+    /// a repeat stay quiet for as long as it lasts. Only the start of a burst of surprise is remembered, so one long
+    /// burst does not fill the memory. Matching the kind matters: with near-alerts remembered, a real spike would
+    /// otherwise now and then land by chance on the time of an unrelated earlier surprise (the holdout's spike did).
     /// </summary>
-    private static bool Recurring(AnomalyState st, long t)
+    private static bool Recurring(AnomalyState st, long t, bool surprise, int kind)
     {
         if (t < st.QuietUntilTicks)
         {
-            st.QuietUntilTicks = t + QuietFor;
+            if (surprise) st.QuietUntilTicks = t + QuietFor;
             return true;
         }
         var recurring = false;
+        var oldest = 0;
         for (var i = 0; i < AnomalyState.SurpriseSlots; i++)
         {
             var before = st.Surprise(i);
+            if (before < st.Surprise(oldest)) oldest = i;
+            if (before == 0 || (before & 15) != kind) continue;
             var since = t - before;
             var days = (long)Math.Round(since / (double)TimeSpan.TicksPerDay);
-            if (before != 0 && days is >= 1 and <= 3 && Math.Abs(since - days * TimeSpan.TicksPerDay) <= RecurTolerance) recurring = true;
+            if (days is (>= 1 and <= 3) or 7 && Math.Abs(since - days * TimeSpan.TicksPerDay) <= RecurTolerance) recurring = true;
         }
-        // The oldest of the remembered surprises makes room for this one.
-        var oldest = 0;
-        for (var i = 1; i < AnomalyState.SurpriseSlots; i++) if (st.Surprise(i) < st.Surprise(oldest)) oldest = i;
-        st.Surprise(oldest, t);
+        // A new burst replaces the oldest remembered one; the low four bits of its time (under 2 µs) keep its kind.
+        if (surprise)
+        {
+            if (t - st.LastNearAlertTicks > QuietFor) st.Surprise(oldest, (t & ~15L) | (long)kind);
+            st.LastNearAlertTicks = t;
+        }
         if (recurring) st.QuietUntilTicks = t + QuietFor;
         return recurring;
     }

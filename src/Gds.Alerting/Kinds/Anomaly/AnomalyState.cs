@@ -16,11 +16,12 @@ public sealed class AnomalyState : KindState
 {
     public const int Statistics = 5;
     public const int ProfileSlots = 48;
-    public const int SurpriseSlots = 4;
-    /// <summary>Bumped when the layout changes; a blob of another version starts the series afresh.</summary>
-    private const byte Version = 1;
+    public const int SurpriseSlots = 8;
+    /// <summary>Bumped when the layout changes; a blob of an unknown version starts the series afresh.</summary>
+    private const byte Version = 2;
 
-    // The layout (little-endian, unaligned), unchanged from the first encoding so stored states stay readable.
+    // The layout (little-endian, unaligned). Version 2 remembers eight surprises instead of four and the last
+    // near-alert (version 1's layout is that of version 2 up to the surprises; it is read, not discarded, see Model).
     private const int OFirstAt = 1, OLastAt = 9, OSamples = 17, OIncreases = 21, ODecreases = 25, OMode = 29, OIntegral = 30;
     private const int ORun = 31, OMaxRun = 35, OMoves = 39, OWeekendLearned = 43, OPrevious = 47, OLevel = 55;
     private const int OLong = 63, OVariance = 67, OInterval = 71, ORecent = 75, OProfile = 79;
@@ -29,7 +30,9 @@ public sealed class AnomalyState : KindState
     private const int ORepeatRate = OTailExcess + 4 * Statistics, OEpisodeRarity = ORepeatRate + 4, OLearned = OEpisodeRarity + 4, OCalm = OLearned + 4;
     private const int OEpisodeAt = OCalm + 4, OEpisodeSamples = OEpisodeAt + 8, OEpisodeCause = OEpisodeSamples + 4, OEpisodeExpected = OEpisodeCause + 1;
     private const int OSurprises = OEpisodeExpected + 8, OQuietUntil = OSurprises + 8 * SurpriseSlots;
-    public const int Size = OQuietUntil + 8;
+    private const int OLastNearAlert = OQuietUntil + 8;
+    public const int Size = OLastNearAlert + 8;
+    private const int V1SurpriseSlots = 4, V1Size = OSurprises + 8 * V1SurpriseSlots + 8;
 
     [InlineArray(Size)]
     private struct Blob { private byte _first; }
@@ -106,10 +109,15 @@ public sealed class AnomalyState : KindState
     [JsonIgnore] public float EpisodeRarity { get => F(OEpisodeRarity); set => F(OEpisodeRarity, value); }
     [JsonIgnore] public double EpisodeExpected { get => D(OEpisodeExpected); set => D(OEpisodeExpected, value); }
 
-    /// <summary>When the last surprises began (alerted or not), and until when a recurring one is kept quiet.</summary>
+    /// <summary>
+    /// When the last surprises began (alerted or not), the low four bits holding which test saw it and in which
+    /// direction (see AnomalyDetector.Recurring), and until when a recurring one is kept quiet.
+    /// </summary>
     public long Surprise(int i) => L(OSurprises + 8 * i);
     public void Surprise(int i, long at) => L(OSurprises + 8 * i, at);
     [JsonIgnore] public long QuietUntilTicks { get => L(OQuietUntil); set => L(OQuietUntil, value); }
+    /// <summary>The last near-alert: surprises closer together than half an hour are one burst, remembered once.</summary>
+    [JsonIgnore] public long LastNearAlertTicks { get => L(OLastNearAlert); set => L(OLastNearAlert, value); }
 
     [JsonIgnore] public bool InEpisode => EpisodeAtTicks != 0;
 
@@ -119,9 +127,18 @@ public sealed class AnomalyState : KindState
         get => At(0, Size).ToArray();
         set
         {
-            // Another layout (an older or newer build): start over rather than misread it; the series re-learns.
-            if (value.Length != Size || value[0] != Version) Samples = 0;
-            else value.CopyTo(At(0, Size));
+            if (value.Length == Size && value[0] == Version) value.CopyTo(At(0, Size));
+            else if (value.Length == V1Size && value[0] == 1)
+            {
+                // Version 1 (four surprises): everything up to them is the same; its four are kept, and an
+                // upgrade does not send every anomaly series back to its warm-up.
+                value.AsSpan(0, OSurprises + 8 * V1SurpriseSlots).CopyTo(At(0, Size));
+                At(OSurprises + 8 * V1SurpriseSlots, 8 * (SurpriseSlots - V1SurpriseSlots)).Clear();
+                QuietUntilTicks = BitConverter.ToInt64(value, OSurprises + 8 * V1SurpriseSlots);
+                _b[0] = Version;
+            }
+            // Another layout (a newer build): start over rather than misread it; the series re-learns.
+            else Samples = 0;
         }
     }
 }
