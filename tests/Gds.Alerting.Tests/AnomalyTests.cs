@@ -201,6 +201,21 @@ public sealed class AnomalyTests
     }
 
     [Fact]
+    public void Each_hour_has_its_own_noise_so_a_quiet_hour_keeps_a_narrow_band()
+    {
+        // Busy 09:00–18:00 with ten times the night's noise; a step of 20 on a weekday evening at 20:00 is twice the
+        // day's noise (what one σ for the whole day would judge it by) but over ten times the evening's.
+        var at = Samples(8) + (int)(TimeSpan.FromHours(20) / Step);
+        var h = Run(Gauge(10, (s, i) =>
+        {
+            var hour = Hours(i) % 24;
+            var busy = hour is >= 9 and < 18;
+            return 100 + (busy ? 10 : 1) * s.Normal() + (i >= at && i < at + 24 ? 20 : 0);
+        }));
+        Assert.Equal([Start + Step * at], h.Fired.Select(e => e.EventTime));
+    }
+
+    [Fact]
     public void A_weekly_maintenance_window_is_a_schedule_from_its_second_week()
     {
         // Sunday 03:00–04:00 the value doubles. Seen first on the first Sunday (learned, not judged), it is known on
@@ -262,9 +277,11 @@ public sealed class AnomalyTests
     {
         var h = Run(Gauge(9, (s, i) => 100 + 2 * s.Normal() + (Hours(i) % 24 is >= 2 and < 2.34 ? 60 : 0)));
         var now = (AnomalyState)h.Store.All().Single().Value.Kind!;
-        // Version 1 is version 2 up to its first four surprise slots, then the quiet-until time.
+        // Version 1 is version 2 up to its first four surprise slots, then the quiet-until time (version 2 follows
+        // it with the last near-alert and the hours' noise).
         var v2 = now.Model;
-        var v1 = v2.AsSpan(0, v2.Length - 16 - 32).ToArray().Concat(v2.AsSpan(v2.Length - 16, 8).ToArray()).ToArray();
+        var tail = 8 + 4 * AnomalyState.ProfileSlots;
+        var v1 = v2.AsSpan(0, v2.Length - tail - 8 - 32).ToArray().Concat(v2.AsSpan(v2.Length - tail - 8, 8).ToArray()).ToArray();
         v1[0] = 1;
 
         var read = new AnomalyState { Model = v1 };
@@ -274,6 +291,7 @@ public sealed class AnomalyTests
         Assert.Equal(now.QuietUntilTicks, read.QuietUntilTicks);
         for (var i = 0; i < 4; i++) Assert.Equal(now.Surprise(i), read.Surprise(i));
         for (var i = 4; i < AnomalyState.SurpriseSlots; i++) Assert.Equal(0, read.Surprise(i));
+        Assert.All(read.NoiseProfile.ToArray(), v => Assert.Equal(0f, v));
         Assert.Equal(v2.Length, read.Model.Length);
     }
 

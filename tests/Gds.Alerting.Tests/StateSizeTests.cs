@@ -10,7 +10,7 @@ public sealed class StateSizeTests(ITestOutputHelper output)
     [Theory]
     [InlineData("kind: burn_rate\n    objective: 99.9\n    bad_metric: bad\n    total_metric: m", 4096)]
     [InlineData("kind: anomaly\n    selector: { metric: m }\n    seasonality: 24h", 2000)]
-    [InlineData("kind: anomaly\n    selector: { metric: m }", 1000)]
+    [InlineData("kind: anomaly\n    selector: { metric: m }", 1400)]
     [InlineData("kind: absence\n    selector: { metric: m }\n    timeout: 5m", 1000)]
     public void A_day_of_samples_leaves_a_state_of_bounded_size(string body, int maxBytes)
     {

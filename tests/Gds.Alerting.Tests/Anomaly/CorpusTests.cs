@@ -49,6 +49,29 @@ public sealed class CorpusTests
         Assert.Equal(metrics.Order(), file.Rules.Select(r => r.Selector.Metric!).Order());
     }
 
+    [Theory]
+    [InlineData("db_commit_rate")]
+    [InlineData("db_replication_lag")]
+    [InlineData("level_shift_up")]
+    [InlineData("stalled_counter")]
+    public void The_defaults_catch_every_incident_of_these_development_traces(string shape)
+    {
+        // The development part only: the holdout is measured, never asserted on (so never tuned on).
+        var rule = Gds.Alerting.Rules.CompiledRule.Compile(new Gds.Contracts.Rules.Rule { Id = "a", Kind = "anomaly", Selector = new Gds.Contracts.Rules.RuleSelector { Metric = "m" } });
+        var plan = Gds.Alerting.Kinds.Anomaly.AnomalyPlan.For(rule);
+        foreach (var s in AnomalyCorpus.Generate("dev").Where(s => s.Shape == shape))
+        {
+            var st = new Gds.Alerting.Kinds.Anomaly.AnomalyState();
+            var started = new List<DateTimeOffset>();
+            for (var i = 0; i < s.Values.Length; i++)
+                if (Gds.Alerting.Kinds.Anomaly.AnomalyDetector.Step(plan, st, s.TimeOf(i), s.Values[i]).Step == Gds.Alerting.Kinds.Anomaly.AnomalyStep.Started)
+                    started.Add(s.TimeOf(i));
+            var window = Assert.Single(s.Windows);
+            var first = started.Where(window.Contains).DefaultIfEmpty(DateTimeOffset.MaxValue).First();
+            Assert.True(window.Contains(first), $"{s.Key}: window {window.Start:u}..{window.End:u}, episodes at {string.Join(", ", started.Select(t => t.ToString("u")))}");
+        }
+    }
+
     [Fact]
     public void Every_shape_is_in_both_parts_with_its_labels_and_normal_shapes_have_none()
     {

@@ -47,6 +47,8 @@ public static class AnomalyDetector
     /// <summary>How fast the recent context (the residual over the seasonal prediction) follows: ~10 samples.</summary>
     private const double RecentRate = 0.1;
     private const double VarianceRate = 0.01;
+    /// <summary>How fast an hour's noise follows at five-minute samples (scaled by the interval): about three days' memory.</summary>
+    private const double HourNoiseRate = 0.05;
     private const double ShortRate = 1.0 / 6, MediumRate = 1.0 / 36, SpreadRate = 1.0 / 12, LongScaleRate = 1.0 / 144;
     private const double LongRate = 1.0 / 4000;
     private const double TailThreshold = 3;
@@ -129,7 +131,7 @@ public static class AnomalyDetector
         var baseLevel = st.Level;
         var seasonal = baseLevel + profile;
         var expected = seasonal + st.Recent;
-        var sigma = Sigma(st);
+        var sigma = HourSigma(st, plan, slotA, slotB, frac);
         var e = y - expected;
         var z = Math.Clamp(e / sigma, -50, 50);
         st.Short += (float)(ShortRate * (z - st.Short));
@@ -145,7 +147,11 @@ public static class AnomalyDetector
         {
             // The first weekend starts from the weekdays' profile and is learned, not judged: whether weekends
             // look like weekdays or are quiet, the series shows it then.
-            if (st.WeekendLearned == 0) st.Profile[..24].CopyTo(st.Profile[24..]);
+            if (st.WeekendLearned == 0)
+            {
+                st.Profile[..24].CopyTo(st.Profile[24..]);
+                st.NoiseProfile[..24].CopyTo(st.NoiseProfile[24..]);
+            }
             judged &= st.WeekendLearned >= 2 * 86400 / Math.Max(st.Interval, 1e-3);
         }
         var spw = TimeSpan.FromDays(7).TotalSeconds / Math.Max(st.Interval, 1e-3);
@@ -249,6 +255,17 @@ public static class AnomalyDetector
             // σ learns from errors clipped at 3σ: an anomaly in the making must not widen the band it is judged by.
             var forVariance = settled ? Math.Clamp(e, -3 * sigma, 3 * sigma) : e;
             st.Variance += (float)(Math.Max(VarianceRate, first) * (forVariance * forVariance - st.Variance));
+            if (plan.Profiled && settled)
+            {
+                // Each hour learns its own noise, with a memory of about three days whatever the sample interval; an
+                // hour not learned yet starts from the series' σ.
+                var noise = st.NoiseProfile;
+                if (noise[slotA] <= 0) noise[slotA] = st.Variance;
+                if (noise[slotB] <= 0) noise[slotB] = st.Variance;
+                var rate = Math.Clamp(HourNoiseRate * st.Interval / 300, 0.002, 0.2);
+                noise[slotA] += (float)(rate * (1 - frac) * (forVariance * forVariance - noise[slotA]));
+                noise[slotB] += (float)(rate * frac * (forVariance * forVariance - noise[slotB]));
+            }
             if (plan.Profiled)
             {
                 var gamma = Math.Clamp(st.Interval / 7200.0, 0.003, 0.1);
@@ -366,8 +383,24 @@ public static class AnomalyDetector
     }
 
     /// <summary>σ of the prediction error, floored: a flat series cannot divide by zero, nor an integer one alert on a step of 1.</summary>
-    public static double Sigma(AnomalyState st) =>
-        Math.Max(Math.Sqrt(Math.Max(st.Variance, 0)), Math.Max(1e-3 * Math.Abs(st.Level), st.Integral && st.Mode == AnomalySeriesMode.Gauge ? 0.5 : 1e-9));
+    public static double Sigma(AnomalyState st) => Math.Max(Math.Sqrt(Math.Max(st.Variance, 0)), SigmaFloor(st));
+
+    private static double SigmaFloor(AnomalyState st) =>
+        Math.Max(1e-3 * Math.Abs(st.Level), st.Integral && st.Mode == AnomalySeriesMode.Gauge ? 0.5 : 1e-9);
+
+    /// <summary>
+    /// σ for this time of day: the hour's own noise once it has been learned, else the series' σ. Busy hours are
+    /// noisier than quiet ones (a commit rate's noise grows with the rate), and a half-hour batch job is noise the
+    /// hourly profile cannot predict: one σ for the whole day would be too wide at night and too narrow at noon, and
+    /// the surprise statistics would learn that spread as normal, then miss a real drop.
+    /// </summary>
+    private static double HourSigma(AnomalyState st, AnomalyPlan plan, int a, int b, double frac)
+    {
+        if (!plan.Profiled) return Sigma(st);
+        var noise = st.NoiseProfile;
+        if (noise[a] <= 0 || noise[b] <= 0) return Sigma(st);
+        return Math.Max(Math.Sqrt(noise[a] * (1 - frac) + noise[b] * frac), SigmaFloor(st));
+    }
 
     /// <summary>How far from the expected value, in σ, a single sample alone starts an episode.</summary>
     private static double Band(AnomalyState st, AnomalyPlan plan, double bound)

@@ -20,8 +20,9 @@ public sealed class AnomalyState : KindState
     /// <summary>Bumped when the layout changes; a blob of an unknown version starts the series afresh.</summary>
     private const byte Version = 2;
 
-    // The layout (little-endian, unaligned). Version 2 remembers eight surprises instead of four and the last
-    // near-alert (version 1's layout is that of version 2 up to the surprises; it is read, not discarded, see Model).
+    // The layout (little-endian, unaligned). Version 2 remembers eight surprises instead of four, the last
+    // near-alert and the noise by hour (version 1's layout is that of version 2 up to the surprises; it is read, not
+    // discarded, see Model: its hours' noise is learned afresh).
     private const int OFirstAt = 1, OLastAt = 9, OSamples = 17, OIncreases = 21, ODecreases = 25, OMode = 29, OIntegral = 30;
     private const int ORun = 31, OMaxRun = 35, OMoves = 39, OWeekendLearned = 43, OPrevious = 47, OLevel = 55;
     private const int OLong = 63, OVariance = 67, OInterval = 71, ORecent = 75, OProfile = 79;
@@ -30,8 +31,8 @@ public sealed class AnomalyState : KindState
     private const int ORepeatRate = OTailExcess + 4 * Statistics, OEpisodeRarity = ORepeatRate + 4, OLearned = OEpisodeRarity + 4, OCalm = OLearned + 4;
     private const int OEpisodeAt = OCalm + 4, OEpisodeSamples = OEpisodeAt + 8, OEpisodeCause = OEpisodeSamples + 4, OEpisodeExpected = OEpisodeCause + 1;
     private const int OSurprises = OEpisodeExpected + 8, OQuietUntil = OSurprises + 8 * SurpriseSlots;
-    private const int OLastNearAlert = OQuietUntil + 8;
-    public const int Size = OLastNearAlert + 8;
+    private const int OLastNearAlert = OQuietUntil + 8, ONoise = OLastNearAlert + 8;
+    public const int Size = ONoise + 4 * ProfileSlots;
     private const int V1SurpriseSlots = 4, V1Size = OSurprises + 8 * V1SurpriseSlots + 8;
 
     [InlineArray(Size)]
@@ -81,6 +82,8 @@ public sealed class AnomalyState : KindState
 
     /// <summary>Hour-of-day profile (offsets from the level): weekdays in slots 0–23, weekends in 24–47.</summary>
     [JsonIgnore] public Span<float> Profile => Floats(OProfile, ProfileSlots);
+    /// <summary>The prediction error's variance by hour of the day, slots as in <see cref="Profile"/>; 0 until a slot is first learned.</summary>
+    [JsonIgnore] public Span<float> NoiseProfile => Floats(ONoise, ProfileSlots);
 
     /// <summary>The short-, medium-scale mean surprise and the recent mean squared surprise.</summary>
     [JsonIgnore] public float Short { get => F(OShort); set => F(OShort, value); }
@@ -133,7 +136,7 @@ public sealed class AnomalyState : KindState
                 // Version 1 (four surprises): everything up to them is the same; its four are kept, and an
                 // upgrade does not send every anomaly series back to its warm-up.
                 value.AsSpan(0, OSurprises + 8 * V1SurpriseSlots).CopyTo(At(0, Size));
-                At(OSurprises + 8 * V1SurpriseSlots, 8 * (SurpriseSlots - V1SurpriseSlots)).Clear();
+                At(OSurprises + 8 * V1SurpriseSlots, Size - OSurprises - 8 * V1SurpriseSlots).Clear();
                 QuietUntilTicks = BitConverter.ToInt64(value, OSurprises + 8 * V1SurpriseSlots);
                 _b[0] = Version;
             }
