@@ -29,6 +29,33 @@ public class InMemoryStoreTests
     }
 
     [Fact]
+    public void A_get_after_a_replace_or_delete_under_the_same_or_an_equal_key_finds_the_store_as_it_is_now()
+    {
+        // The store answers a repeated key string from its last look-up: that answer must follow every change.
+        var store = new InMemorySeriesStateStore();
+        var key = DedupKeys.For("r", "db-1", "m");
+        var equalKey = new string(key.AsSpan());
+        var (first, second, third) = (State("r", "db-1", "m"), State("r", "db-1", "m"), State("r", "db-1", "m"));
+
+        store.Put(key, first);
+        Assert.Same(first, store.Get(key));
+        store.Put(key, second);
+        Assert.Same(second, store.Get(key));
+        Assert.Same(second, store.Get(equalKey));
+        store.Put(equalKey, third);
+        Assert.Same(third, store.Get(key));
+        Assert.Same(third, Assert.Single(store.All()).Value);
+
+        store.Delete(equalKey);
+        Assert.Null(store.Get(key));
+        Assert.Equal(0, store.Count);
+        store.Put(key, first);
+        Assert.Same(first, store.Get(equalKey));
+        Assert.Throws<ArgumentException>(() => store.Put(key, State("r", "db-2", "m")));
+        Assert.Same(first, store.Get(key));
+    }
+
+    [Fact]
     public void A_key_that_is_not_the_states_own_is_refused()
     {
         var ex = Assert.Throws<ArgumentException>(() => new InMemorySeriesStateStore().Put("r:db-2:m", State("r", "db-1", "m")));

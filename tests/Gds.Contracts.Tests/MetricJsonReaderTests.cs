@@ -107,6 +107,20 @@ public class MetricJsonReaderTests
     }
 
     [Fact]
+    public void Fields_that_alternate_between_records_read_each_record_its_own_values()
+    {
+        // Each field is first compared with the record before; values of one length that take turns must not mix.
+        var reader = new MetricJsonReader();
+        string Record(int n) =>
+            $$$"""{"timestamp":"2025-01-15T10:3{{{n}}}:00Z","database_type":"postgresql","instance_id":"db-0{{{n % 2}}}","metric_name":"m_{{{n % 2}}}","value":{{{n}}},"tags":{"environment":"env-{{{n % 2}}}"}}""";
+        for (var n = 0; n < 6; n++)
+        {
+            Assert.True(reader.TryRead(Encoding.UTF8.GetBytes(Record(n)), out var m, out _));
+            Assert.Equal(($"db-0{n % 2}", $"m_{n % 2}", $"env-{n % 2}", (double)n), (m!.InstanceId, m.MetricName, m.Tags["environment"], m.Value));
+        }
+    }
+
+    [Fact]
     public void A_tag_set_seen_before_does_not_let_the_same_bytes_through_as_labels_with_a_bad_name()
     {
         var reader = new MetricJsonReader();

@@ -46,4 +46,19 @@ public sealed class RepeatedValuesTests
         Assert.Equal("db-\u00e9", Read("\"db-\\u00e9\""));
         Assert.False(values.TryGet<string>("db-\\u00e9"u8, out _)); // not remembered under its escaped bytes
     }
+
+    [Fact]
+    public void The_last_value_comes_back_for_its_own_bytes_only_also_after_a_longer_one()
+    {
+        var last = new LastSeen();
+        Assert.False(last.TryGet<string>("db-01"u8, out _));
+
+        last.Remember("prod-db-0001"u8, "prod-db-0001");
+        last.Remember("db-01"u8, "db-01"); // shorter, in the same buffer: the longer one's tail must not count
+        Assert.True(last.TryGet<string>("db-01"u8, out var same));
+        Assert.Equal("db-01", same);
+        Assert.False(last.TryGet<string>("prod-db-0001"u8, out _));
+        Assert.False(last.TryGet<string>("db-01-x"u8, out _));
+        Assert.False(last.TryGet<Dictionary<string, string>>("db-01"u8, out _));
+    }
 }

@@ -20,6 +20,9 @@ public sealed class MetricJsonReader(bool readMetadata = true)
     /// <summary>Apart from the tags: a label set is checked for label names, a tag set with the same bytes was not.</summary>
     private readonly RepeatedValues _repeatedLabels = new();
 
+    // Each field's value in the record before, tried before the look-up in _repeated (see LastSeen).
+    private LastSeen _lastDatabaseType, _lastInstanceId, _lastMetricName, _lastTags, _lastLabels;
+
     private static readonly JsonReaderOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
     /// <summary>
@@ -71,9 +74,9 @@ public sealed class MetricJsonReader(bool readMetadata = true)
                     if (!reader.Read() || reader.TokenType != JsonTokenType.String || !TryReadTimestamp(ref reader, out var t)) return "timestamp: not an ISO 8601 date and time";
                     timestamp = t;
                     break;
-                case Field.DatabaseType: if ((problem = ReadRepeatedString(ref reader, "database_type", out databaseType)) is not null) return problem; break;
-                case Field.InstanceId: if ((problem = ReadRepeatedString(ref reader, "instance_id", out instanceId)) is not null) return problem; break;
-                case Field.MetricName: if ((problem = ReadRepeatedString(ref reader, "metric_name", out metricName)) is not null) return problem; break;
+                case Field.DatabaseType: if ((problem = ReadRepeatedString(ref reader, "database_type", ref _lastDatabaseType, out databaseType)) is not null) return problem; break;
+                case Field.InstanceId: if ((problem = ReadRepeatedString(ref reader, "instance_id", ref _lastInstanceId, out instanceId)) is not null) return problem; break;
+                case Field.MetricName: if ((problem = ReadRepeatedString(ref reader, "metric_name", ref _lastMetricName, out metricName)) is not null) return problem; break;
                 case Field.Value:
                     if (!reader.Read() || !TryReadNumber(ref reader, out var v)) return "value: not a number";
                     value = v;
@@ -214,8 +217,14 @@ public sealed class MetricJsonReader(bool readMetadata = true)
         var start = (int)reader.TokenStartIndex;
         reader.Skip();
         var raw = json[start..(int)reader.BytesConsumed];
+        ref var last = ref areLabels ? ref _lastLabels : ref _lastTags;
+        if (last.TryGet(raw, out map)) return null;
         var repeated = areLabels ? _repeatedLabels : _repeated;
-        if (repeated.TryGet(raw, out map)) return null;
+        if (repeated.TryGet(raw, out map))
+        {
+            last.Remember(raw, map!);
+            return null;
+        }
         map = new Dictionary<string, string>();
         var inner = new Utf8JsonReader(raw, reader.CurrentState.Options);
         inner.Read();
@@ -228,6 +237,7 @@ public sealed class MetricJsonReader(bool readMetadata = true)
         }
         if (inner.TokenType != JsonTokenType.EndObject) return $"{field}: must be an object of strings";
         repeated.Add(raw, map);
+        last.Remember(raw, map);
         return null;
     }
 
@@ -236,6 +246,14 @@ public sealed class MetricJsonReader(bool readMetadata = true)
         value = null;
         if (!reader.Read() || reader.TokenType != JsonTokenType.String) return $"{field}: expected a string, found {reader.TokenType}";
         value = _repeated.GetString(ref reader);
+        return null;
+    }
+
+    private string? ReadRepeatedString(ref Utf8JsonReader reader, string field, ref LastSeen last, out string? value)
+    {
+        value = null;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.String) return $"{field}: expected a string, found {reader.TokenType}";
+        value = _repeated.GetString(ref reader, ref last);
         return null;
     }
 
