@@ -127,7 +127,7 @@ public static class AnomalyDetector
 
         // Prediction and surprise.
         var (slotA, slotB, frac) = Slots(plan, at);
-        var profile = plan.Profiled ? st.Profile[slotA] * (1 - frac) + st.Profile[slotB] * frac : 0;
+        var profile = plan.Profiled ? Blend(st.Profile, slotA, slotB, frac) : 0;
         var baseLevel = st.Level;
         var seasonal = baseLevel + profile;
         var expected = seasonal + st.Recent;
@@ -255,19 +255,19 @@ public static class AnomalyDetector
             // σ learns from errors clipped at 3σ: an anomaly in the making must not widen the band it is judged by.
             var forVariance = settled ? Math.Clamp(e, -3 * sigma, 3 * sigma) : e;
             st.Variance += (float)(Math.Max(VarianceRate, first) * (forVariance * forVariance - st.Variance));
-            if (plan.Profiled && settled)
-            {
-                // Each hour learns its own noise, with a memory of about three days whatever the sample interval; an
-                // hour not learned yet starts from the series' σ.
-                var noise = st.NoiseProfile;
-                if (noise[slotA] <= 0) noise[slotA] = st.Variance;
-                if (noise[slotB] <= 0) noise[slotB] = st.Variance;
-                var rate = Math.Clamp(HourNoiseRate * st.Interval / 300, 0.002, 0.2);
-                noise[slotA] += (float)(rate * (1 - frac) * (forVariance * forVariance - noise[slotA]));
-                noise[slotB] += (float)(rate * frac * (forVariance * forVariance - noise[slotB]));
-            }
             if (plan.Profiled)
             {
+                if (settled)
+                {
+                    // Each hour learns its own noise, with a memory of about three days whatever the sample interval;
+                    // an hour not learned yet starts from the series' σ.
+                    var noise = st.NoiseProfile;
+                    if (noise[slotA] <= 0) noise[slotA] = st.Variance;
+                    if (noise[slotB] <= 0) noise[slotB] = st.Variance;
+                    var rate = Math.Clamp(HourNoiseRate * st.Interval / 300, 0.002, 0.2);
+                    noise[slotA] += (float)(rate * (1 - frac) * (forVariance * forVariance - noise[slotA]));
+                    noise[slotB] += (float)(rate * frac * (forVariance * forVariance - noise[slotB]));
+                }
                 var gamma = Math.Clamp(st.Interval / 7200.0, 0.003, 0.1);
                 st.Profile[slotA] += (float)(gamma * (1 - frac) * esClipped);
                 st.Profile[slotB] += (float)(gamma * frac * esClipped);
@@ -399,8 +399,11 @@ public static class AnomalyDetector
         if (!plan.Profiled) return Sigma(st);
         var noise = st.NoiseProfile;
         if (noise[a] <= 0 || noise[b] <= 0) return Sigma(st);
-        return Math.Max(Math.Sqrt(noise[a] * (1 - frac) + noise[b] * frac), SigmaFloor(st));
+        return Math.Max(Math.Sqrt(Blend(noise, a, b, frac)), SigmaFloor(st));
     }
+
+    /// <summary>An hourly profile's value between two slot centres (see <see cref="Slots"/>).</summary>
+    private static double Blend(Span<float> slots, int a, int b, double frac) => slots[a] * (1 - frac) + slots[b] * frac;
 
     /// <summary>How far from the expected value, in σ, a single sample alone starts an episode.</summary>
     private static double Band(AnomalyState st, AnomalyPlan plan, double bound)
