@@ -21,7 +21,7 @@ public sealed class MetricJsonReader(bool readMetadata = true)
     private readonly RepeatedValues _repeatedLabels = new();
 
     // Each field's value in the record before, tried before the look-up in _repeated (see LastSeen).
-    private LastSeen _lastDatabaseType, _lastInstanceId, _lastMetricName, _lastTags, _lastLabels;
+    private LastSeen _lastDatabaseType, _lastInstanceId, _lastMetricName, _lastTags, _lastLabels, _lastVersion;
 
     private static readonly JsonReaderOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
@@ -241,14 +241,6 @@ public sealed class MetricJsonReader(bool readMetadata = true)
         return null;
     }
 
-    private string? ReadRepeatedString(ref Utf8JsonReader reader, string field, out string? value)
-    {
-        value = null;
-        if (!reader.Read() || reader.TokenType != JsonTokenType.String) return $"{field}: expected a string, found {reader.TokenType}";
-        value = _repeated.GetString(ref reader);
-        return null;
-    }
-
     private string? ReadRepeatedString(ref Utf8JsonReader reader, string field, ref LastSeen last, out string? value)
     {
         value = null;
@@ -278,7 +270,7 @@ public sealed class MetricJsonReader(bool readMetadata = true)
             {
                 if (!reader.Read() || !TryReadNumber(ref reader, out duration)) return "metadata.collection_duration_ms: not a number";
             }
-            else if (reader.ValueTextEquals("version"u8)) { if (ReadRepeatedString(ref reader, "metadata.version", out var v) is { } problem) return problem; version = v!; }
+            else if (reader.ValueTextEquals("version"u8)) { if (ReadRepeatedString(ref reader, "metadata.version", ref _lastVersion, out var v) is { } problem) return problem; version = v!; }
             else if (reader.ValueTextEquals("correlation_id"u8)) { if (!ReadString(ref reader, out correlation)) return "metadata.correlation_id: must be a string"; }
             else
             {
