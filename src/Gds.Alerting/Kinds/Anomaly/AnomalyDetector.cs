@@ -45,23 +45,31 @@ public static class AnomalyDetector
     private const int DecideAfter = 24;
     private const int MinLearned = 24;
     /// <summary>How fast the recent context (the residual over the seasonal prediction) follows: ~10 samples.</summary>
-    private const double RecentRate = 0.1;
+    private const double RecentRate = AnomalyPriors.RecentRate;
     private const double VarianceRate = 0.01;
     /// <summary>How fast an hour's noise follows at five-minute samples (scaled by the interval): about three days' memory.</summary>
     private const double HourNoiseRate = 0.05;
-    private const double ShortRate = 1.0 / 6, MediumRate = 1.0 / 36, SpreadRate = 1.0 / 12, LongScaleRate = 1.0 / 144;
+    private const double ShortRate = AnomalyPriors.ShortRate, MediumRate = AnomalyPriors.MediumRate, SpreadRate = AnomalyPriors.SpreadRate, LongScaleRate = AnomalyPriors.LongScaleRate;
     private const double LongRate = 1.0 / 4000;
+    /// <summary>The averages see a sample at most this many σ away: one outlier is the sample test's to judge, and heavy-tailed noise must not make the averages jump.</summary>
+    private const double AverageClip = 6;
+    /// <summary>
+    /// The context's long-run mean and variance follow one sample at most this many of its standard deviations away
+    /// (a Huber estimate): a leak climbs for hours, and the range it is judged by must not widen as fast as it climbs.
+    /// </summary>
+    private const double ContextClip = 2;
+    /// <summary>During the warm-up the profile follows at least this fast, so the first day's cycle ends up in the profile and not in the recent context (whose normal range is learned meanwhile).</summary>
+    private const double WarmupProfileRate = 0.05;
     private const double TailThreshold = 3;
-    /// <summary>The sample, short, medium, spread, trend and stall tests.</summary>
+    /// <summary>The sample, short, medium, spread, trend, context and stall tests.</summary>
     public const int Tests = AnomalyState.Statistics + 1;
     /// <summary>Episodes cluster exceedances: the per-sample bound is loosened by this much to land near `sensitivity` on normal data (measured on the development corpus).</summary>
     private const double Calibration = 1;
     /// <summary>Samples after which an episode's level is accepted as the new normal and learning resumes.</summary>
     private const int AcceptAfter = 12;
 
-    /// <summary>What each statistic's long-run mean and variance would be on Gaussian noise: where learning starts.</summary>
-    private static readonly float[] PriorScale = [1f, (float)(ShortRate / (2 - ShortRate)), (float)(MediumRate / (2 - MediumRate)), (float)((1 - 2 / Math.PI) * SpreadRate / (2 - SpreadRate)), (float)(LongScaleRate / (2 - LongScaleRate))];
-    private static readonly float[] PriorMean = [0, 0, 0, (float)Math.Sqrt(2 / Math.PI), 0];
+    private static readonly float[] PriorScale = AnomalyPriors.Scale;
+    private static readonly float[] PriorMean = AnomalyPriors.Mean;
     /// <summary>The lightest tail assumed (Gaussian's beyond 3): learning may only make a tail heavier than this.</summary>
     private const float MinTailRate = 0.0027f, MinTailExcess = 0.3f;
     /// <summary>An exceedance counts at most this far past the threshold in the mean excess, so a few huge outliers cannot make every tail look heavy.</summary>
@@ -98,8 +106,8 @@ public static class AnomalyDetector
             {
                 st.Mean[k] = PriorMean[k];
                 st.Scale[k] = PriorScale[k];
-                st.TailRate[k] = k == 3 ? 0.00135f : 0.0027f;
-                st.TailExcess[k] = 0.35f;
+                st.TailRate[k] = AnomalyPriors.TailRate(k);
+                st.TailExcess[k] = AnomalyPriors.TailExcess;
             }
             st.Spread = PriorMean[3];
         }
@@ -134,12 +142,18 @@ public static class AnomalyDetector
         var sigma = HourSigma(st, plan, slotA, slotB, frac);
         var e = y - expected;
         var z = Math.Clamp(e / sigma, -50, 50);
-        st.Short += (float)(ShortRate * (z - st.Short));
-        st.Medium += (float)(MediumRate * (z - st.Medium));
-        st.Spread += (float)(SpreadRate * (Math.Min(Math.Abs(z), 6) - st.Spread));
-        st.Long += (float)(LongScaleRate * (z - st.Long));
+        // Inside an episode the averages see the whole error: at its acceptance the short one measures the new level.
+        var zc = st.InEpisode ? z : Math.Clamp(z, -AverageClip, AverageClip);
+        st.Short += (float)(ShortRate * (zc - st.Short));
+        st.Medium += (float)(MediumRate * (zc - st.Medium));
+        st.Spread += (float)(SpreadRate * (Math.Min(Math.Abs(z), AverageClip) - st.Spread));
+        st.Long += (float)(LongScaleRate * (zc - st.Long));
+        // The context: the recent level (this sample included) against the seasonal prediction, in σ. The other
+        // tests judge the error after the recent context has followed the series; a climb as slow as a leak is
+        // followed closely enough to stay within 1–3σ there, but it leaves the hour's normal level far behind.
+        var context = (st.Recent + RecentRate * Math.Clamp(e, -4 * sigma, 4 * sigma)) / sigma;
 
-        Span<double> value = [z, st.Short, st.Medium, st.Spread, st.Long];
+        Span<double> value = [z, st.Short, st.Medium, st.Spread, st.Long, context];
         Span<double> u = stackalloc double[AnomalyState.Statistics];
         var settled = st.Learned >= MinLearned;
         var judged = settled && at.UtcTicks - st.FirstAtTicks >= plan.Warmup.Ticks;
@@ -213,7 +227,10 @@ public static class AnomalyDetector
                 if (st.EpisodeSamples == AcceptAfter && st.EpisodeCause != AnomalyCause.Stall)
                 {
                     // The episode has lasted: take its level as the new normal and start the surprise afresh.
+                    st.PreviousLevel = st.Level;
+                    st.ReturnUntilTicks = t + ReturnWithin.Ticks;
                     st.Level += st.Recent + st.Short * sigma;
+                    baseLevel = st.Level;
                     st.Recent = 0;
                     st.Short = st.Mean[1];
                     st.Medium = st.Mean[2];
@@ -222,13 +239,26 @@ public static class AnomalyDetector
                 }
             }
         }
+        else if (judged && bestP < bound && !scheduled && ReturnedToPrevious(st, t, y, profile))
+        {
+            // The series is back where it was before the last accepted episode (a quiet weekday is over, a value
+            // that belonged to another hour is gone): that incident has ended, this is not a new one.
+            st.Level = baseLevel = st.PreviousLevel;
+            st.ReturnUntilTicks = 0;
+            st.Recent = 0;
+            st.Short = st.Mean[1];
+            st.Medium = st.Mean[2];
+            st.Long = st.Mean[4];
+            st.Spread = st.Mean[3];
+        }
         else if (judged && bestP < bound && !scheduled)
         {
             st.EpisodeAtTicks = t;
             st.EpisodeSamples = 1;
             st.Calm = 0;
             st.EpisodeCause = cause;
-            st.EpisodeExpected = expected;
+            // A context episode is about the level the series has left: what this hour normally is.
+            st.EpisodeExpected = cause == AnomalyCause.Context ? seasonal : expected;
             st.EpisodeRarity = (float)(1 / (bestP * spw * Tests));
             step = AnomalyStep.Started;
         }
@@ -250,12 +280,18 @@ public static class AnomalyDetector
             var es = y - seasonal;
             var esClipped = settled ? Math.Clamp(es, -4 * sigma, 4 * sigma) : es;
             var slow = Math.Max(Math.Clamp(2 * st.Interval / 86400.0, 0.0005, 0.05), first);
+            // Once an episode's level is accepted, the level is the running mean of the samples since: the accepted
+            // level was an estimate, and what it missed would otherwise sit in the recent context for hours.
+            if (st.InEpisode) slow = Math.Max(slow, 1.0 / (st.EpisodeSamples - AcceptAfter + 1));
             st.Level = baseLevel + slow * esClipped;
             st.Recent += (float)(RecentRate * clipped);
-            // σ learns from errors clipped at 3σ: an anomaly in the making must not widen the band it is judged by.
-            var forVariance = settled ? Math.Clamp(e, -3 * sigma, 3 * sigma) : e;
+            // σ learns from errors clipped at 3σ and less their long-scale mean: an anomaly in the making must not
+            // widen the band it is judged by, and a slow climb biases every error by about the same amount.
+            var forVariance = settled ? Math.Clamp(e - st.Long * sigma, -3 * sigma, 3 * sigma) : e;
             st.Variance += (float)(Math.Max(VarianceRate, first) * (forVariance * forVariance - st.Variance));
-            if (plan.Profiled)
+            // An incident is not part of the day's pattern: during an episode (once its level is accepted) the level
+            // and the recent context follow the series, the hours' profile and noise do not.
+            if (plan.Profiled && !st.InEpisode)
             {
                 if (settled)
                 {
@@ -268,16 +304,28 @@ public static class AnomalyDetector
                     noise[slotA] += (float)(rate * (1 - frac) * (forVariance * forVariance - noise[slotA]));
                     noise[slotB] += (float)(rate * frac * (forVariance * forVariance - noise[slotB]));
                 }
+                // The profile learns what the recent context holds, and takes it over from it: the context is already
+                // robust (it follows errors clipped at 4σ), while learning from the clipped error itself would take
+                // weeks to learn a daily cycle of a hundred σ (a connection count's), which the context would then
+                // carry instead and the context test would be blind.
                 var gamma = Math.Clamp(st.Interval / 7200.0, 0.003, 0.1);
-                st.Profile[slotA] += (float)(gamma * (1 - frac) * esClipped);
-                st.Profile[slotB] += (float)(gamma * frac * esClipped);
+                if (t - st.FirstAtTicks < plan.Warmup.Ticks) gamma = Math.Max(gamma, WarmupProfileRate);
+                var learned = (double)st.Recent;
+                st.Profile[slotA] += (float)(gamma * (1 - frac) * learned);
+                st.Profile[slotB] += (float)(gamma * frac * learned);
+                st.Recent -= (float)(gamma * ((1 - frac) * (1 - frac) + frac * frac) * learned);
                 if (slotA >= 24 && st.WeekendLearned < int.MaxValue) st.WeekendLearned++;
-                // The profile keeps a zero mean (the level carries the mean), so a drifting level cannot hide in it
-                // and come back a week later as a step when the weekend profile is next used.
-                var mean = (float)(gamma * esClipped / AnomalyState.ProfileSlots);
-                var slots = st.Profile;
-                for (var i = 0; i < slots.Length; i++) slots[i] -= mean;
-                st.Level += mean;
+                // What the weekdays' profile learns at every hour is a change of level, not of the day's shape: its mean
+                // goes to the level, which the weekends share. So a level the weekdays have learned (a leak never fixed,
+                // a drift) is expected on Saturday too, instead of alerting at midnight. The weekend profile keeps its
+                // own mean: that is how much quieter (or busier) weekends are.
+                if (!plan.WeekendsApart || slotA < 24)
+                {
+                    var mean = (float)(gamma * learned / 24);
+                    var weekday = st.Profile[..24];
+                    for (var i = 0; i < weekday.Length; i++) weekday[i] -= mean;
+                    st.Level += mean;
+                }
             }
             if (st.Learned < int.MaxValue) st.Learned++;
             if (st.Learned == MinLearned)
@@ -291,16 +339,30 @@ public static class AnomalyDetector
             var tailRate = Math.Max(1.0 / (seen + 50), LongRate);
             for (var k = 0; k < AnomalyState.Statistics && settled; k++)
             {
-                var d = Math.Clamp(value[k] - st.Mean[k], -8 * Math.Sqrt(st.Scale[k]), 8 * Math.Sqrt(st.Scale[k]));
+                var isContext = k == (int)AnomalyCause.Context;
+                var clip = (isContext ? ContextClip : 8) * Math.Sqrt(st.Scale[k]);
+                var d = Math.Clamp(value[k] - st.Mean[k], -clip, clip);
                 st.Mean[k] += (float)(longRate * d);
                 st.Scale[k] += (float)(longRate * (d * d - st.Scale[k]));
                 var a = k == 3 ? u[k] : Math.Abs(u[k]);
                 var over = a > TailThreshold;
-                st.TailRate[k] += (float)(tailRate * ((over ? 1 : 0) - st.TailRate[k]));
                 // Mean excess over the threshold, from the exceedances so far (about TailRate × samples) with a
-                // Gaussian prior worth five of them; one extreme value moves it by at most MaxExcess / count.
+                // prior worth five of them; one extreme value moves it by at most MaxExcess / count.
                 var count = st.TailRate[k] * (seen + 50);
-                if (over) st.TailExcess[k] += (float)(Math.Max(1 / (count + 5), 0.02) * (Math.Min(a - TailThreshold, MaxExcess) - st.TailExcess[k]));
+                var excessRate = Math.Max(1 / (count + 5), 0.02);
+                if (isContext)
+                {
+                    // The context stays over its threshold for as long as a climb lasts: counted per sample, one
+                    // leak would teach the tail that leaks are normal within the hour. So its tail learns from runs
+                    // (declustered, as in extreme-value practice): how often a run starts, and each run's peak.
+                    st.TailRate[k] += (float)(tailRate * ((over && !st.ContextOver ? 1 : 0) - st.TailRate[k]));
+                    if (over) st.ContextPeak = st.ContextOver ? Math.Max(st.ContextPeak, (float)(a - TailThreshold)) : (float)(a - TailThreshold);
+                    else if (st.ContextOver) st.TailExcess[k] += (float)(excessRate * (Math.Min(st.ContextPeak, MaxExcess) - st.TailExcess[k]));
+                    st.ContextOver = over;
+                    continue;
+                }
+                st.TailRate[k] += (float)(tailRate * ((over ? 1 : 0) - st.TailRate[k]));
+                if (over) st.TailExcess[k] += (float)(excessRate * (Math.Min(a - TailThreshold, MaxExcess) - st.TailExcess[k]));
             }
             st.RepeatRate += (float)(tailRate * ((repeated ? 1 : 0) - st.RepeatRate));
             // Runs are compared with the longest one that ended normally, never with the one in progress.
@@ -313,6 +375,13 @@ public static class AnomalyDetector
         var statistic = st.EpisodeCause == AnomalyCause.Stall ? st.Run + 1 : value[(int)st.EpisodeCause];
         return new AnomalyVerdict(step, y, st.InEpisode ? st.EpisodeExpected : expected, band, st.EpisodeCause, statistic, st.EpisodeRarity);
     }
+
+    /// <summary>How long after an episode's level was accepted a return to the level before it still ends that incident.</summary>
+    private static readonly TimeSpan ReturnWithin = TimeSpan.FromDays(3);
+
+    /// <summary>Whether a surprising sample is back nearer the level before the last accepted episode than halfway to the one accepted.</summary>
+    private static bool ReturnedToPrevious(AnomalyState st, long t, double y, double profile) =>
+        t < st.ReturnUntilTicks && Math.Abs(y - (st.PreviousLevel + profile)) < 0.5 * Math.Abs(st.Level - st.PreviousLevel);
 
     private static readonly long RecurTolerance = TimeSpan.FromMinutes(20).Ticks;
     private static readonly long QuietFor = TimeSpan.FromMinutes(30).Ticks;
@@ -340,19 +409,23 @@ public static class AnomalyDetector
         }
         var recurring = false;
         var oldest = 0;
+        var newest = 0;
         for (var i = 0; i < AnomalyState.SurpriseSlots; i++)
         {
             var before = st.Surprise(i);
             if (before < st.Surprise(oldest)) oldest = i;
+            if (before > st.Surprise(newest)) newest = i;
             if (before == 0 || (before & 15) != kind) continue;
             var since = t - before;
             var days = (long)Math.Round(since / (double)TimeSpan.TicksPerDay);
             if (days is (>= 1 and <= 3) or 7 && Math.Abs(since - days * TimeSpan.TicksPerDay) <= RecurTolerance) recurring = true;
         }
         // A new burst replaces the oldest remembered one; the low four bits of its time (under 2 µs) keep its kind.
+        // A surprise of another kind than the last one remembered starts a burst of its own: a morning of context
+        // surprise must not hide the deploy dip inside it.
         if (surprise)
         {
-            if (t - st.LastNearAlertTicks > QuietFor) st.Surprise(oldest, (t & ~15L) | (long)kind);
+            if (t - st.LastNearAlertTicks > QuietFor || (st.Surprise(newest) & 15) != kind) st.Surprise(oldest, (t & ~15L) | (long)kind);
             st.LastNearAlertTicks = t;
         }
         if (recurring) st.QuietUntilTicks = t + QuietFor;

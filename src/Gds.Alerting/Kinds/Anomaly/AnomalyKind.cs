@@ -77,6 +77,7 @@ public sealed class AnomalyKind : IRuleKind
             AnomalyCause.Medium => $"{What(st)} has been on average {KindText.Num(Math.Abs(v.Statistic))}σ {side} the expected {KindText.Num(v.Expected)}{unit} over the last ~{KindText.Duration(interval * 36)} (now {KindText.Num(v.Observed)}{unit}).",
             AnomalyCause.Spread => $"{What(st)} varies {KindText.Num(Math.Sqrt(Math.Max(v.Statistic, 0)))}× as much as usual around the expected {KindText.Num(v.Expected)}{unit} (now {KindText.Num(v.Observed)}{unit}).",
             AnomalyCause.Long => $"{What(st)} has been on average {KindText.Num(Math.Abs(v.Statistic))}σ {side} the expected {KindText.Num(v.Expected)}{unit} over the last ~{KindText.Duration(interval * 144)} (now {KindText.Num(v.Observed)}{unit}).",
+            AnomalyCause.Context => $"{What(st)} has moved to {KindText.Num(Math.Abs(v.Statistic))}σ {side} its usual {KindText.Num(v.Expected)}{unit} for this time and stays there (now {KindText.Num(v.Observed)}{unit}): a change too gradual for any single sample to look unusual, as a leak is.",
             _ => st.Mode == AnomalySeriesMode.Counter
                 ? $"The counter has not increased from {KindText.Num(st.Previous)} for {KindText.Duration(interval * st.Run)} ({st.Run + 1} samples); it normally increases on {KindText.Percent(1 - st.RepeatRate)} of samples."
                 : $"The value has stayed at {KindText.Num(st.Previous)} for {KindText.Duration(interval * st.Run)} ({st.Run + 1} samples); it normally changes on {KindText.Percent(1 - st.RepeatRate)} of samples.",

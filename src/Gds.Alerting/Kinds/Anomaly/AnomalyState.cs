@@ -14,15 +14,16 @@ namespace Gds.Alerting.Kinds.Anomaly;
 /// </summary>
 public sealed class AnomalyState : KindState
 {
-    public const int Statistics = 5;
+    public const int Statistics = 6;
     public const int ProfileSlots = 48;
     public const int SurpriseSlots = 8;
     /// <summary>Bumped when the layout changes; a blob of an unknown version starts the series afresh.</summary>
-    private const byte Version = 2;
+    private const byte Version = 3;
 
-    // The layout (little-endian, unaligned). Version 2 remembers eight surprises instead of four, the last
-    // near-alert and the noise by hour (version 1's layout is that of version 2 up to the surprises; it is read, not
-    // discarded, see Model: its hours' noise is learned afresh).
+    // The layout (little-endian, unaligned). Version 3 adds the context statistic (a sixth entry in each
+    // per-statistic array), the context's run over its tail threshold and the level before the last accepted episode. Version 2 remembers eight surprises
+    // instead of four, the last near-alert and the noise by hour. Older versions are read, not discarded (see
+    // Model): an upgrade does not send every anomaly series back to its warm-up.
     private const int OFirstAt = 1, OLastAt = 9, OSamples = 17, OIncreases = 21, ODecreases = 25, OMode = 29, OIntegral = 30;
     private const int ORun = 31, OMaxRun = 35, OMoves = 39, OWeekendLearned = 43, OPrevious = 47, OLevel = 55;
     private const int OLong = 63, OVariance = 67, OInterval = 71, ORecent = 75, OProfile = 79;
@@ -32,8 +33,15 @@ public sealed class AnomalyState : KindState
     private const int OEpisodeAt = OCalm + 4, OEpisodeSamples = OEpisodeAt + 8, OEpisodeCause = OEpisodeSamples + 4, OEpisodeExpected = OEpisodeCause + 1;
     private const int OSurprises = OEpisodeExpected + 8, OQuietUntil = OSurprises + 8 * SurpriseSlots;
     private const int OLastNearAlert = OQuietUntil + 8, ONoise = OLastNearAlert + 8;
-    public const int Size = ONoise + 4 * ProfileSlots;
-    private const int V1SurpriseSlots = 4, V1Size = OSurprises + 8 * V1SurpriseSlots + 8;
+    private const int OContextOver = ONoise + 4 * ProfileSlots, OContextPeak = OContextOver + 1;
+    private const int OPreviousLevel = OContextPeak + 4, OReturnUntil = OPreviousLevel + 8;
+    public const int Size = OReturnUntil + 8;
+
+    // Version 2: five statistics, so each per-statistic array is one float shorter, and no context run.
+    private const int V2Statistics = 5, V2Size = OContextOver - 4 * 4;
+    private const int V2ORepeatRate = OMean + 4 * 4 * V2Statistics;
+    // Version 1: version 2 up to its first four surprise slots, then the quiet-until time.
+    private const int V1SurpriseSlots = 4, V2OSurprises = OSurprises - 4 * 4, V1Size = V2OSurprises + 8 * V1SurpriseSlots + 8;
 
     [InlineArray(Size)]
     private struct Blob { private byte _first; }
@@ -95,6 +103,12 @@ public sealed class AnomalyState : KindState
     [JsonIgnore] public Span<float> Scale => Floats(OScale, Statistics);
     [JsonIgnore] public Span<float> TailRate => Floats(OTailRate, Statistics);
     [JsonIgnore] public Span<float> TailExcess => Floats(OTailExcess, Statistics);
+    /// <summary>Whether the context statistic is over its tail threshold now, and the largest excess of that run so far.</summary>
+    [JsonIgnore] public bool ContextOver { get => _b[OContextOver] == 1; set => _b[OContextOver] = value ? (byte)1 : (byte)0; }
+    [JsonIgnore] public float ContextPeak { get => F(OContextPeak); set => F(OContextPeak, value); }
+    /// <summary>The level before the last accepted episode, and until when a return to it ends that incident instead of starting another.</summary>
+    [JsonIgnore] public double PreviousLevel { get => D(OPreviousLevel); set => D(OPreviousLevel, value); }
+    [JsonIgnore] public long ReturnUntilTicks { get => L(OReturnUntil); set => L(OReturnUntil, value); }
 
     [JsonIgnore] public int Run { get => I(ORun); set => I(ORun, value); }
     [JsonIgnore] public int MaxRun { get => I(OMaxRun); set => I(OMaxRun, value); }
@@ -131,22 +145,55 @@ public sealed class AnomalyState : KindState
         set
         {
             if (value.Length == Size && value[0] == Version) value.CopyTo(At(0, Size));
-            else if (value.Length == V1Size && value[0] == 1)
-            {
-                // Version 1 (four surprises): everything up to them is the same; its four are kept, and an
-                // upgrade does not send every anomaly series back to its warm-up.
-                value.AsSpan(0, OSurprises + 8 * V1SurpriseSlots).CopyTo(At(0, Size));
-                At(OSurprises + 8 * V1SurpriseSlots, Size - OSurprises - 8 * V1SurpriseSlots).Clear();
-                QuietUntilTicks = BitConverter.ToInt64(value, OSurprises + 8 * V1SurpriseSlots);
-                _b[0] = Version;
-            }
+            else if (value.Length == V2Size && value[0] == 2) FromVersion2(value);
+            else if (value.Length == V1Size && value[0] == 1) FromVersion2(Version1To2(value));
             // Another layout (a newer build): start over rather than misread it; the series re-learns.
             else Samples = 0;
         }
+    }
+
+    /// <summary>
+    /// Version 2 had no context statistic: everything else is carried over, the context starts from its prior
+    /// (<see cref="AnomalyPriors"/>), and an episode or surprise caused by a stall keeps its cause (its number moved
+    /// from 5 to 6 when the context took 5).
+    /// </summary>
+    private void FromVersion2(byte[] v2)
+    {
+        At(0, Size).Clear();
+        v2.AsSpan(0, OMean).CopyTo(At(0, OMean));
+        for (var array = 0; array < 4; array++)
+            v2.AsSpan(OMean + 4 * V2Statistics * array, 4 * V2Statistics).CopyTo(At(OMean + 4 * Statistics * array, 4 * V2Statistics));
+        v2.AsSpan(V2ORepeatRate, V2Size - V2ORepeatRate).CopyTo(At(ORepeatRate, V2Size - V2ORepeatRate));
+        const int context = (int)AnomalyCause.Context;
+        Mean[context] = AnomalyPriors.Mean[context];
+        Scale[context] = AnomalyPriors.Scale[context];
+        TailRate[context] = AnomalyPriors.TailRate(context);
+        TailExcess[context] = AnomalyPriors.TailExcess;
+        const int stallBefore = 5;
+        if ((int)EpisodeCause == stallBefore) EpisodeCause = AnomalyCause.Stall;
+        for (var i = 0; i < SurpriseSlots; i++)
+            if (Surprise(i) is var at and not 0 && (at & 15) == stallBefore) Surprise(i, (at & ~15L) | (long)AnomalyCause.Stall);
+        _b[0] = Version;
+    }
+
+    /// <summary>Version 1 remembered four surprises and no hours' noise: it becomes a version 2 blob with those four, the hours' noise learned afresh.</summary>
+    private static byte[] Version1To2(byte[] v1)
+    {
+        var v2 = new byte[V2Size];
+        v1.AsSpan(0, V2OSurprises + 8 * V1SurpriseSlots).CopyTo(v2);
+        v1.AsSpan(V2OSurprises + 8 * V1SurpriseSlots, 8).CopyTo(v2.AsSpan(V2OSurprises + 8 * SurpriseSlots));
+        v2[0] = 2;
+        return v2;
     }
 }
 
 public enum AnomalySeriesMode : byte { Undecided, Gauge, Counter }
 
 /// <summary>What made an episode start: which of the detector's statistics was the most surprising.</summary>
-public enum AnomalyCause : byte { Sample, Short, Medium, Spread, Long, Stall }
+public enum AnomalyCause : byte
+{
+    Sample, Short, Medium, Spread, Long,
+    /// <summary>The recent level against what this hour of the day normally is: a climb too slow for the other tests (a leak).</summary>
+    Context,
+    Stall,
+}
