@@ -136,6 +136,20 @@ public sealed class AnomalyTests
     }
 
     [Fact]
+    public void A_connection_leak_as_steep_as_the_morning_ramp_is_caught_within_hours_once()
+    {
+        // A business-day cycle of 100 connections (50σ) and, from 10:00 on day 8, a leak of 40 an hour for six hours
+        // that is never fixed. It climbs as fast as the morning ramp, so no single sample and no short average looks
+        // unusual; only the level against what this hour normally is does (the context test).
+        var values = Gauge(9, (s, i) => 20 + 100 * BusinessDay(i) * (Weekend(i) ? 0.3 : 1) + 2 * s.Normal() + (i >= Incident ? 40 * Math.Min(Hours(i - Incident), 6) : 0));
+        var h = Run(values);
+        var at = Start + Step * Incident;
+        var fired = Assert.Single(h.Fired);
+        Assert.InRange(fired.StartsAt, at, at + TimeSpan.FromHours(6));
+        Assert.Contains("too gradual for any single sample", fired.Description);
+    }
+
+    [Fact]
     public void The_alert_says_what_was_expected_how_unusual_and_since_when()
     {
         var h = Run(Shapes["level_shift_up"].Make());
@@ -272,27 +286,73 @@ public sealed class AnomalyTests
         Assert.Equal(Run(values).Events.Select(e => e.EventId), Run(values).Events.Select(e => e.EventId));
     }
 
+    /// <summary>
+    /// A state written by the previous release (layout 2, five statistics), captured from that build: nine days of a
+    /// 100 ± 2 gauge with a 02:00 batch job, ending in a frozen value (a stall episode in progress).
+    /// </summary>
+    private const string Layout2State =
+        "AgAAZFfmWd0IAGJLIvhg3QggCgAADQAAAAoAAAABABgAAAACAAAA1AkAAEACAACamZmZmTlYQBaAeS7qXFlA3vqMvdP0eUEAAJZD" +
+        "+Ug2wIl9KsCO++xAwiNKQSXRisA2+My/eY/Kv1NtD8Cf/de/lmfqvyzEtb8BmgfAtuEEwF7zx7+gDPO/pKnGvwf12b+vdBzApdQO" +
+        "wEtlB8DwGNC/Q12xvzXS4790zp+/dwsDwEmUEsBN1vdALhpSQTtdisDwBAHAmfr0v5u9FsCbCvi/Y4P7v74oz7/YgfG/QOT1v1xG" +
+        "178UedC/mLrBv+Rgy7/Ig96/MqfMv7o5vr9Lj/u/NGTfvybRt7+w6ZS/toq0v4AZvTpLKT2+EGbRPmzbfDvUoiw8IWnEPHciAD/V" +
+        "m+I8NokDP0uLbD1HqUE8ZTiEPeqFSTtkrwY8pqCMPCKPnDywaYw8GACTPLIZyD9ii+E/AFTwP6is1D/N0pw/CaSEPEefT0jxCQAA" +
+        "AAAAAABo1NzqYN0IFAAAAAWjXgJgB61YQAiQVkXAWt0ICFDAb4lb3QgIECqaUlzdCAVo1NzqYN0IAAAAAAAAAAAAAAAAAAAAAAAA" +
+        "AAAAAAAAAAAAAAAAAAAAvE2WWVzdCABo1NzqYN0IOUOrQJC4jkMxWQlE4yEUQhNVTEFZhCZBA+AHQa0T7kASCNNAt7rMQDV8xUDo" +
+        "e6hAwqy7QOEs3EAddpZA9sawQACmu0ADd7FASTbnQDfLskCrHYxAGhDcQCLMokCHKjRAsCHSQG0glkMVsRBEoOwMQmPFR0E5HTRB" +
+        "Of4NQePxBUH6P/JAHUbyQIUkuUB7padAThLIQB7Kx0CKt7RAto7FQDoalUAHaLRAXq+zQBXBn0CEWZpAZ8aEQPy0k0D5J6ZA";
+
+    [Fact]
+    public void A_state_of_the_previous_layout_is_carried_on_with_its_learning_and_its_stall_episode()
+    {
+        var v2 = Convert.FromBase64String(Layout2State);
+        Assert.Equal(2, v2[0]);
+
+        var read = new AnomalyState { Model = v2 };
+
+        Assert.Equal(2592, read.Samples);
+        Assert.Equal(101.45179330697314, read.Level);
+        Assert.True(read.InEpisode);
+        // Stall was cause 5 in layout 2; the context statistic took 5, and the stall moved to 6.
+        Assert.Equal(AnomalyCause.Stall, read.EpisodeCause);
+        Assert.Equal(638766504000000008, read.Surprise(0));
+        Assert.Equal(638768232000000008, read.Surprise(2));
+        Assert.Equal((long)AnomalyCause.Stall, read.Surprise(3) & 15);
+        Assert.Equal(638768262000000000, read.QuietUntilTicks);
+        Assert.Equal(0.0038582934f, read.Mean[0]);
+        Assert.Equal(0.0030749985f, read.Scale[4]);
+        Assert.Equal(0.0161915f, read.RepeatRate);
+        Assert.Equal(5.351956f, read.NoiseProfile[0]);
+        Assert.Equal(-4.3380303f, read.Profile[3]);
+        // The new statistic starts from its prior, not from zeros it could never learn away from.
+        Assert.True(read.Scale[(int)AnomalyCause.Context] > 0);
+        Assert.Equal(AnomalyState.Size, read.Model.Length);
+
+        // And the series goes on where it was: the frozen value is still a stall in progress.
+        var plan = AnomalyPlan.For(Gds.Alerting.Rules.CompiledRule.Compile(new Gds.Contracts.Rules.Rule { Id = "x", Kind = "anomaly", Selector = new() { Metric = "m" } }));
+        var next = new DateTimeOffset(read.LastAtTicks, TimeSpan.Zero) + Step;
+        Assert.Equal(AnomalyStep.Ongoing, AnomalyDetector.Step(plan, read, next, read.Previous).Step);
+    }
+
     [Fact]
     public void A_state_of_the_first_layout_is_read_with_its_four_remembered_surprises()
     {
-        var h = Run(Gauge(9, (s, i) => 100 + 2 * s.Normal() + (Hours(i) % 24 is >= 2 and < 2.34 ? 60 : 0)));
-        var now = (AnomalyState)h.Store.All().Single().Value.Kind!;
-        // Version 1 is version 2 up to its first four surprise slots, then the quiet-until time (version 2 follows
-        // it with the last near-alert and the hours' noise).
-        var v2 = now.Model;
+        // Layout 1 is layout 2 up to its first four surprise slots, then the quiet-until time (layout 2 follows it
+        // with four more slots, the last near-alert and the hours' noise).
+        var v2 = Convert.FromBase64String(Layout2State);
         var tail = 8 + 4 * AnomalyState.ProfileSlots;
         var v1 = v2.AsSpan(0, v2.Length - tail - 8 - 32).ToArray().Concat(v2.AsSpan(v2.Length - tail - 8, 8).ToArray()).ToArray();
         v1[0] = 1;
 
         var read = new AnomalyState { Model = v1 };
 
-        Assert.Equal(now.Samples, read.Samples);
-        Assert.Equal(now.Level, read.Level);
-        Assert.Equal(now.QuietUntilTicks, read.QuietUntilTicks);
-        for (var i = 0; i < 4; i++) Assert.Equal(now.Surprise(i), read.Surprise(i));
+        Assert.Equal(2592, read.Samples);
+        Assert.Equal(101.45179330697314, read.Level);
+        Assert.Equal(638768262000000000, read.QuietUntilTicks);
+        Assert.Equal(638766504000000008, read.Surprise(0));
+        Assert.Equal((long)AnomalyCause.Stall, read.Surprise(3) & 15);
         for (var i = 4; i < AnomalyState.SurpriseSlots; i++) Assert.Equal(0, read.Surprise(i));
         Assert.All(read.NoiseProfile.ToArray(), v => Assert.Equal(0f, v));
-        Assert.Equal(v2.Length, read.Model.Length);
+        Assert.Equal(AnomalyState.Size, read.Model.Length);
     }
 
     [Fact]

@@ -50,10 +50,11 @@ public sealed class CorpusTests
     }
 
     [Theory]
-    [InlineData("db_commit_rate")]
-    [InlineData("db_replication_lag")]
+    [InlineData("db_connections")]
+    [InlineData("db_latency")]
     [InlineData("level_shift_up")]
     [InlineData("stalled_counter")]
+    [InlineData("weekly_cycle")]
     public void The_defaults_catch_every_incident_of_these_development_traces(string shape)
     {
         // The development part only: the holdout is measured, never asserted on (so never tuned on).

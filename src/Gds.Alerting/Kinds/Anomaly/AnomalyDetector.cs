@@ -288,12 +288,17 @@ public static class AnomalyDetector
             // σ learns from errors clipped at 3σ and less their long-scale mean: an anomaly in the making must not
             // widen the band it is judged by, and a slow climb biases every error by about the same amount.
             var forVariance = settled ? Math.Clamp(e - st.Long * sigma, -3 * sigma, 3 * sigma) : e;
-            st.Variance += (float)(Math.Max(VarianceRate, first) * (forVariance * forVariance - st.Variance));
+            // Nor does σ learn from a near-alert, or while the short or medium average is unusual: a drop judged at
+            // -9σ of its hour must not widen that hour's σ by half before the next sample is judged, and a climb that
+            // keeps every error 2–3σ high is a bias, not noise. Not while warming up (everything is new then), and
+            // not inside an episode: once its level is accepted, σ follows the new regime.
+            var holdNoise = judged && !st.InEpisode && (nearAlert || Math.Abs(u[1]) > TailThreshold || Math.Abs(u[2]) > TailThreshold);
+            if (!holdNoise) st.Variance += (float)(Math.Max(VarianceRate, first) * (forVariance * forVariance - st.Variance));
             // An incident is not part of the day's pattern: during an episode (once its level is accepted) the level
             // and the recent context follow the series, the hours' profile and noise do not.
             if (plan.Profiled && !st.InEpisode)
             {
-                if (settled)
+                if (settled && !holdNoise)
                 {
                     // Each hour learns its own noise, with a memory of about three days whatever the sample interval;
                     // an hour not learned yet starts from the series' σ.
@@ -385,6 +390,8 @@ public static class AnomalyDetector
 
     private static readonly long RecurTolerance = TimeSpan.FromMinutes(20).Ticks;
     private static readonly long QuietFor = TimeSpan.FromMinutes(30).Ticks;
+    /// <summary>The longest a recognised schedule keeps a series quiet: a batch job or maintenance window of an hour, and the half hour after.</summary>
+    private static readonly long MaxQuiet = TimeSpan.FromMinutes(90).Ticks;
     /// <summary>A sample up to this many times more probable than the alert bound is still remembered as a surprise (a near-alert).</summary>
     private const double NearAlert = 10;
 
@@ -404,7 +411,9 @@ public static class AnomalyDetector
     {
         if (t < st.QuietUntilTicks)
         {
-            if (surprise) st.QuietUntilTicks = t + QuietFor;
+            // A repeat stays quiet while its surprise lasts, but not for ever: an incident that starts during the
+            // nightly batch job must not hide behind it for as long as it grows.
+            if (surprise) st.QuietUntilTicks = Math.Min(t + QuietFor, st.QuietSinceTicks + MaxQuiet);
             return true;
         }
         var recurring = false;
@@ -428,7 +437,11 @@ public static class AnomalyDetector
             if (t - st.LastNearAlertTicks > QuietFor || (st.Surprise(newest) & 15) != kind) st.Surprise(oldest, (t & ~15L) | (long)kind);
             st.LastNearAlertTicks = t;
         }
-        if (recurring) st.QuietUntilTicks = t + QuietFor;
+        if (recurring)
+        {
+            st.QuietSinceTicks = t;
+            st.QuietUntilTicks = t + QuietFor;
+        }
         return recurring;
     }
 

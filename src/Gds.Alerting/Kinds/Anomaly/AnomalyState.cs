@@ -21,7 +21,8 @@ public sealed class AnomalyState : KindState
     private const byte Version = 3;
 
     // The layout (little-endian, unaligned). Version 3 adds the context statistic (a sixth entry in each
-    // per-statistic array), the context's run over its tail threshold and the level before the last accepted episode. Version 2 remembers eight surprises
+    // per-statistic array), the context's run over its tail threshold, the level before the last accepted episode
+    // and when the current quiet began. Version 2 remembers eight surprises
     // instead of four, the last near-alert and the noise by hour. Older versions are read, not discarded (see
     // Model): an upgrade does not send every anomaly series back to its warm-up.
     private const int OFirstAt = 1, OLastAt = 9, OSamples = 17, OIncreases = 21, ODecreases = 25, OMode = 29, OIntegral = 30;
@@ -34,8 +35,8 @@ public sealed class AnomalyState : KindState
     private const int OSurprises = OEpisodeExpected + 8, OQuietUntil = OSurprises + 8 * SurpriseSlots;
     private const int OLastNearAlert = OQuietUntil + 8, ONoise = OLastNearAlert + 8;
     private const int OContextOver = ONoise + 4 * ProfileSlots, OContextPeak = OContextOver + 1;
-    private const int OPreviousLevel = OContextPeak + 4, OReturnUntil = OPreviousLevel + 8;
-    public const int Size = OReturnUntil + 8;
+    private const int OPreviousLevel = OContextPeak + 4, OReturnUntil = OPreviousLevel + 8, OQuietSince = OReturnUntil + 8;
+    public const int Size = OQuietSince + 8;
 
     // Version 2: five statistics, so each per-statistic array is one float shorter, and no context run.
     private const int V2Statistics = 5, V2Size = OContextOver - 4 * 4;
@@ -133,6 +134,8 @@ public sealed class AnomalyState : KindState
     public long Surprise(int i) => L(OSurprises + 8 * i);
     public void Surprise(int i, long at) => L(OSurprises + 8 * i, at);
     [JsonIgnore] public long QuietUntilTicks { get => L(OQuietUntil); set => L(OQuietUntil, value); }
+    /// <summary>When the current quiet began: a schedule keeps a series quiet for a bounded time.</summary>
+    [JsonIgnore] public long QuietSinceTicks { get => L(OQuietSince); set => L(OQuietSince, value); }
     /// <summary>The last near-alert: surprises closer together than half an hour are one burst, remembered once.</summary>
     [JsonIgnore] public long LastNearAlertTicks { get => L(OLastNearAlert); set => L(OLastNearAlert, value); }
 
