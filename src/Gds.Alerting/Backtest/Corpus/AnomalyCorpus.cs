@@ -33,7 +33,7 @@ public static class AnomalyCorpus
 
     public static IReadOnlyList<CorpusSeries> Generate(string part)
     {
-        var seed = part switch { "dev" => 1201, "holdout" => 7919, _ when part.StartsWith("x") => int.Parse(part[1..]), _ => throw new ArgumentException($"unknown corpus part '{part}' (dev, holdout)", nameof(part)) };
+        var seed = part switch { "dev" => 1201, "holdout" => 7919, _ => throw new ArgumentException($"unknown corpus part '{part}' (dev, holdout)", nameof(part)) };
         var list = new List<CorpusSeries>();
         for (var copy = 0; copy < 2; copy++)
             foreach (var shape in Shapes)
