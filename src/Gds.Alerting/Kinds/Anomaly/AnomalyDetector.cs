@@ -22,13 +22,15 @@ public readonly record struct AnomalyVerdict(
 /// <summary>
 /// A streaming detector for one series, O(1) time and memory per sample.
 ///
-/// Model. The value (for a counter: its rate per second) is predicted as level + trend + the learned profile of
-/// its hour of the day, weekdays and weekends apart (Holt–Winters in error-correction form; the profile is
-/// linearly interpolated between hours, so a steep daily ramp is predicted, not a staircase). Every part learns
-/// from the prediction error clipped at 4σ, so an outlier cannot drag the model.
+/// Model. The value (for a counter: its rate per second) is predicted as a slow level + the learned profile of its
+/// hour of the day, weekdays and weekends apart (linearly interpolated between hours, so a steep daily ramp is
+/// predicted, not a staircase) + the recent context, the residual of the last ~10 samples. The level and the context
+/// learn from the prediction error clipped at 4σ, so an outlier cannot drag the model; the profile learns from the
+/// context and takes it over, so a cycle of any size relative to the noise is learned in days.
 ///
-/// Surprise. The error in units of the recent σ is judged on several time scales: the sample alone, its mean over
-/// the last ~6 and ~36 samples, its mean absolute value over ~12 (variance), and ~144 samples. Each statistic is
+/// Surprise. The error in units of its hour's σ is judged on several time scales: the sample alone, its mean over
+/// the last ~6, ~36 and ~144 samples and its mean absolute value over ~12 (variance); and the context against the
+/// seasonal prediction, which a climb too gradual for the other tests (a leak) leaves far behind. Each statistic is
 /// standardised by its own long-run mean and variance (its "recent distribution of surprise", as in HTM's anomaly
 /// likelihood, so autocorrelated or heavy-tailed series do not look anomalous all the time), and its tail is
 /// modelled beyond 3 standard units as exponential with a learned rate and mean excess (peaks over threshold, as in
@@ -38,7 +40,8 @@ public readonly record struct AnomalyVerdict(
 /// Threshold. An episode starts when the smallest probability is under sensitivity ÷ (samples per week × number of
 /// tests): on normal data that is about `sensitivity` false alarms per series-week. It lasts until every statistic
 /// has been calm for an hour (at least 12 samples), so one incident is one alert. After a dozen samples the
-/// episode's level is taken as the new normal and learning resumes, so a shift that lasts does not alert for ever.
+/// episode's level is taken as the new normal, so a shift that lasts does not alert for ever; a return to the level
+/// before it, within three days, ends that incident instead of starting another.
 /// </summary>
 public static class AnomalyDetector
 {
