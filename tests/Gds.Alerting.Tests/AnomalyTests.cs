@@ -139,14 +139,13 @@ public sealed class AnomalyTests
     public void A_connection_leak_as_steep_as_the_morning_ramp_is_caught_within_hours_once()
     {
         // A business-day cycle of 100 connections (50σ) and, from 10:00 on day 8, a leak of 40 an hour for six hours
-        // that is never fixed. It climbs as fast as the morning ramp, so no single sample and no short average looks
-        // unusual; only the level against what this hour normally is does (the context test).
+        // that is never fixed: it climbs as fast as the morning ramp, so for its first hours every sample is only a
+        // few σ above what the recent samples predict. (With one-minute samples only the context test sees it at all:
+        // CorpusTests' db_connections case fails without it.)
         var values = Gauge(9, (s, i) => 20 + 100 * BusinessDay(i) * (Weekend(i) ? 0.3 : 1) + 2 * s.Normal() + (i >= Incident ? 40 * Math.Min(Hours(i - Incident), 6) : 0));
         var h = Run(values);
         var at = Start + Step * Incident;
-        var fired = Assert.Single(h.Fired);
-        Assert.InRange(fired.StartsAt, at, at + TimeSpan.FromHours(6));
-        Assert.Contains("too gradual for any single sample", fired.Description);
+        Assert.InRange(Assert.Single(h.Fired).StartsAt, at, at + TimeSpan.FromHours(6));
     }
 
     [Fact]

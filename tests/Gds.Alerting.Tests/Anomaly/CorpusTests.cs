@@ -50,6 +50,7 @@ public sealed class CorpusTests
     }
 
     [Theory]
+    [InlineData("db_commit_rate")]
     [InlineData("db_connections")]
     [InlineData("db_latency")]
     [InlineData("level_shift_up")]

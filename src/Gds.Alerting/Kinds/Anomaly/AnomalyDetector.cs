@@ -358,15 +358,22 @@ public static class AnomalyDetector
                 // prior worth five of them; one extreme value moves it by at most MaxExcess / count.
                 var count = st.TailRate[k] * (seen + 50);
                 var excessRate = Math.Max(1 / (count + 5), 0.02);
-                if (isContext)
+                if (k is (int)AnomalyCause.Sample or (int)AnomalyCause.Context)
                 {
-                    // The context stays over its threshold for as long as a climb lasts: counted per sample, one
-                    // leak would teach the tail that leaks are normal within the hour. So its tail learns from runs
-                    // (declustered, as in extreme-value practice): how often a run starts, and each run's peak.
-                    st.TailRate[k] += (float)(tailRate * ((over && !st.ContextOver ? 1 : 0) - st.TailRate[k]));
-                    if (over) st.ContextPeak = st.ContextOver ? Math.Max(st.ContextPeak, (float)(a - TailThreshold)) : (float)(a - TailThreshold);
-                    else if (st.ContextOver) st.TailExcess[k] += (float)(excessRate * (Math.Min(st.ContextPeak, MaxExcess) - st.TailExcess[k]));
-                    st.ContextOver = over;
+                    // Exceedances come in runs: the context stays over its threshold for as long as a climb lasts, and
+                    // the first morning ramp a new series sees (or the first hour of an incident) makes a dozen
+                    // single-sample exceedances in a row. Counted per sample, one leak would teach the context's tail
+                    // that leaks are normal, and one ramp would make the sample's tail heavy for weeks (a commit drop
+                    // of 9σ then fell short of the bound). So these tails learn from runs (declustered, as in
+                    // extreme-value practice): how often a run starts, and each run's peak.
+                    var sample = k == (int)AnomalyCause.Sample;
+                    var wasOver = sample ? st.SampleOver : st.ContextOver;
+                    st.TailRate[k] += (float)(tailRate * ((over && !wasOver ? 1 : 0) - st.TailRate[k]));
+                    var peak = sample ? st.SamplePeak : st.ContextPeak;
+                    if (over) peak = wasOver ? Math.Max(peak, (float)(a - TailThreshold)) : (float)(a - TailThreshold);
+                    else if (wasOver) st.TailExcess[k] += (float)(excessRate * (Math.Min(peak, MaxExcess) - st.TailExcess[k]));
+                    if (sample) { st.SamplePeak = peak; st.SampleOver = over; }
+                    else { st.ContextPeak = peak; st.ContextOver = over; }
                     continue;
                 }
                 st.TailRate[k] += (float)(tailRate * ((over ? 1 : 0) - st.TailRate[k]));

@@ -21,8 +21,8 @@ public sealed class AnomalyState : KindState
     private const byte Version = 3;
 
     // The layout (little-endian, unaligned). Version 3 adds the context statistic (a sixth entry in each
-    // per-statistic array), the context's run over its tail threshold, the level before the last accepted episode
-    // and when the current quiet began. Version 2 remembers eight surprises
+    // per-statistic array), the sample's and the context's runs over their tail thresholds, the level before the
+    // last accepted episode and when the current quiet began. Version 2 remembers eight surprises
     // instead of four, the last near-alert and the noise by hour. Older versions are read, not discarded (see
     // Model): an upgrade does not send every anomaly series back to its warm-up.
     private const int OFirstAt = 1, OLastAt = 9, OSamples = 17, OIncreases = 21, ODecreases = 25, OMode = 29, OIntegral = 30;
@@ -34,12 +34,13 @@ public sealed class AnomalyState : KindState
     private const int OEpisodeAt = OCalm + 4, OEpisodeSamples = OEpisodeAt + 8, OEpisodeCause = OEpisodeSamples + 4, OEpisodeExpected = OEpisodeCause + 1;
     private const int OSurprises = OEpisodeExpected + 8, OQuietUntil = OSurprises + 8 * SurpriseSlots;
     private const int OLastNearAlert = OQuietUntil + 8, ONoise = OLastNearAlert + 8;
-    private const int OContextOver = ONoise + 4 * ProfileSlots, OContextPeak = OContextOver + 1;
+    private const int ORunsOver = ONoise + 4 * ProfileSlots, OContextPeak = ORunsOver + 1;
     private const int OPreviousLevel = OContextPeak + 4, OReturnUntil = OPreviousLevel + 8, OQuietSince = OReturnUntil + 8;
-    public const int Size = OQuietSince + 8;
+    private const int OSamplePeak = OQuietSince + 8;
+    public const int Size = OSamplePeak + 4;
 
     // Version 2: five statistics, so each per-statistic array is one float shorter, and no context run.
-    private const int V2Statistics = 5, V2Size = OContextOver - 4 * 4;
+    private const int V2Statistics = 5, V2Size = ORunsOver - 4 * 4;
     private const int V2ORepeatRate = OMean + 4 * 4 * V2Statistics;
     // Version 1: version 2 up to its first four surprise slots, then the quiet-until time.
     private const int V1SurpriseSlots = 4, V2OSurprises = OSurprises - 4 * 4, V1Size = V2OSurprises + 8 * V1SurpriseSlots + 8;
@@ -104,8 +105,10 @@ public sealed class AnomalyState : KindState
     [JsonIgnore] public Span<float> Scale => Floats(OScale, Statistics);
     [JsonIgnore] public Span<float> TailRate => Floats(OTailRate, Statistics);
     [JsonIgnore] public Span<float> TailExcess => Floats(OTailExcess, Statistics);
-    /// <summary>Whether the context statistic is over its tail threshold now, and the largest excess of that run so far.</summary>
-    [JsonIgnore] public bool ContextOver { get => _b[OContextOver] == 1; set => _b[OContextOver] = value ? (byte)1 : (byte)0; }
+    /// <summary>Whether the sample and the context statistics are over their tail thresholds now (their tails learn from runs), and the largest excess of each run so far.</summary>
+    [JsonIgnore] public bool SampleOver { get => (_b[ORunsOver] & 2) != 0; set => _b[ORunsOver] = (byte)(value ? _b[ORunsOver] | 2 : _b[ORunsOver] & ~2); }
+    [JsonIgnore] public float SamplePeak { get => F(OSamplePeak); set => F(OSamplePeak, value); }
+    [JsonIgnore] public bool ContextOver { get => (_b[ORunsOver] & 1) != 0; set => _b[ORunsOver] = (byte)(value ? _b[ORunsOver] | 1 : _b[ORunsOver] & ~1); }
     [JsonIgnore] public float ContextPeak { get => F(OContextPeak); set => F(OContextPeak, value); }
     /// <summary>The level before the last accepted episode, and until when a return to it ends that incident instead of starting another.</summary>
     [JsonIgnore] public double PreviousLevel { get => D(OPreviousLevel); set => D(OPreviousLevel, value); }
