@@ -39,7 +39,7 @@ public sealed class AnomalyState : KindState
     private const int OSamplePeak = OQuietSince + 8;
     public const int Size = OSamplePeak + 4;
 
-    // Version 2: five statistics, so each per-statistic array is one float shorter, and no context run.
+    // Version 2: five statistics, so each per-statistic array is one float shorter, and nothing after the hours' noise.
     private const int V2Statistics = 5, V2Size = ORunsOver - 4 * 4;
     private const int V2ORepeatRate = OMean + 4 * 4 * V2Statistics;
     // Version 1: version 2 up to its first four surprise slots, then the quiet-until time.
