@@ -151,14 +151,17 @@ public static class AnomalyDetector
         st.Medium += (float)(MediumRate * (zc - st.Medium));
         st.Spread += (float)(SpreadRate * (Math.Min(Math.Abs(z), AverageClip) - st.Spread));
         st.Long += (float)(LongScaleRate * (zc - st.Long));
-        // The context: the recent level (this sample included) against the seasonal prediction, in σ. The other
-        // tests judge the error after the recent context has followed the series; a climb as slow as a leak is
-        // followed closely enough to stay within 1–3σ there, but it leaves the hour's normal level far behind.
-        var context = (st.Recent + RecentRate * Math.Clamp(e, -4 * sigma, 4 * sigma)) / sigma;
+        var settled = st.Learned >= MinLearned;
+        // Until the model has settled its σ means little: learn from the whole error, as exact running means.
+        var clipped = settled ? Math.Clamp(e, -4 * sigma, 4 * sigma) : e;
+        // The context: the recent level, followed by this sample as it will be when learning, against the seasonal
+        // prediction, in σ. The other tests judge the error after the recent context has followed the series; a climb
+        // as slow as a leak is followed closely enough to stay within 1–3σ there, but it leaves the hour's normal
+        // level far behind.
+        var context = (st.Recent + RecentRate * clipped) / sigma;
 
         Span<double> value = [z, st.Short, st.Medium, st.Spread, st.Long, context];
         Span<double> u = stackalloc double[AnomalyState.Statistics];
-        var settled = st.Learned >= MinLearned;
         var judged = settled && at.UtcTicks - st.FirstAtTicks >= plan.Warmup.Ticks;
         if (plan.WeekendsApart && slotA >= 24)
         {
@@ -232,44 +235,34 @@ public static class AnomalyDetector
                     // The episode has lasted: take its level as the new normal and start the surprise afresh.
                     st.PreviousLevel = st.Level;
                     st.ReturnUntilTicks = t + ReturnWithin.Ticks;
-                    st.Level += st.Recent + st.Short * sigma;
-                    baseLevel = st.Level;
-                    st.Recent = 0;
-                    st.Short = st.Mean[1];
-                    st.Medium = st.Mean[2];
-                    st.Long = st.Mean[4];
-                    st.Spread = st.Mean[3];
+                    baseLevel = Rebase(st, st.Level + st.Recent + st.Short * sigma);
                 }
             }
         }
-        else if (judged && bestP < bound && !scheduled && ReturnedToPrevious(st, t, y, profile))
-        {
-            // The series is back where it was before the last accepted episode (a quiet weekday is over, a value
-            // that belonged to another hour is gone): that incident has ended, this is not a new one.
-            st.Level = baseLevel = st.PreviousLevel;
-            st.ReturnUntilTicks = 0;
-            st.Recent = 0;
-            st.Short = st.Mean[1];
-            st.Medium = st.Mean[2];
-            st.Long = st.Mean[4];
-            st.Spread = st.Mean[3];
-        }
         else if (judged && bestP < bound && !scheduled)
         {
-            st.EpisodeAtTicks = t;
-            st.EpisodeSamples = 1;
-            st.Calm = 0;
-            st.EpisodeCause = cause;
-            // A context episode is about the level the series has left: what this hour normally is.
-            st.EpisodeExpected = cause == AnomalyCause.Context ? seasonal : expected;
-            st.EpisodeRarity = (float)(1 / (bestP * spw * Tests));
-            step = AnomalyStep.Started;
+            if (ReturnedToPrevious(st, t, y, profile))
+            {
+                // The series is back where it was before the last accepted episode (a quiet weekday is over, a value
+                // that belonged to another hour is gone): that incident has ended, this is not a new one.
+                st.ReturnUntilTicks = 0;
+                baseLevel = Rebase(st, st.PreviousLevel);
+            }
+            else
+            {
+                st.EpisodeAtTicks = t;
+                st.EpisodeSamples = 1;
+                st.Calm = 0;
+                st.EpisodeCause = cause;
+                // A context episode is about the level the series has left: what this hour normally is.
+                st.EpisodeExpected = cause == AnomalyCause.Context ? seasonal : expected;
+                st.EpisodeRarity = (float)(1 / (bestP * spw * Tests));
+                step = AnomalyStep.Started;
+            }
         }
 
         // Learning: always outside an episode; inside one only the level follows (slowly) until the episode is accepted.
         var learn = !st.InEpisode || st.EpisodeSamples > AcceptAfter;
-        // Until the model has settled its σ means little: learn from the whole error, as exact running means.
-        var clipped = settled ? Math.Clamp(e, -4 * sigma, 4 * sigma) : e;
         if (!learn)
         {
             st.Level = baseLevel;
@@ -389,6 +382,18 @@ public static class AnomalyDetector
         var band = Band(st, plan, bound) * sigma;
         var statistic = st.EpisodeCause == AnomalyCause.Stall ? st.Run + 1 : value[(int)st.EpisodeCause];
         return new AnomalyVerdict(step, y, st.InEpisode ? st.EpisodeExpected : expected, band, st.EpisodeCause, statistic, st.EpisodeRarity);
+    }
+
+    /// <summary>Moves the level to a new normal, with the recent context and the averages' surprise started afresh from it.</summary>
+    private static double Rebase(AnomalyState st, double level)
+    {
+        st.Level = level;
+        st.Recent = 0;
+        st.Short = st.Mean[1];
+        st.Medium = st.Mean[2];
+        st.Long = st.Mean[4];
+        st.Spread = st.Mean[3];
+        return level;
     }
 
     /// <summary>How long after an episode's level was accepted a return to the level before it still ends that incident.</summary>

@@ -72,6 +72,9 @@ public sealed class AnomalyState : KindState
     private double D(int o) => Unsafe.ReadUnaligned<double>(ref At(o));
     private void D(int o, double v) => Unsafe.WriteUnaligned(ref At(o), v);
 
+    private bool RunOver(int bit) => (_b[ORunsOver] & bit) != 0;
+    private void RunOver(int bit, bool over) => _b[ORunsOver] = (byte)(over ? _b[ORunsOver] | bit : _b[ORunsOver] & ~bit);
+
     /// <summary>A run of floats in place.</summary>
     private Span<float> Floats(int o, int n) => MemoryMarshal.CreateSpan(ref Unsafe.As<byte, float>(ref At(o)), n);
 
@@ -106,9 +109,9 @@ public sealed class AnomalyState : KindState
     [JsonIgnore] public Span<float> TailRate => Floats(OTailRate, Statistics);
     [JsonIgnore] public Span<float> TailExcess => Floats(OTailExcess, Statistics);
     /// <summary>Whether the sample and the context statistics are over their tail thresholds now (their tails learn from runs), and the largest excess of each run so far.</summary>
-    [JsonIgnore] public bool SampleOver { get => (_b[ORunsOver] & 2) != 0; set => _b[ORunsOver] = (byte)(value ? _b[ORunsOver] | 2 : _b[ORunsOver] & ~2); }
+    [JsonIgnore] public bool SampleOver { get => RunOver(2); set => RunOver(2, value); }
     [JsonIgnore] public float SamplePeak { get => F(OSamplePeak); set => F(OSamplePeak, value); }
-    [JsonIgnore] public bool ContextOver { get => (_b[ORunsOver] & 1) != 0; set => _b[ORunsOver] = (byte)(value ? _b[ORunsOver] | 1 : _b[ORunsOver] & ~1); }
+    [JsonIgnore] public bool ContextOver { get => RunOver(1); set => RunOver(1, value); }
     [JsonIgnore] public float ContextPeak { get => F(OContextPeak); set => F(OContextPeak, value); }
     /// <summary>The level before the last accepted episode, and until when a return to it ends that incident instead of starting another.</summary>
     [JsonIgnore] public double PreviousLevel { get => D(OPreviousLevel); set => D(OPreviousLevel, value); }
