@@ -17,6 +17,11 @@ set -e
 passed=$(awk '/^[[:space:]]+Passed: [0-9]+/ {s += $2} END {print s + 0}' "$log")
 failed=$(awk '/^[[:space:]]+Failed: [0-9]+/ {s += $2} END {print s + 0}' "$log")
 skipped=$(awk '/^[[:space:]]+Skipped: [0-9]+/ {s += $2} END {print s + 0}' "$log")
+# The failures again, last, so that whoever reads only the end of the output sees what failed and why.
+if grep -q '^[[:space:]]*Failed [A-Za-z]' "$log"; then
+    echo "failed tests:"
+    awk '/^[[:space:]]*Failed [A-Za-z]/ {n = 40} n > 0 {print; n--}' "$log" | grep -v '^[[:space:]]*Passed ' | head -200
+fi
 rm -f "$log"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit "$rc"
