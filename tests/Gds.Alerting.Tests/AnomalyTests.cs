@@ -148,6 +148,21 @@ public sealed class AnomalyTests
         Assert.InRange(Assert.Single(h.Fired).StartsAt, at, at + TimeSpan.FromHours(6));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(int.MaxValue / 2)]
+    public void A_return_to_the_level_before_an_accepted_shift_is_no_new_incident(int samplesBack)
+    {
+        // A step of 10σ that lasts is one incident; a day later the series is back at its old level, for one sample
+        // or for good. Neither is a new incident: the return ends the old one, and a single sample back there must
+        // not make the next one, at the accepted level again, look like a new shift.
+        var back = Incident + Samples(1);
+        var h = Run(Gauge(10, (s, i) => 100 + 2 * s.Normal() + (i >= Incident && (i < back || i >= back + samplesBack) ? 20 : 0)));
+        var at = Start + Step * Incident;
+        var fired = Assert.Single(h.Fired);
+        Assert.InRange(fired.StartsAt, at, at + Step);
+    }
+
     [Fact]
     public void The_alert_says_what_was_expected_how_unusual_and_since_when()
     {

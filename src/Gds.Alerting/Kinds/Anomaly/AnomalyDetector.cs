@@ -215,6 +215,7 @@ public static class AnomalyDetector
         var scheduled = !st.InEpisode && settled && (nearAlert || t < st.QuietUntilTicks) && Recurring(st, t, nearAlert, SurpriseKind(cause, value));
 
         var step = AnomalyStep.Normal;
+        var returning = false;
         if (st.InEpisode)
         {
             st.EpisodeSamples++;
@@ -239,15 +240,18 @@ public static class AnomalyDetector
                 }
             }
         }
+        else if (st.ReturnPending && ReturnedToPrevious(st, t, y, profile))
+        {
+            // The series is back where it was before the last accepted episode (a quiet weekday is over, a value
+            // that belonged to another hour is gone), for a second sample in a row: that incident has ended.
+            st.ReturnUntilTicks = 0;
+            baseLevel = Rebase(st, st.PreviousLevel);
+        }
         else if (judged && bestP < bound && !scheduled)
         {
-            if (ReturnedToPrevious(st, t, y, profile))
-            {
-                // The series is back where it was before the last accepted episode (a quiet weekday is over, a value
-                // that belonged to another hour is gone): that incident has ended, this is not a new one.
-                st.ReturnUntilTicks = 0;
-                baseLevel = Rebase(st, st.PreviousLevel);
-            }
+            // A surprise back at the level before the last accepted episode is not a new incident, but one sample there
+            // is not yet a return: the series may be back at the accepted level with the next one.
+            if (ReturnedToPrevious(st, t, y, profile)) returning = true;
             else
             {
                 st.EpisodeAtTicks = t;
@@ -260,6 +264,8 @@ public static class AnomalyDetector
                 step = AnomalyStep.Started;
             }
         }
+
+        st.ReturnPending = returning;
 
         // Learning: always outside an episode; inside one only the level follows (slowly) until the episode is accepted.
         var learn = !st.InEpisode || st.EpisodeSamples > AcceptAfter;
