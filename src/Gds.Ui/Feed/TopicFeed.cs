@@ -20,6 +20,9 @@ public sealed class TopicFeed(KafkaClientFactory clients, AlertBoard board, Feed
     /// </summary>
     private static readonly string[] FromStart = [TopicNames.Rules, TopicNames.Silences, TopicNames.AlertAcks, TopicNames.Alerts];
 
+    /// <summary>A registry outage is logged when it begins, not on every retry.</summary>
+    private readonly Gds.Kafka.Wire.RegistryOutage _outage = new(log, "ui: records wait");
+
     public async Task RunAsync(CancellationToken stop)
     {
         // Confluent's Consume blocks its thread; the host's threads are for the web server.
@@ -56,7 +59,7 @@ public sealed class TopicFeed(KafkaClientFactory clients, AlertBoard board, Feed
                 {
                     // The registry did not answer: the record is read again in a second.
                     consumer.Seek(r.TopicPartitionOffset);
-                    stop.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
+                    stop.WaitHandle.WaitOne(Gds.Kafka.Wire.RegistryOutage.RetryEvery);
                     continue;
                 }
                 if (catchUp is not null && !board.CaughtUp)
@@ -161,9 +164,10 @@ public sealed class TopicFeed(KafkaClientFactory clients, AlertBoard board, Feed
         }
         catch (Gds.Kafka.Wire.SchemaRegistryUnavailableException ex)
         {
-            log.LogWarning("ui: {Error}; retrying", ex.Message);
+            _outage.Failed(ex);
             return false;
         }
+        _outage.Recovered();
         return true;
     }
 }
