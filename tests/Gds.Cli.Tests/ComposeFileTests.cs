@@ -32,7 +32,9 @@ public sealed class ComposeFileTests
 
         var gds = services.Where(s => Scalar(s.Value, "image") == Image).Select(s => s.Key).Order().ToList();
         Assert.Equal([.. OneShot.Concat(LongRunning).Order()], gds);
-        Assert.Equal(["topics", "apply", "--bootstrap", "kafka:9092", "--partitions", "6", "--replication-factor", "1"], Command(services["topics"]));
+        // The topics step registers the schemas too, so an incompatible schema fails the deployment step, not a process.
+        Assert.Equal(["topics", "apply", "--bootstrap", "kafka:9092", "--partitions", "6", "--replication-factor", "1", "--schema-registry", "http://schema-registry:8081"], Command(services["topics"]));
+        Assert.Equal("service_healthy", DependsOn(services["topics"])["schema-registry"]);
         // A one-shot that fails (a broker still electing its controller) runs again; one that exits 0 is done.
         Assert.Equal("on-failure", Scalar(services["topics"], "restart"));
         Assert.Equal("on-failure", Scalar(services["rules"], "restart"));

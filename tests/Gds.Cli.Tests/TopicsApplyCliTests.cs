@@ -62,6 +62,50 @@ public sealed class TopicsApplyCliTests : IDisposable
         Assert.Contains("present  gds.metrics.mssql.staging", Lines(r.Out));
     }
 
+    [Fact]
+    public async Task With_a_schema_registry_every_topic_s_schema_is_registered_and_an_incompatible_one_is_refused_by_name()
+    {
+        await new EmbeddedTopicCreator(_broker).EnsureAsync(DevTopics.All(3));
+        await using var registry = await Gds.Schemas.Registry.EmbeddedSchemaRegistry.StartAsync();
+        // Someone registered another alert schema under gds.alerts-value before: this build's cannot read its records.
+        using (var http = new HttpClient())
+        {
+            var other = """{"type":"record","name":"Other","fields":[{"name":"x","type":"string"}]}""";
+            var body = new StringContent(System.Text.Json.JsonSerializer.Serialize(new { schema = other }), System.Text.Encoding.UTF8, "application/vnd.schemaregistry.v1+json");
+            (await http.PostAsync($"{registry.Url}/subjects/{TopicNames.Alerts}-value/versions", body)).EnsureSuccessStatusCode();
+        }
+
+        var r = await CliRunner.RunAsync("topics", "apply", "--bootstrap", _broker.BootstrapServers, "--schema-registry", registry.Url);
+        Assert.True(r.Code == 1, r.Out + r.Err);
+        var schemaLines = Lines(r.Out).Where(l => l.StartsWith("schema ", StringComparison.Ordinal)).ToList();
+        var withSchema = TopicCatalog.Standard(3).Select(t => t.Name).Where(n => Gds.Schemas.Catalog.SchemaCatalog.ForTopic(n) is not null).ToList();
+        Assert.Equal(withSchema.Count, schemaLines.Count);                    // the DLQs and the watchdog carry none
+        var refused = Assert.Single(schemaLines, l => l.Contains("not registered"));
+        Assert.StartsWith("schema   gds.alerts-value: not registered: the schema registry at", refused);
+        Assert.Contains("refuses the alert.avsc schema for gds.alerts-value as incompatible", refused);
+        Assert.Contains("schema   gds.metrics.postgresql.production-value: id ", r.Out);
+        Assert.Contains("(metric.avsc)", r.Out);
+        Assert.Equal($"{withSchema.Count} schemas at {registry.Url}: {withSchema.Count - 1} registered, 1 not registered", Lines(r.Out)[^1]);
+
+        // Registering is idempotent: the same ids again (one id for the one metric schema on every metric topic).
+        var again = await CliRunner.RunAsync("topics", "apply", "--bootstrap", _broker.BootstrapServers, "--schema-registry", registry.Url);
+        Assert.Equal(schemaLines, Lines(again.Out).Where(l => l.StartsWith("schema ", StringComparison.Ordinal)));
+        var metricIds = schemaLines.Where(l => l.Contains("(metric.avsc)")).Select(l => l.Split(": id ")[1]).Distinct();
+        Assert.Single(metricIds);
+    }
+
+    [Fact]
+    public async Task A_schema_registry_that_does_not_answer_fails_the_run_once_naming_it()
+    {
+        await new EmbeddedTopicCreator(_broker).EnsureAsync(DevTopics.All(3));
+        var r = await CliRunner.RunAsync("topics", "apply", "--bootstrap", _broker.BootstrapServers, "--schema-registry", "http://127.0.0.1:1");
+        Assert.Equal(1, r.Code);
+        var failed = Assert.Single(Lines(r.Out), l => l.StartsWith("schema ", StringComparison.Ordinal));
+        Assert.Contains("not registered: registering the", failed);
+        Assert.Contains("at http://127.0.0.1:1", failed);
+        Assert.EndsWith("0 registered, 1 not registered", Lines(r.Out)[^1]);
+    }
+
     [Theory]
     [InlineData("--partitions must be at least 1", "--partitions", "0")]
     [InlineData("--replication-factor must be at least 1", "--replication-factor", "0")]

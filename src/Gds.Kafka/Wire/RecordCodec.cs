@@ -60,6 +60,21 @@ public sealed class RecordCodec : IDisposable
     public static RecordCodec ForRegistry(string url, WireFormat format = WireFormat.Avro) =>
         From(new KafkaOptions { Format = format == WireFormat.Avro ? "avro" : "json", SchemaRegistryUrl = url });
 
+    /// <summary>The schema registry this codec reads and writes through; null for a JSON codec without one.</summary>
+    public string? RegistryUrl => _schemas?.Url;
+
+    /// <summary>
+    /// Registers the schema this build writes on <paramref name="topic"/> under the topic's subject now, not at the
+    /// first write (a deployment step: a schema the registry finds incompatible is refused before any process
+    /// runs), and gives its id; null when the topic carries no schema. Throws
+    /// <see cref="SchemaRegistryUnavailableException"/> naming the subject when the registry refuses it or does not answer.
+    /// </summary>
+    public (int Id, SchemaFile Schema)? Register(string topic)
+    {
+        if (_schemas is null) throw new InvalidOperationException("this codec has no schema registry");
+        return SchemaCatalog.ForTopic(topic) is { } schema ? (_schemas.WriterFor(topic, schema).Id, schema) : null;
+    }
+
     /// <summary>True for a value in Confluent's wire format (magic byte 0 and a schema id).</summary>
     public static bool IsAvro(ReadOnlySpan<byte> value) => value.Length >= 5 && value[0] == MagicByte;
 

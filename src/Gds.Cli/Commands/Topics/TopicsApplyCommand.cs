@@ -48,8 +48,8 @@ public sealed partial class TopicsApplySettings : KafkaSettings
 /// <summary>
 /// `gds topics apply`: creates the gds topics a cluster lacks, with their cleanup policies, and reports every topic
 /// (created / present / differs / missing). It changes nothing that exists, so running it again is harmless.
-/// Exit 0 when every topic is there; 1 when one could not be created or the cluster could not be read, or, with
-/// --strict, when one differs.
+/// With --schema-registry it registers every topic's schema too. Exit 0 when every topic (and schema) is there; 1
+/// when one could not be created or registered or the cluster could not be read, or, with --strict, when one differs.
 /// </summary>
 public sealed class TopicsApplyCommand : AsyncCommand<TopicsApplySettings>
 {
@@ -75,6 +75,37 @@ public sealed class TopicsApplyCommand : AsyncCommand<TopicsApplySettings>
         Console.WriteLine($"{report.Topics.Count} topics on {bootstrap} ({report.Partitions} partitions asked): " +
                           $"{report.Count(TopicOutcome.Created)} created, {report.Count(TopicOutcome.Present)} present, " +
                           $"{report.Count(TopicOutcome.Differs)} differ, {report.Count(TopicOutcome.NotCreated)} missing");
-        return report.AnyNotCreated || (settings.Strict && report.AnyDiffers) ? ExitCodes.Failed : ExitCodes.Ok;
+        var schemasFailed = clients.Codec.RegistryUrl is { } registry && !RegisterSchemas(clients.Codec, registry, report);
+        return report.AnyNotCreated || schemasFailed || (settings.Strict && report.AnyDiffers) ? ExitCodes.Failed : ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// With a schema registry: registers the schema of every topic that is there, so an incompatible schema change is
+    /// refused now, by the deployment step, rather than by the first process that writes. One line per subject, then
+    /// a count; false when one was not registered.
+    /// </summary>
+    private static bool RegisterSchemas(Gds.Kafka.Wire.RecordCodec codec, string registry, ApplyReport report)
+    {
+        int registered = 0, failed = 0;
+        foreach (var topic in report.Topics.Where(t => t.Outcome != TopicOutcome.NotCreated))
+        {
+            var subject = Gds.Schemas.Catalog.SchemaCatalog.ValueSubject(topic.Name);
+            try
+            {
+                if (codec.Register(topic.Name) is not { } done) continue;
+                Console.WriteLine($"schema   {subject}: id {done.Id} ({done.Schema.File})");
+                registered++;
+            }
+            catch (Gds.Kafka.Wire.SchemaRegistryUnavailableException ex)
+            {
+                Console.WriteLine($"schema   {subject}: not registered: {ex.Message}");
+                failed++;
+                // A refusal is about this schema; a registry that does not answer would not for the next one either.
+                var refused = ex.InnerException is Confluent.SchemaRegistry.SchemaRegistryException { Status: System.Net.HttpStatusCode.Conflict };
+                if (!refused) break;
+            }
+        }
+        Console.WriteLine($"{registered + failed} schemas at {registry}: {registered} registered, {failed} not registered");
+        return failed == 0;
     }
 }
