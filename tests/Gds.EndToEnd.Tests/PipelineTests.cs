@@ -19,10 +19,12 @@ public class PipelineTests
     {
         await using var p = await RunningPipeline.StartAsync(partitions: 3, status: 202);
 
-        // One cycle of the fleet and a few calm seconds of the next, all at once. The records carry times from now
-        // on, as gds dev's do: the topology's clock (wall time) never passes the newest sample while they are read, so
-        // the absence rules see a fleet that is alive.
-        var t0 = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        // One cycle of the fleet and a few calm seconds of the next, all at once. The records carry times from a
+        // minute ahead on: the topology's clock (wall time) must not pass the newest heartbeat it has read by more than
+        // the collector-down timeout (2m, 4 s scaled), or the absence rule sees a dead collector. With times from now
+        // on, a loaded machine's stream process once read the first heartbeats too late: every collector went down
+        // and came back in the notifications.
+        var t0 = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()).AddMinutes(1);
         var fleet = new SyntheticFleet(instancesPerType: 3, seed: 7);
         var ticks = Enumerable.Range(0, (int)SyntheticFleet.Cycle.TotalSeconds + 3)
             .Select(t => fleet.Scrape(t0.AddSeconds(t), TimeSpan.FromSeconds(t))).ToList();
