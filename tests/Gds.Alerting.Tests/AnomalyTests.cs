@@ -164,6 +164,39 @@ public sealed class AnomalyTests
     }
 
     [Fact]
+    public void A_gauge_first_seen_climbing_through_its_morning_ramp_is_judged_as_a_gauge()
+    {
+        // Watched from Monday 07:00: for its first two hours the business-day gauge (its noise small beside the ramp)
+        // only rises, as a counter does. Taken for a counter, its rate was judged (every evening's fall a "reset"),
+        // and a Tuesday as quiet as a Sunday went unseen.
+        var quiet = Incident + Samples(7);
+        var values = Gauge(16, (s, i) => 50 + 200 * BusinessDay(i) * (Weekend(i) || (i >= quiet && i < quiet + 48) ? 0.1 : 1) + 0.5 * s.Normal());
+        var h = new Harness(Defaults);
+        for (var i = (int)(TimeSpan.FromHours(7) / Step); i < values.Length; i++) h.Feed(Start + Step * i, values[i], "m");
+        var at = Start + Step * quiet;
+        var fired = Assert.Single(h.Fired);
+        Assert.InRange(fired.StartsAt, at, at + TimeSpan.FromHours(1));
+        Assert.StartsWith("The value ", fired.Description);
+    }
+
+    [Fact]
+    public void A_counter_reset_to_zero_stays_a_counter()
+    {
+        // A restart sets a counter back to about nothing: that fall is a reset, not the sign of a gauge.
+        var s = new Series(3);
+        double total = 5_000;
+        var values = new double[Samples(9)];
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (i % Samples(1) == Samples(0.5)) total = 0;
+            total += Math.Round(300 + 20 * s.Normal());
+            values[i] = total;
+        }
+        var h = Run(values);
+        Assert.Empty(h.Events);
+    }
+
+    [Fact]
     public void The_alert_says_what_was_expected_how_unusual_and_since_when()
     {
         var h = Run(Shapes["level_shift_up"].Make());

@@ -104,20 +104,22 @@ public static class AnomalyDetector
             if (st.Samples < DecideAfter) return AnomalyVerdict.Unknown;
             // A series that never went down and mostly went up is a cumulative counter: judge its rate.
             st.Mode = st.Decreases == 0 && st.Increases * 2 >= st.Samples ? AnomalySeriesMode.Counter : AnomalySeriesMode.Gauge;
-            st.RepeatRate = 0.02f;
-            for (var k = 0; k < AnomalyState.Statistics; k++)
-            {
-                st.Mean[k] = PriorMean[k];
-                st.Scale[k] = PriorScale[k];
-                st.TailRate[k] = AnomalyPriors.TailRate(k);
-                st.TailExcess[k] = AnomalyPriors.TailExcess;
-            }
-            st.Spread = PriorMean[3];
+            st.Decreases = 0;
+            Begin(st);
         }
 
         double y;
         if (st.Mode == AnomalySeriesMode.Counter)
         {
+            // A gauge watched from the start of a climb (connections from 07:00, through the morning ramp) never went
+            // down in its first samples either. A counter only goes down when it is reset, to far less than it was;
+            // a few decreases of a fraction of it say it is a gauge after all: learn it afresh as one.
+            if (raw < previous && raw > previous * NotAReset && ++st.Decreases >= GaugeAfterDecreases)
+            {
+                st.StartOver(t, raw, AnomalySeriesMode.Gauge);
+                Begin(st);
+                return AnomalyVerdict.Unknown;
+            }
             // A drop is a reset; the same timestamp twice says nothing about a rate.
             if (raw < previous || dt <= 0) return AnomalyVerdict.Unknown;
             y = (raw - previous) / dt;
@@ -388,6 +390,24 @@ public static class AnomalyDetector
         var band = Band(st, plan, bound) * sigma;
         var statistic = st.EpisodeCause == AnomalyCause.Stall ? st.Run + 1 : value[(int)st.EpisodeCause];
         return new AnomalyVerdict(step, y, st.InEpisode ? st.EpisodeExpected : expected, band, st.EpisodeCause, statistic, st.EpisodeRarity);
+    }
+
+    /// <summary>A counter that falls by less than half is not being reset; this many such falls make it a gauge.</summary>
+    private const double NotAReset = 0.5;
+    private const int GaugeAfterDecreases = 3;
+
+    /// <summary>The surprise statistics start from their priors once the series' kind (counter or gauge) is decided.</summary>
+    private static void Begin(AnomalyState st)
+    {
+        st.RepeatRate = 0.02f;
+        for (var k = 0; k < AnomalyState.Statistics; k++)
+        {
+            st.Mean[k] = PriorMean[k];
+            st.Scale[k] = PriorScale[k];
+            st.TailRate[k] = AnomalyPriors.TailRate(k);
+            st.TailExcess[k] = AnomalyPriors.TailExcess;
+        }
+        st.Spread = PriorMean[3];
     }
 
     /// <summary>Moves the level to a new normal, with the recent context and the averages' surprise started afresh from it.</summary>

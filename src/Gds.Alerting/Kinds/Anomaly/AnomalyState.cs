@@ -149,6 +149,17 @@ public sealed class AnomalyState : KindState
 
     [JsonIgnore] public bool InEpisode => EpisodeAtTicks != 0;
 
+    /// <summary>Forgets everything learned: the series starts again at <paramref name="at"/>, its kind already known (its warm-up starts again too).</summary>
+    public void StartOver(long at, double raw, AnomalySeriesMode mode)
+    {
+        At(1, Size - 1).Clear();
+        FirstAtTicks = LastAtTicks = at;
+        Previous = raw;
+        Samples = 1;
+        Integral = raw == Math.Floor(raw);
+        Mode = mode;
+    }
+
     [JsonPropertyName("m")]
     public byte[] Model
     {
