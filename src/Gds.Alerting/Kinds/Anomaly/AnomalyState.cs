@@ -112,12 +112,12 @@ public sealed class AnomalyState : KindState
     [JsonIgnore] public bool SampleOver { get => RunOver(2); set => RunOver(2, value); }
     [JsonIgnore] public float SamplePeak { get => F(OSamplePeak); set => F(OSamplePeak, value); }
     [JsonIgnore] public bool ContextOver { get => RunOver(1); set => RunOver(1, value); }
-    /// <summary>The last sample was back at the level before the last accepted episode: a second one in a row is the return.</summary>
-    [JsonIgnore] public bool ReturnPending { get => RunOver(4); set => RunOver(4, value); }
     [JsonIgnore] public float ContextPeak { get => F(OContextPeak); set => F(OContextPeak, value); }
     /// <summary>The level before the last accepted episode, and until when a return to it ends that incident instead of starting another.</summary>
     [JsonIgnore] public double PreviousLevel { get => D(OPreviousLevel); set => D(OPreviousLevel, value); }
     [JsonIgnore] public long ReturnUntilTicks { get => L(OReturnUntil); set => L(OReturnUntil, value); }
+    /// <summary>The last sample was back at the level before the last accepted episode: a second one in a row is the return.</summary>
+    [JsonIgnore] public bool ReturnPending { get => RunOver(4); set => RunOver(4, value); }
 
     [JsonIgnore] public int Run { get => I(ORun); set => I(ORun, value); }
     [JsonIgnore] public int MaxRun { get => I(OMaxRun); set => I(OMaxRun, value); }

@@ -1,6 +1,10 @@
+using System.Net;
 using System.Text.RegularExpressions;
+using Confluent.SchemaRegistry;
 using Gds.Contracts.Topics;
 using Gds.Kafka.Admin.Apply;
+using Gds.Kafka.Wire;
+using Gds.Schemas.Catalog;
 using Spectre.Console;
 
 namespace Gds.Cli.Commands.Topics;
@@ -84,24 +88,24 @@ public sealed class TopicsApplyCommand : AsyncCommand<TopicsApplySettings>
     /// refused now, by the deployment step, rather than by the first process that writes. One line per subject, then
     /// a count; false when one was not registered.
     /// </summary>
-    private static bool RegisterSchemas(Gds.Kafka.Wire.RecordCodec codec, string registry, ApplyReport report)
+    private static bool RegisterSchemas(RecordCodec codec, string registry, ApplyReport report)
     {
         int registered = 0, failed = 0;
         foreach (var topic in report.Topics.Where(t => t.Outcome != TopicOutcome.NotCreated))
         {
-            var subject = Gds.Schemas.Catalog.SchemaCatalog.ValueSubject(topic.Name);
+            var subject = SchemaCatalog.ValueSubject(topic.Name);
             try
             {
                 if (codec.Register(topic.Name) is not { } done) continue;
                 Console.WriteLine($"schema   {subject}: id {done.Id} ({done.Schema.File})");
                 registered++;
             }
-            catch (Gds.Kafka.Wire.SchemaRegistryUnavailableException ex)
+            catch (SchemaRegistryUnavailableException ex)
             {
                 Console.WriteLine($"schema   {subject}: not registered: {ex.Message}");
                 failed++;
                 // A refusal is about this schema; a registry that does not answer would not for the next one either.
-                var refused = ex.InnerException is Confluent.SchemaRegistry.SchemaRegistryException { Status: System.Net.HttpStatusCode.Conflict };
+                var refused = ex.InnerException is SchemaRegistryException { Status: HttpStatusCode.Conflict };
                 if (!refused) break;
             }
         }
