@@ -83,10 +83,7 @@ public static class AnomalyDetector
         var t = at.UtcTicks;
         if (st.Samples == 0)
         {
-            st.FirstAtTicks = st.LastAtTicks = t;
-            st.Previous = raw;
-            st.Samples = 1;
-            st.Integral = raw == Math.Floor(raw);
+            st.StartOver(t, raw, AnomalySeriesMode.Undecided);
             return AnomalyVerdict.Unknown;
         }
         var dt = (t - st.LastAtTicks) / (double)TimeSpan.TicksPerSecond;

@@ -84,6 +84,7 @@ public sealed class AnomalyState : KindState
     [JsonIgnore] public AnomalySeriesMode Mode { get => (AnomalySeriesMode)_b[OMode]; set => _b[OMode] = (byte)value; }
     [JsonIgnore] public bool Integral { get => _b[OIntegral] == 1; set => _b[OIntegral] = value ? (byte)1 : (byte)0; }
     [JsonIgnore] public int Increases { get => I(OIncreases); set => I(OIncreases, value); }
+    /// <summary>Falls seen while the kind is undecided; once a counter, falls by less than a reset (see AnomalyDetector).</summary>
     [JsonIgnore] public int Decreases { get => I(ODecreases); set => I(ODecreases, value); }
     [JsonIgnore] public double Previous { get => D(OPrevious); set => D(OPrevious, value); }
     [JsonIgnore] public double Level { get => D(OLevel); set => D(OLevel, value); }
@@ -149,7 +150,10 @@ public sealed class AnomalyState : KindState
 
     [JsonIgnore] public bool InEpisode => EpisodeAtTicks != 0;
 
-    /// <summary>Forgets everything learned: the series starts again at <paramref name="at"/>, its kind already known (its warm-up starts again too).</summary>
+    /// <summary>
+    /// Forgets everything learned: the series starts at <paramref name="at"/> with <paramref name="raw"/> as its first
+    /// sample (its warm-up too), its kind <paramref name="mode"/> (undecided for a new series).
+    /// </summary>
     public void StartOver(long at, double raw, AnomalySeriesMode mode)
     {
         At(1, Size - 1).Clear();
