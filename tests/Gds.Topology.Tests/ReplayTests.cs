@@ -55,6 +55,52 @@ public class ReplayTests
     }
 
     [Fact]
+    public void Reading_an_ended_episode_again_from_its_middle_repeats_none_of_it()
+    {
+        using var f = new TopologyFixture();
+        f.PublishRule(ConnectionsRule());
+        f.Sample("db-a", 0.95, T0);
+        f.Sample("db-a", 0.96, T0.AddSeconds(30));
+        f.Sample("db-a", 0.97, T0.AddSeconds(60));
+        f.Sample("db-a", 0.10, T0.AddSeconds(90));
+        var first = f.ReadAlerts();
+        Assert.Equal([AlertStatus.Firing, AlertStatus.Resolved], first.Select(e => e.Status));
+        // As after a take-over whose last commit fell inside the episode: the series resolved, so it has no state,
+        // and its samples from the commit on look like an episode that started at T0+30 s.
+        f.Sample("db-a", 0.96, T0.AddSeconds(30));
+        f.Sample("db-a", 0.97, T0.AddSeconds(60));
+        f.Sample("db-a", 0.10, T0.AddSeconds(90));
+        Assert.Empty(f.ReadAlerts());
+        Assert.Equal(2, f.Runtime.Counters.RepeatsSuppressed);
+
+        // The next episode starts after the end of the last one: it alerts.
+        f.Sample("db-a", 0.95, T0.AddSeconds(120));
+        var next = Assert.Single(f.ReadAlerts());
+        Assert.Equal((AlertStatus.Firing, T0.AddSeconds(120)), (next.Status, next.StartsAt));
+    }
+
+    [Fact]
+    public void An_episode_ended_by_the_clock_leaves_samples_dated_before_that_moment_free_to_alert()
+    {
+        using var f = new TopologyFixture();
+        f.PublishRule(ConnectionsRule());
+        f.Sample("db-a", 0.95, T0);
+        Assert.Equal(AlertStatus.Firing, Assert.Single(f.ReadAlerts()).Status);
+        // Deleting the rule resolves the alert at the next tick, at the wall clock: its time is no sample's.
+        f.DeleteRule("pg-connections-high");
+        f.Driver.AdvanceWallClock(TimeSpan.FromSeconds(2));
+        var resolved = Assert.Single(f.ReadAlerts());
+        Assert.Equal(AlertStatus.Resolved, resolved.Status);
+        Assert.True(resolved.EventTime > T0.AddDays(1), $"resolved at {resolved.EventTime}, expected the wall clock");
+
+        // The rule back, and a breach dated long before that tick (these samples' clock is 2025): a new episode.
+        f.PublishRule(ConnectionsRule());
+        f.Sample("db-a", 0.96, T0.AddSeconds(60));
+        var again = Assert.Single(f.ReadAlerts());
+        Assert.Equal((AlertStatus.Firing, T0.AddSeconds(60)), (again.Status, again.StartsAt));
+    }
+
+    [Fact]
     public void What_a_series_emitted_is_forgotten_after_the_retention()
     {
         using var f = new TopologyFixture(o => o with { EmittedRetention = TimeSpan.FromHours(1) });

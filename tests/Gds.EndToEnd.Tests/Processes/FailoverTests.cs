@@ -112,6 +112,76 @@ public sealed class FailoverTests(ITestOutputHelper output)
         await AssertEachOnceAsync(c, instances);
     }
 
+    /// <summary>
+    /// The replay a crash brings after an episode ended: the last commit fell inside the episode, the resolved event
+    /// and the store writes reached Kafka, then SIGKILL. The next start reads the episode's second half again with
+    /// the series resolved (no state), so it looks like an episode that began at the first sample read again.
+    /// </summary>
+    [Fact]
+    public async Task A_kill_after_an_episode_ended_reads_its_second_half_again_and_pages_nothing_twice()
+    {
+        await using var c = await StreamsCluster.StartAsync();
+        // Offsets committed only by a clean stop, so the kill below leaves the commit where this test puts it.
+        string[] rarely = ["--commit-interval", "1h"];
+        var first = c.StartStreams(extra: rarely);
+        c.StartSink();
+        await OwnsEveryPartitionAsync(c, first);
+
+        var instances = Instances("db", 20);
+        c.Load.Set(instances, MetricLoad.Breaching);
+        c.Load.Round();
+        await c.Alerts.WaitAsync(r => Count(r, instances, AlertStatus.Firing) == instances.Count, Long, "20 firing events", c.Diagnostics);
+        await StopCleanlyAsync([first]);
+        AssertCommittedToTheEnd(c); // the commit: inside the episodes
+
+        var second = c.StartStreams(c.StateDirs[first], extra: rarely);
+        await OwnsEveryPartitionAsync(c, second);
+        c.Load.Round(); // still breaching: the episodes' second half, after the commit
+        c.Load.Set(instances, MetricLoad.Healthy);
+        c.Load.Round();
+        await c.Alerts.WaitAsync(r => Count(r, instances, AlertStatus.Resolved) == instances.Count, Long, "20 resolved events", c.Diagnostics);
+        await WaitForEmittedMemoryAsync(c, instances, writes: 2); // the firing's and the resolved's
+        second.Kill();
+
+        var third = c.StartStreams(c.StateDirs[first]);
+        await OwnsEveryPartitionAsync(c, third);
+        await WaitUntilCommittedToTheEndAsync(c);
+        await c.Alerts.SettleAsync(TimeSpan.FromSeconds(3), Long);
+        var suppressed = await StopCleanlyAsync([third]);
+        output.WriteLine($"replay of the episodes' second half after the kill: {suppressed} repeated transitions suppressed");
+        await AssertEachOnceAsync(c, instances);
+        Assert.True(suppressed >= 2 * instances.Count, $"{suppressed} repeats suppressed: the replay should have met each episode's firing and resolved again");
+    }
+
+    private static async Task OwnsEveryPartitionAsync(StreamsCluster c, GdsProcess streams)
+    {
+        await streams.WaitForLineAsync("running:", Long);
+        var deadline = DateTime.UtcNow + Long;
+        while (streams.OwnedPartitions().Count < StreamsCluster.Partitions)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{streams.Name} did not get every partition\n{c.Diagnostics()}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Waits until the changelog of alert-emitted holds <paramref name="writes"/> records for each instance's series.</summary>
+    private static async Task WaitForEmittedMemoryAsync(StreamsCluster c, IReadOnlyList<string> instances, int writes)
+    {
+        var topic = Gds.Topology.AlertingTopology.ChangelogTopic("gds-streams", Gds.Topology.AlertingTopology.EmittedStore);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        using var consumer = c.Clients.CreateByteConsumer("emitted-" + Guid.NewGuid().ToString("N"), "emitted-check");
+        consumer.Assign(Enumerable.Range(0, StreamsCluster.Partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+        var keys = instances.ToDictionary(i => $"{StreamsCluster.RuleId}:{i}:pg_connections_used_ratio", i => i, StringComparer.Ordinal);
+        var deadline = DateTime.UtcNow + Long;
+        while (keys.Keys.Any(k => counts.GetValueOrDefault(k) < writes))
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{topic} holds fewer than {writes} records for {keys.Keys.Count(k => counts.GetValueOrDefault(k) < writes)} of the series\n{c.Diagnostics()}");
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { Message.Key: { } key } && System.Text.Encoding.UTF8.GetString(key) is var k2 && keys.ContainsKey(k2))
+                counts[k2] = counts.GetValueOrDefault(k2) + 1;
+        }
+    }
+
     /// <summary>Waits until the processes run, own every partition between them, and every partition emits.</summary>
     private static async Task RunningAsync(StreamsCluster c, params GdsProcess[] streams)
     {
@@ -197,8 +267,13 @@ public sealed class FailoverTests(ITestOutputHelper output)
     {
         var records = c.Alerts.Records;
         Assert.Empty(records.GroupBy(r => r.Event.EventId).Where(g => g.Count() > 1).Select(g => $"{g.Key} {g.First().Event.InstanceId} {g.First().Event.Status} x{g.Count()}"));
-        foreach (var instance in instances)
-            Assert.Equal([AlertStatus.Firing, AlertStatus.Resolved], records.Where(r => r.Event.InstanceId == instance).OrderBy(r => r.Event.EventTime).Select(r => r.Event.Status));
+        var wrong = instances
+            .Select(i => records.Where(r => r.Event.InstanceId == i).OrderBy(r => r.Event.EventTime).ToList())
+            .Where(rs => !rs.Select(r => r.Event.Status).SequenceEqual([AlertStatus.Firing, AlertStatus.Resolved]))
+            .Select(rs => string.Join("\n  ", rs.Select(r =>
+                $"{r.Event.InstanceId} {r.Event.Status} seq {r.Event.Sequence} starts {r.Event.StartsAt:HH:mm:ss} at {r.Event.EventTime:HH:mm:ss} id {r.Event.EventId} (gds.alerts {r.Partition}@{r.Offset}, read {r.At:HH:mm:ss.fff})")))
+            .ToList();
+        Assert.True(wrong.Count == 0, $"instances without exactly one firing then one resolved event:\n  {string.Join("\n  ", wrong)}");
 
         // The probes flap every round: the sink's per rule+instance rate limit rightly summarises them.
         var watched = instances.ToHashSet();

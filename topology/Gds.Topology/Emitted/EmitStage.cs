@@ -64,7 +64,7 @@ public sealed class EmitStage : ITransformer<string, HygieneOutcome, string, Rou
             _context.Forward(e.DedupKey, new Routed(TopicNames.FiringAlerts, GdsJson.Serialize(FiringAlert.Of(e))));
         else if (e.Status == AlertStatus.Resolved)
             _context.Forward(e.DedupKey, new Routed(TopicNames.FiringAlerts, null));
-        _emitted.Remember(e, _context.WallClockTime);
+        _emitted.Remember(e, record.Value.AtSample, _context.WallClockTime);
         return null;
     }
 

@@ -1,10 +1,11 @@
 namespace Gds.Topology.Emitted;
 
 /// <summary>
-/// What a series has emitted lately: the start of its latest episode (event time) and the ids of the events emitted
-/// in it, and when this was last written (wall clock), which bounds how long it is kept.
+/// What a series has emitted lately: the start of its latest episode (event time), the ids of the events emitted
+/// in it, when it ended (its resolved event's time; 0 while it is open), and when this was last written (wall
+/// clock), which bounds how long it is kept.
 /// </summary>
-internal sealed record EmittedEpisode(long EpisodeStartTicks, long WrittenAtMs, IReadOnlyList<string> EventIds)
+internal sealed record EmittedEpisode(long EpisodeStartTicks, long WrittenAtMs, IReadOnlyList<string> EventIds, long EndedAtTicks = 0)
 {
     /// <summary>
     /// An episode emits a firing, its repeats, an ack, escalation steps, release notices and a resolve: a few ids.
@@ -12,7 +13,8 @@ internal sealed record EmittedEpisode(long EpisodeStartTicks, long WrittenAtMs, 
     /// </summary>
     public const int MaxIds = 32;
 
-    private const byte Version = 1;
+    /// <summary>Version 2 added the end; version 1 records (written before) read as open episodes.</summary>
+    private const byte Version = 2;
 
     public byte[] Encode()
     {
@@ -24,6 +26,7 @@ internal sealed record EmittedEpisode(long EpisodeStartTicks, long WrittenAtMs, 
             w.Write(WrittenAtMs);
             w.Write((byte)EventIds.Count);
             foreach (var id in EventIds) w.Write(id);
+            w.Write(EndedAtTicks);
         }
         return buffer.ToArray();
     }
@@ -32,12 +35,13 @@ internal sealed record EmittedEpisode(long EpisodeStartTicks, long WrittenAtMs, 
     {
         using var r = new BinaryReader(new MemoryStream(bytes));
         var version = r.ReadByte();
-        if (version != Version) throw new InvalidDataException($"unknown emitted-episode record version {version}");
+        if (version is not (1 or Version)) throw new InvalidDataException($"unknown emitted-episode record version {version}");
         var start = r.ReadInt64();
         var written = r.ReadInt64();
         var count = r.ReadByte();
         var ids = new string[count];
         for (var i = 0; i < count; i++) ids[i] = r.ReadString();
-        return new EmittedEpisode(start, written, ids);
+        var ended = version >= 2 ? r.ReadInt64() : 0;
+        return new EmittedEpisode(start, written, ids, ended);
     }
 }

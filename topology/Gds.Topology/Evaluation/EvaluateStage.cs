@@ -60,9 +60,10 @@ public sealed class EvaluateStage : ITransformer<string, ParsedRecord, string, E
         var timer = parsed.IsHeartbeat ? null : counters.EvaluationTicks;
         var started = timer is null ? 0 : Stopwatch.GetTimestamp();
         _engine!.OnRuleChanges(ref _seenRulesVersion, _state!, sample.Timestamp, _events);
+        Forward(atSample: false);
         _engine.OnSample(sample, _state!, _events);
         if (!parsed.IsHeartbeat) counters.Evaluated();
-        Forward();
+        Forward(atSample: true);
         timer?.Invoke(Stopwatch.GetTimestamp() - started);
         return null;
     }
@@ -77,13 +78,13 @@ public sealed class EvaluateStage : ITransformer<string, ParsedRecord, string, E
         var now = DateTimeOffset.FromUnixTimeMilliseconds(wallClockMs);
         _engine!.OnRuleChanges(ref _seenRulesVersion, _state!, now, _events);
         if (_options!.TickSeries) _engine.OnTick(now, _state!, _events, _ownsInstance);
-        Forward();
+        Forward(atSample: false);
         _nextTickAt = wallClockMs + (long)(Stopwatch.GetElapsedTime(started).TotalMilliseconds * TickBudgetFactor);
     }
 
-    private void Forward()
+    private void Forward(bool atSample)
     {
-        foreach (var e in _events) _context!.Forward(e.InstanceId, Evaluated.Of(e));
+        foreach (var e in _events) _context!.Forward(e.InstanceId, Evaluated.Of(e, atSample));
         _events.Clear();
     }
 

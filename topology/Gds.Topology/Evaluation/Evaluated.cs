@@ -8,6 +8,13 @@ public sealed class Evaluated
     public AlertEvent? Event { get; private init; }
     public Ack? Ack { get; private init; }
 
-    public static Evaluated Of(AlertEvent e) => new() { Event = e };
+    /// <summary>
+    /// Whether the event's time is that of a sample of its own series (folded as it arrived), rather than a tick's
+    /// or another series' (rule deletions, absence, expiring windows): only such a time can tell a sample read
+    /// again from a new one (see <see cref="Emitted.EmittedTransitions"/>).
+    /// </summary>
+    public bool AtSample { get; private init; }
+
+    public static Evaluated Of(AlertEvent e, bool atSample) => new() { Event = e, AtSample = atSample };
     public static Evaluated Of(Ack a) => new() { Ack = a };
 }

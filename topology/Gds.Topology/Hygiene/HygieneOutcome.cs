@@ -10,6 +10,9 @@ public sealed class HygieneOutcome
     public AlertEvent? Alert { get; private init; }
     public SilenceExpiry? Expiry { get; private init; }
 
-    public static HygieneOutcome Of(AlertEvent e) => new() { Alert = e };
+    /// <summary>The event is the engine's, at a sample of its own series: <see cref="Evaluation.Evaluated.AtSample"/>.</summary>
+    public bool AtSample { get; private init; }
+
+    public static HygieneOutcome Of(AlertEvent e, bool atSample = false) => new() { Alert = e, AtSample = atSample };
     public static HygieneOutcome Of(SilenceExpiry x) => new() { Expiry = x };
 }

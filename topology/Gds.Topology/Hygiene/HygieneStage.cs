@@ -50,7 +50,10 @@ public sealed class HygieneStage : ITransformer<string, Evaluated, string, Hygie
         _out.Clear();
         if (record.Value.Ack is { } ack) _hygiene!.OnAck(ack, _store!, _out);
         else _hygiene!.OnAlertEvent(record.Value.Event!, _store!, _out);
-        Forward();
+        // Hygiene decorates the engine's event (same id) and may add its own (acks, escalations): only the former
+        // keeps the time of the sample behind it.
+        var atSample = record.Value is { AtSample: true, Event: { } from } ? from.EventId : null;
+        Forward(atSample);
         return null;
     }
 
@@ -64,9 +67,9 @@ public sealed class HygieneStage : ITransformer<string, Evaluated, string, Hygie
         foreach (var x in _expiries) _context!.Forward(x.SilenceId, HygieneOutcome.Of(x));
     }
 
-    private void Forward()
+    private void Forward(string? atSampleId = null)
     {
-        foreach (var e in _out) _context!.Forward(e.InstanceId, HygieneOutcome.Of(e));
+        foreach (var e in _out) _context!.Forward(e.InstanceId, HygieneOutcome.Of(e, e.EventId == atSampleId));
         _out.Clear();
     }
 
