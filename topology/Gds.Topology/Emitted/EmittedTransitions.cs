@@ -12,8 +12,8 @@ namespace Gds.Topology.Emitted;
 /// a later start, new ids, a second page for one incident. Here an event is a repeat when its episode started before
 /// the series' latest emitted episode, or before that episode's end (a series' episodes do not overlap in event
 /// time, so one that starts inside an ended episode is that episode read again from its middle), or when its id was
-/// already emitted in that episode. Entries are kept for <see cref="TopologyOptions.EmittedRetention"/> after their last write: as long as
-/// the records that produced them can be read again (the metric topics' retention).
+/// already emitted in that episode. Entries are kept for <see cref="TopologyOptions.EmittedRetention"/> after their
+/// last write: as long as the records that produced them can be read again (the metric topics' retention).
 /// </para>
 /// </summary>
 internal sealed class EmittedTransitions(IKeyValueStore<string, byte[]> store, TimeSpan retention)

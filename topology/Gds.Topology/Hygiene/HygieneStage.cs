@@ -52,8 +52,7 @@ public sealed class HygieneStage : ITransformer<string, Evaluated, string, Hygie
         else _hygiene!.OnAlertEvent(record.Value.Event!, _store!, _out);
         // Hygiene decorates the engine's event (same id) and may add its own (acks, escalations): only the former
         // keeps the time of the sample behind it.
-        var atSample = record.Value is { AtSample: true, Event: { } from } ? from.EventId : null;
-        Forward(atSample);
+        Forward(record.Value is { AtSample: true, Event: { } from } ? from.EventId : null);
         return null;
     }
 
