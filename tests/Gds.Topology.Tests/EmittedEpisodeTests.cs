@@ -8,9 +8,9 @@ public class EmittedEpisodeTests
     [Fact]
     public void An_episode_round_trips_with_its_end()
     {
-        var e = new EmittedEpisode(638_000_000_000_000_000, 1_700_000_000_000, ["a1", "b2"], 638_000_000_600_000_000);
+        var e = new EmittedEpisode(638_000_000_000_000_000, 1_700_000_000_000, ["a1", "b2"], Resolved: true, 638_000_000_600_000_000);
         var back = EmittedEpisode.Decode(e.Encode());
-        Assert.Equal((e.EpisodeStartTicks, e.WrittenAtMs, e.EndedAtTicks), (back.EpisodeStartTicks, back.WrittenAtMs, back.EndedAtTicks));
+        Assert.Equal((e.EpisodeStartTicks, e.WrittenAtMs, true, e.EndedAtTicks), (back.EpisodeStartTicks, back.WrittenAtMs, back.Resolved, back.EndedAtTicks));
         Assert.Equal(e.EventIds, back.EventIds);
     }
 
@@ -28,7 +28,7 @@ public class EmittedEpisodeTests
             w.Write("a1");
         }
         var back = EmittedEpisode.Decode(buffer.ToArray());
-        Assert.Equal((638_000_000_000_000_000L, 1_700_000_000_000L, 0L), (back.EpisodeStartTicks, back.WrittenAtMs, back.EndedAtTicks));
+        Assert.Equal((638_000_000_000_000_000L, 1_700_000_000_000L, false, 0L), (back.EpisodeStartTicks, back.WrittenAtMs, back.Resolved, back.EndedAtTicks));
         Assert.Equal(["a1"], back.EventIds);
     }
 

@@ -101,6 +101,25 @@ public class ReplayTests
     }
 
     [Fact]
+    public void Reading_an_ended_episode_again_long_after_does_not_escalate_it()
+    {
+        using var f = new TopologyFixture();
+        f.PublishRule(ConnectionsRule() with { Escalation = [new EscalationStep { After = "5m", Severity = Severities.Critical, RoutingKey = "dba-managers" }] });
+        var now = DateTimeOffset.UtcNow;
+        f.Sample("db-a", 0.95, now);
+        f.Sample("db-a", 0.10, now.AddSeconds(60)); // resolved a minute in: it never escalated
+        Assert.Equal([AlertStatus.Firing, AlertStatus.Resolved], f.ReadAlerts().Select(e => e.Status));
+
+        // A replay from offset 0 ten minutes later: while the episode is read again, it looks unacknowledged for
+        // ten minutes to the wall clock's escalation.
+        f.Driver.AdvanceWallClock(TimeSpan.FromMinutes(10));
+        f.Sample("db-a", 0.95, now);
+        f.Driver.AdvanceWallClock(TimeSpan.FromSeconds(2));
+        f.Sample("db-a", 0.10, now.AddSeconds(60));
+        Assert.Empty(f.ReadAlerts());
+    }
+
+    [Fact]
     public void What_a_series_emitted_is_forgotten_after_the_retention()
     {
         using var f = new TopologyFixture(o => o with { EmittedRetention = TimeSpan.FromHours(1) });

@@ -2,10 +2,11 @@ namespace Gds.Topology.Emitted;
 
 /// <summary>
 /// What a series has emitted lately: the start of its latest episode (event time), the ids of the events emitted
-/// in it, when it ended (its resolved event's time; 0 while it is open), and when this was last written (wall
-/// clock), which bounds how long it is kept.
+/// in it, whether it has resolved and, when a sample of the series resolved it, that sample's time (else 0), and when
+/// this was last written (wall clock), which bounds how long it is kept.
 /// </summary>
-internal sealed record EmittedEpisode(long EpisodeStartTicks, long WrittenAtMs, IReadOnlyList<string> EventIds, long EndedAtTicks = 0)
+internal sealed record EmittedEpisode(long EpisodeStartTicks, long WrittenAtMs, IReadOnlyList<string> EventIds,
+    bool Resolved = false, long EndedAtTicks = 0)
 {
     /// <summary>
     /// An episode emits a firing, its repeats, an ack, escalation steps, release notices and a resolve: a few ids.
@@ -13,7 +14,7 @@ internal sealed record EmittedEpisode(long EpisodeStartTicks, long WrittenAtMs, 
     /// </summary>
     public const int MaxIds = 32;
 
-    /// <summary>Version 2 added the end; version 1 records (written before) read as open episodes.</summary>
+    /// <summary>Version 2 added the resolution and its time; version 1 records (written before) read as open episodes.</summary>
     private const byte Version = 2;
 
     public byte[] Encode()
@@ -26,6 +27,7 @@ internal sealed record EmittedEpisode(long EpisodeStartTicks, long WrittenAtMs, 
             w.Write(WrittenAtMs);
             w.Write((byte)EventIds.Count);
             foreach (var id in EventIds) w.Write(id);
+            w.Write(Resolved);
             w.Write(EndedAtTicks);
         }
         return buffer.ToArray();
@@ -41,7 +43,8 @@ internal sealed record EmittedEpisode(long EpisodeStartTicks, long WrittenAtMs, 
         var count = r.ReadByte();
         var ids = new string[count];
         for (var i = 0; i < count; i++) ids[i] = r.ReadString();
-        var ended = version >= 2 ? r.ReadInt64() : 0;
-        return new EmittedEpisode(start, written, ids, ended);
+        if (version < 2) return new EmittedEpisode(start, written, ids);
+        var resolved = r.ReadBoolean();
+        return new EmittedEpisode(start, written, ids, resolved, r.ReadInt64());
     }
 }

@@ -9,10 +9,12 @@ namespace Gds.Topology.Emitted;
 /// resolved has no state left, so reading its samples again would raise its old episode again, with the same ids.
 /// The receiver would drop those by message_id, but gds.alerts would carry them twice. Worse, reading again from a
 /// commit made inside an episode that has since resolved starts that episode afresh at the first sample read again:
-/// a later start, new ids, a second page for one incident. Here an event is a repeat when its episode started before
-/// the series' latest emitted episode, or before that episode's end (a series' episodes do not overlap in event
-/// time, so one that starts inside an ended episode is that episode read again from its middle), or when its id was
-/// already emitted in that episode. Entries are kept for <see cref="TopologyOptions.EmittedRetention"/> after their
+/// a later start, new ids, a second page for one incident. And an ended episode read again from its start looks
+/// unacknowledged to the wall clock until its end is read again: escalation steps it never reached would page. Here
+/// an event is a repeat when its episode started before the series' latest emitted episode, or before that episode's
+/// end (a series' episodes do not overlap in event time, so one that starts inside an ended episode is that episode
+/// read again from its middle), or when it belongs to that episode and the episode has resolved or its id was
+/// already emitted in it. Entries are kept for <see cref="TopologyOptions.EmittedRetention"/> after their
 /// last write: as long as the records that produced them can be read again (the metric topics' retention).
 /// </para>
 /// </summary>
@@ -23,7 +25,7 @@ internal sealed class EmittedTransitions(IKeyValueStore<string, byte[]> store, T
         if (store.Get(e.DedupKey) is not { } bytes) return false;
         var last = EmittedEpisode.Decode(bytes);
         var start = e.StartsAt.UtcTicks;
-        if (start == last.EpisodeStartTicks) return last.EventIds.Contains(e.EventId, StringComparer.Ordinal);
+        if (start == last.EpisodeStartTicks) return last.Resolved || last.EventIds.Contains(e.EventId, StringComparer.Ordinal);
         return start < last.EpisodeStartTicks || start < last.EndedAtTicks;
     }
 
@@ -36,17 +38,17 @@ internal sealed class EmittedTransitions(IKeyValueStore<string, byte[]> store, T
     {
         var start = e.StartsAt.UtcTicks;
         IReadOnlyList<string> ids = [e.EventId];
-        var ended = 0L;
         if (store.Get(e.DedupKey) is { } bytes)
         {
             var last = EmittedEpisode.Decode(bytes);
             if (start == last.EpisodeStartTicks)
-                (ids, ended) = (last.EventIds.Append(e.EventId).TakeLast(EmittedEpisode.MaxIds).ToList(), last.EndedAtTicks);
+                ids = last.EventIds.Append(e.EventId).TakeLast(EmittedEpisode.MaxIds).ToList();
             else if (start < last.EpisodeStartTicks)
                 return; // never moves back to an older episode
         }
-        if (e.Status == AlertStatus.Resolved) ended = atSample ? e.EventTime.UtcTicks : 0;
-        store.Put(e.DedupKey, new EmittedEpisode(start, wallClockMs, ids, ended).Encode());
+        var resolved = e.Status == AlertStatus.Resolved;
+        var ended = resolved && atSample ? e.EventTime.UtcTicks : 0;
+        store.Put(e.DedupKey, new EmittedEpisode(start, wallClockMs, ids, resolved, ended).Encode());
     }
 
     /// <summary>Deletes the entries last written longer than the retention ago; returns how many.</summary>
