@@ -14,11 +14,14 @@ public sealed class FailoverTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(90);
     /// <summary>
-    /// The take-over a user may expect on the embedded broker: the session timeout for the group to notice the dead
-    /// member, then the broker's rebalance wait (it waits a session timeout less a second for members to rejoin,
-    /// where a Kafka broker proceeds once they have), then the restore; plus a margin for this shared machine.
+    /// A take-over, not a stall. One round on the embedded broker is the session timeout for the group to notice the
+    /// dead member, then the broker's rebalance wait (a session timeout less a second for members to rejoin, where a
+    /// Kafka broker proceeds once they have), then the restore: 11–13 s here. A full CI run on a loaded machine once
+    /// took 22.2 s, about two rounds (as when a survivor rejoins too late for the first), so the limit allows two
+    /// rounds and a margin. It stays under what a stalled survivor takes to come back through the supervisor (three session
+    /// timeouts, at least 30 s, of silence before a restart: 48 s after the kill), which is the failure it guards.
     /// </summary>
-    private static readonly TimeSpan TakeOverLimit = 2 * StreamsCluster.SessionTimeout + TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan TakeOverLimit = 4 * StreamsCluster.SessionTimeout + TimeSpan.FromSeconds(10);
 
     [Fact]
     public async Task Killing_one_of_two_processes_under_load_loses_and_doubles_nothing_and_a_third_joining_takes_its_share()
