@@ -18,8 +18,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
     /// dead member, then the broker's rebalance wait (a session timeout less a second for members to rejoin, where a
     /// Kafka broker proceeds once they have), then the restore: 11–13 s here. A full CI run on a loaded machine once
     /// took 22.2 s, about two rounds (as when a survivor rejoins too late for the first), so the limit allows two
-    /// rounds and a margin. It stays under what a stalled survivor takes to come back through the supervisor (three session
-    /// timeouts, at least 30 s, of silence before a restart: 48 s after the kill), which is the failure it guards.
+    /// rounds and a margin. It stays under what a stalled survivor takes to come back through the supervisor (three
+    /// session timeouts, at least 30 s, of silence before a restart: 48 s after the kill), the failure it guards.
     /// </summary>
     private static readonly TimeSpan TakeOverLimit = 4 * StreamsCluster.SessionTimeout + TimeSpan.FromSeconds(10);
 
@@ -171,17 +171,17 @@ public sealed class FailoverTests(ITestOutputHelper output)
     private static async Task WaitForEmittedMemoryAsync(StreamsCluster c, IReadOnlyList<string> instances, int writes)
     {
         var topic = Gds.Topology.AlertingTopology.ChangelogTopic("gds-streams", Gds.Topology.AlertingTopology.EmittedStore);
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var counts = instances.ToDictionary(i => $"{StreamsCluster.RuleId}:{i}:pg_connections_used_ratio", _ => 0, StringComparer.Ordinal);
         using var consumer = c.Clients.CreateByteConsumer("emitted-" + Guid.NewGuid().ToString("N"), "emitted-check");
         consumer.Assign(Enumerable.Range(0, StreamsCluster.Partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
-        var keys = instances.ToDictionary(i => $"{StreamsCluster.RuleId}:{i}:pg_connections_used_ratio", i => i, StringComparer.Ordinal);
         var deadline = DateTime.UtcNow + Long;
-        while (keys.Keys.Any(k => counts.GetValueOrDefault(k) < writes))
+        while (counts.Values.Count(n => n < writes) is var missing && missing > 0)
         {
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"{topic} holds fewer than {writes} records for {keys.Keys.Count(k => counts.GetValueOrDefault(k) < writes)} of the series\n{c.Diagnostics()}");
-            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { Message.Key: { } key } && System.Text.Encoding.UTF8.GetString(key) is var k2 && keys.ContainsKey(k2))
-                counts[k2] = counts.GetValueOrDefault(k2) + 1;
+                throw new TimeoutException($"{topic} holds fewer than {writes} records for {missing} of the series\n{c.Diagnostics()}");
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { Message.Key: { } bytes }
+                && System.Text.Encoding.UTF8.GetString(bytes) is var key && counts.TryGetValue(key, out var n))
+                counts[key] = n + 1;
         }
     }
 
