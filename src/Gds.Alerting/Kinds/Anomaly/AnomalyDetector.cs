@@ -12,17 +12,22 @@ public enum AnomalyStep : byte
     Ended,
 }
 
-/// <summary>What one sample did to the detector, with what a person needs to read the verdict.</summary>
+/// <summary>
+/// What one sample did to the detector, with what a person needs to read the verdict, in the series' own units (a
+/// counter's rate per second): the value, the expected one and the band a single sample must leave to alert on its
+/// own, from <paramref name="Low"/> to <paramref name="High"/> (a counter's is wider above than below: its rate is
+/// judged on a log scale). <paramref name="Statistic"/> is in the detector's σ.
+/// </summary>
 public readonly record struct AnomalyVerdict(
-    AnomalyStep Step, double Observed, double Expected, double Band, AnomalyCause Cause, double Statistic, double RarityWeeks)
+    AnomalyStep Step, double Observed, double Expected, double Low, double High, AnomalyCause Cause, double Statistic, double RarityWeeks)
 {
-    public static readonly AnomalyVerdict Unknown = new(AnomalyStep.Unknown, 0, 0, 0, default, 0, 0);
+    public static readonly AnomalyVerdict Unknown = new(AnomalyStep.Unknown, 0, 0, 0, 0, default, 0, 0);
 }
 
 /// <summary>
 /// A streaming detector for one series, O(1) time and memory per sample.
 ///
-/// Model. The value (for a counter: its rate per second) is predicted as a slow level + the learned profile of its
+/// Model. The value (for a counter: the logarithm of its rate per second, see <see cref="CountOffset"/>) is predicted as a slow level + the learned profile of its
 /// hour of the day, weekdays and weekends apart (linearly interpolated between hours, so a steep daily ramp is
 /// predicted, not a staircase) + the recent context, the residual of the last ~10 samples. The level and the context
 /// learn from the prediction error clipped at 4σ, so an outlier cannot drag the model; the profile learns from the
@@ -101,6 +106,7 @@ public static class AnomalyDetector
             if (st.Samples < DecideAfter) return AnomalyVerdict.Unknown;
             // A series that never went down and mostly went up is a cumulative counter: judge its rate.
             st.Mode = st.Decreases == 0 && st.Increases * 2 >= st.Samples ? AnomalySeriesMode.Counter : AnomalySeriesMode.Gauge;
+            st.RateOnLogScale = st.Mode == AnomalySeriesMode.Counter;
             st.Decreases = 0;
             Begin(st);
         }
@@ -119,7 +125,7 @@ public static class AnomalyDetector
             }
             // A drop is a reset; the same timestamp twice says nothing about a rate.
             if (raw < previous || dt <= 0) return AnomalyVerdict.Unknown;
-            y = (raw - previous) / dt;
+            y = st.RateOnLogScale ? Math.Log((raw - previous + CountOffset) / dt) : (raw - previous) / dt;
         }
         else y = raw;
 
@@ -383,11 +389,31 @@ public static class AnomalyDetector
         }
         if (step == AnomalyStep.Normal && !judged) step = AnomalyStep.Unknown;
         if (step is AnomalyStep.Unknown or AnomalyStep.Normal)
-            return new AnomalyVerdict(step, y, expected, 0, cause, 0, 0);
+        {
+            var shown = Shown(st, expected, dt);
+            return new AnomalyVerdict(step, Shown(st, y, dt), shown, shown, shown, cause, 0, 0);
+        }
         var band = Band(st, plan, bound) * sigma;
         var statistic = st.EpisodeCause == AnomalyCause.Stall ? st.Run + 1 : value[(int)st.EpisodeCause];
-        return new AnomalyVerdict(step, y, st.InEpisode ? st.EpisodeExpected : expected, band, st.EpisodeCause, statistic, st.EpisodeRarity);
+        var centre = st.InEpisode ? st.EpisodeExpected : expected;
+        return new AnomalyVerdict(step, Shown(st, y, dt), Shown(st, centre, dt), Shown(st, centre - band, dt), Shown(st, centre + band, dt),
+            st.EpisodeCause, statistic, st.EpisodeRarity);
     }
+
+    /// <summary>
+    /// A counter's rate is judged as log((increase + 10) / interval). Its noise grows with the rate (a commit rate's
+    /// is a few percent of it, busy hour or quiet), and an incident divides or multiplies it: on the log scale the
+    /// noise is the same at every hour and a 60% drop is as large at night as at noon, where on the rate itself it
+    /// was hidden in the hours whose noise the nightly batch job and the daily ramps had widened (measured on the
+    /// corpus's commit counters: 34 of 40 such drops caught over twenty generated parts instead of 20, for two more
+    /// false alarms). The ten counts keep a sparse counter (errors, deadlocks: an increase of 0, 1 or 2) on a scale
+    /// close to linear, where a logarithm of such small counts would make every quiet interval look like a collapse.
+    /// </summary>
+    internal const double CountOffset = 10;
+
+    /// <summary>A value of the judged scale in the series' own units: for a counter on the log scale its rate per second, never below 0.</summary>
+    private static double Shown(AnomalyState st, double judged, double dt) =>
+        st.RateOnLogScale ? Math.Max(0, Math.Exp(judged) - CountOffset / dt) : judged;
 
     /// <summary>A counter that falls by less than half is not being reset; this many such falls make it a gauge.</summary>
     private const double NotAReset = 0.5;
@@ -509,8 +535,9 @@ public static class AnomalyDetector
     /// <summary>σ of the prediction error, floored: a flat series cannot divide by zero, nor an integer one alert on a step of 1.</summary>
     public static double Sigma(AnomalyState st) => Math.Max(Math.Sqrt(Math.Max(st.Variance, 0)), SigmaFloor(st));
 
-    private static double SigmaFloor(AnomalyState st) =>
-        Math.Max(1e-3 * Math.Abs(st.Level), st.Integral && st.Mode == AnomalySeriesMode.Gauge ? 0.5 : 1e-9);
+    private static double SigmaFloor(AnomalyState st) => st.RateOnLogScale
+        ? 1e-3 // a change of the rate by 0.1%, as the linear scale's floor
+        : Math.Max(1e-3 * Math.Abs(st.Level), st.Integral && st.Mode == AnomalySeriesMode.Gauge ? 0.5 : 1e-9);
 
     /// <summary>
     /// σ for this time of day: the hour's own noise once it has been learned, else the series' σ. Busy hours are

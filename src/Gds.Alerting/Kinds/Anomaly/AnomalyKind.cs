@@ -48,7 +48,7 @@ public sealed class AnomalyKind : IRuleKind
             case AnomalyStep.Ended:
                 var began = new DateTimeOffset(episodeAt, TimeSpan.Zero);
                 return Condition.Clear(v.Observed, Expected(st, v),
-                    $"{What(st)} {KindText.Num(v.Observed)} is back within {KindText.Num(v.Expected)} ± {KindText.Num(v.Band)}; " +
+                    $"{What(st)} {KindText.Num(v.Observed)}{Unit(st)} is back {Band(v)}{Unit(st)}; " +
                     $"the anomaly began {KindText.Time(began)} and lasted {KindText.Duration(sample.Timestamp - began)}.");
             default:
                 return Condition.Breach(v.Observed, Expected(st, v), Explain(plan, st, v));
@@ -61,15 +61,23 @@ public sealed class AnomalyKind : IRuleKind
 
     private static string What(AnomalyState st) => st.Mode == AnomalySeriesMode.Counter ? "The rate" : "The value";
 
+    private static string Unit(AnomalyState st) => st.Mode == AnomalySeriesMode.Counter ? "/s" : "";
+
     private static string Expected(AnomalyState st, AnomalyVerdict v) => v.Cause == AnomalyCause.Stall && v.Step != AnomalyStep.Ended
         ? $"a value that changes (it changes on {KindText.Percent(1 - st.RepeatRate)} of samples)"
-        : $"within {KindText.Num(v.Expected)} ± {KindText.Num(v.Band)}";
+        : Band(v);
+
+    /// <summary>`within 100 ± 16`; a band wider on one side (a counter's, judged on a log scale) as `between 0.94 and 2.1`.</summary>
+    private static string Band(AnomalyVerdict v) =>
+        Math.Abs(v.High - v.Expected - (v.Expected - v.Low)) <= 1e-9 * Math.Max(1, Math.Abs(v.Expected))
+            ? $"within {KindText.Num(v.Expected)} ± {KindText.Num(v.High - v.Expected)}"
+            : $"between {KindText.Num(v.Low)} and {KindText.Num(v.High)}";
 
     private static string Explain(AnomalyPlan plan, AnomalyState st, AnomalyVerdict v)
     {
         var side = v.Statistic >= 0 ? "above" : "below";
         var interval = TimeSpan.FromSeconds(Math.Round(st.Interval));
-        var unit = st.Mode == AnomalySeriesMode.Counter ? "/s" : "";
+        var unit = Unit(st);
         var what = v.Cause switch
         {
             AnomalyCause.Sample => $"{What(st)} {KindText.Num(v.Observed)}{unit} is {KindText.Num(Math.Abs(v.Statistic))}σ {side} the expected {KindText.Num(v.Expected)}{unit}.",
@@ -84,7 +92,7 @@ public sealed class AnomalyKind : IRuleKind
         };
         var rarity = v.RarityWeeks >= 1e6 ? "far rarer than once in a million" : $"about once in {KindText.Num(Math.Round(v.RarityWeeks, v.RarityWeeks >= 10 ? 0 : 1))}";
         var profile = plan.Profiled && st.Learned >= 7 * 24 * 3600 / Math.Max(st.Interval, 1) ? " for this hour of the " + (plan.WeekendsApart ? "week" : "day") : "";
-        return $"{what} Expected band{profile}: {KindText.Num(v.Expected - v.Band)} to {KindText.Num(v.Expected + v.Band)}{unit}. " +
+        return $"{what} Expected band{profile}: {KindText.Num(v.Low)} to {KindText.Num(v.High)}{unit}. " +
                $"On normal data this is {rarity} series-weeks (sensitivity {KindText.Num(plan.Sensitivity)} false alarms per series-week). " +
                $"Anomalous since {KindText.Time(new DateTimeOffset(st.EpisodeAtTicks, TimeSpan.Zero))} ({st.EpisodeSamples} sample{(st.EpisodeSamples == 1 ? "" : "s")}).";
     }

@@ -24,7 +24,9 @@ public sealed class AnomalyState : KindState
     // per-statistic array), the sample's and the context's runs over their tail thresholds, the level before the
     // last accepted episode and when the current quiet began. Version 2 remembers eight surprises
     // instead of four, the last near-alert and the noise by hour. Older versions are read, not discarded (see
-    // Model): an upgrade does not send every anomaly series back to its warm-up.
+    // Model): an upgrade does not send every anomaly series back to its warm-up. The byte of flags at ORunsOver
+    // gained the log-scale bit (8) within version 3: a blob written before it has the bit clear, which is exactly how
+    // that build judged its counters, so it needs no new version.
     private const int OFirstAt = 1, OLastAt = 9, OSamples = 17, OIncreases = 21, ODecreases = 25, OMode = 29, OIntegral = 30;
     private const int ORun = 31, OMaxRun = 35, OMoves = 39, OWeekendLearned = 43, OPrevious = 47, OLevel = 55;
     private const int OLong = 63, OVariance = 67, OInterval = 71, ORecent = 75, OProfile = 79;
@@ -119,6 +121,11 @@ public sealed class AnomalyState : KindState
     [JsonIgnore] public long ReturnUntilTicks { get => L(OReturnUntil); set => L(OReturnUntil, value); }
     /// <summary>The last sample was back at the level before the last accepted episode: a second one in a row is the return.</summary>
     [JsonIgnore] public bool ReturnPending { get => RunOver(4); set => RunOver(4, value); }
+    /// <summary>
+    /// A counter whose rate is judged on a log scale (see AnomalyDetector.CountOffset): every counter decided by this
+    /// build. A counter learned by an earlier one (this flag clear) goes on judging its rate as it was learned.
+    /// </summary>
+    [JsonIgnore] public bool RateOnLogScale { get => RunOver(8); set => RunOver(8, value); }
 
     [JsonIgnore] public int Run { get => I(ORun); set => I(ORun, value); }
     [JsonIgnore] public int MaxRun { get => I(OMaxRun); set => I(OMaxRun, value); }
