@@ -27,11 +27,12 @@ public readonly record struct AnomalyVerdict(
 /// <summary>
 /// A streaming detector for one series, O(1) time and memory per sample.
 ///
-/// Model. The value (for a counter: the logarithm of its rate per second, see <see cref="CountOffset"/>) is predicted as a slow level + the learned profile of its
-/// hour of the day, weekdays and weekends apart (linearly interpolated between hours, so a steep daily ramp is
-/// predicted, not a staircase) + the recent context, the residual of the last ~10 samples. The level and the context
-/// learn from the prediction error clipped at 4σ, so an outlier cannot drag the model; the profile learns from the
-/// context and takes it over, so a cycle of any size relative to the noise is learned in days.
+/// Model. The value (for a counter: the logarithm of its rate per second, see <see cref="CountOffset"/>) is
+/// predicted as a slow level + the learned profile of its hour of the day, weekdays and weekends apart (linearly
+/// interpolated between hours, so a steep daily ramp is predicted, not a staircase) + the recent context, the
+/// residual of the last ~10 samples. The level and the context learn from the prediction error clipped at 4σ, so an
+/// outlier cannot drag the model; the profile learns from the context and takes it over, so a cycle of any size
+/// relative to the noise is learned in days.
 ///
 /// Surprise. The error in units of its hour's σ is judged on several time scales: the sample alone, its mean over
 /// the last ~6, ~36 and ~144 samples and its mean absolute value over ~12 (variance); and the context against the
