@@ -27,7 +27,7 @@ public sealed class AnomalyState : KindState
     // Model): an upgrade does not send every anomaly series back to its warm-up. The byte of flags at ORunsOver
     // gained the log-scale bit (8) within version 3: a blob written before it has the bit clear, which is exactly how
     // that build judged its counters, so it needs no new version.
-    private const int OFirstAt = 1, OLastAt = 9, OSamples = 17, OIncreases = 21, ODecreases = 25, OMode = 29, OIntegral = 30;
+    private const int OWarmupSince = 1, OLastAt = 9, OSamples = 17, OIncreases = 21, ODecreases = 25, OMode = 29, OIntegral = 30;
     private const int ORun = 31, OMaxRun = 35, OMoves = 39, OWeekendLearned = 43, OPrevious = 47, OLevel = 55;
     private const int OLong = 63, OVariance = 67, OInterval = 71, ORecent = 75, OProfile = 79;
     private const int OShort = OProfile + 4 * ProfileSlots, OMedium = OShort + 4, OSpread = OMedium + 4;
@@ -80,7 +80,7 @@ public sealed class AnomalyState : KindState
     /// <summary>A run of floats in place.</summary>
     private Span<float> Floats(int o, int n) => MemoryMarshal.CreateSpan(ref Unsafe.As<byte, float>(ref At(o)), n);
 
-    [JsonIgnore] public long FirstAtTicks { get => L(OFirstAt); set => L(OFirstAt, value); }
+    [JsonIgnore] public long WarmupSinceTicks { get => L(OWarmupSince); set => L(OWarmupSince, value); }
     [JsonIgnore] public long LastAtTicks { get => L(OLastAt); set => L(OLastAt, value); }
     [JsonIgnore] public int Samples { get => I(OSamples); set => I(OSamples, value); }
     [JsonIgnore] public AnomalySeriesMode Mode { get => (AnomalySeriesMode)_b[OMode]; set => _b[OMode] = (byte)value; }
@@ -164,7 +164,7 @@ public sealed class AnomalyState : KindState
     public void StartOver(long at, double raw, AnomalySeriesMode mode)
     {
         At(1, Size - 1).Clear();
-        FirstAtTicks = LastAtTicks = at;
+        WarmupSinceTicks = LastAtTicks = at;
         Previous = raw;
         Samples = 1;
         Integral = raw == Math.Floor(raw);
