@@ -378,6 +378,26 @@ public sealed class AnomalyTests
         }
     }
 
+    [Theory]
+    [InlineData("normal_seasonal", 606)]
+    [InlineData("normal_seasonal", 6661)]
+    [InlineData("trend_break", 202)]
+    [InlineData("trend_break", 505)]
+    [InlineData("trend_break", 4441)]
+    public void Monday_midnight_is_no_incident_whether_the_weekend_differed_or_the_level_went_on_climbing(string shape, int seed)
+    {
+        // Corpus traces of the tuning parts that alerted at their first Monday's midnight: a daily cycle whose weekend
+        // is half as deep (its evenings higher than the weekdays'), and a steady climb (no weekly cycle at all). The
+        // first took the weekend's level into Monday, the second left its weekend's share of the climb behind.
+        foreach (var series in Gds.Alerting.Backtest.Corpus.AnomalyCorpus.Generate("tuning", seed).Where(x => x.Shape == shape))
+        {
+            var h = new Harness(Defaults);
+            for (var i = 0; i < series.Values.Length; i++) h.Feed(series.TimeOf(i), series.Values[i], "m");
+            var incident = series.Windows.Select(w => w.Start).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+            Assert.DoesNotContain(h.Fired, e => e.StartsAt < incident && e.StartsAt.DayOfWeek == DayOfWeek.Monday && e.StartsAt.TimeOfDay < TimeSpan.FromHours(1));
+        }
+    }
+
     [Fact]
     public void Each_hour_has_its_own_noise_so_a_quiet_hour_keeps_a_narrow_band()
     {

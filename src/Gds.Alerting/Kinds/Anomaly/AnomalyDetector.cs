@@ -145,6 +145,35 @@ public static class AnomalyDetector
         // Prediction and surprise.
         var (slotA, slotB, frac) = Slots(plan, at);
         var profile = plan.Profiled ? Blend(st.Profile, slotA, slotB, frac) : 0;
+        if (st.WeekendPending && slotA < 24)
+        {
+            // The first weekday sample after a weekend. What the level learned over the weekend (kept, with the other
+            // sign, in the weekday profile, whose mean is otherwise 0) was either the weekend's own (a weekend busier
+            // or quieter than its profile expected: the first one starts from the weekdays') or a change of level that
+            // goes on (a trend, of which the weekend profile then holds part too). Only this sample can tell, so the
+            // level it is nearest is kept: as the weekdays left it, as the weekend left it, or that plus what the
+            // weekend profile holds on average. Taken one way for good (the level as the weekend left it, as before),
+            // the other kinds of series alerted at midnight: one whose weekend evenings run higher than its weekdays'
+            // took the weekend's level into Monday, and an upward trend's Monday looked 9σ low (10 of the tuning
+            // parts' false alarms, all on their first Monday; 3 more on later ones).
+            st.WeekendPending = false;
+            var weekday = st.Profile[..24];
+            var weekend = st.Profile[24..];
+            var learnedThere = -Average(weekday);
+            for (var i = 0; i < weekday.Length; i++) weekday[i] += learnedThere;
+            var trend = Average(weekend);
+            profile = Blend(st.Profile, slotA, slotB, frac);
+            var before = st.Level - learnedThere;
+            var asLeft = y - (before + profile + st.Recent);
+            var asLearned = asLeft - learnedThere;
+            var goingOn = asLearned - trend;
+            if (Math.Abs(asLeft) <= Math.Min(Math.Abs(asLearned), Math.Abs(goingOn))) st.Level = before;
+            else if (Math.Abs(goingOn) < Math.Abs(asLearned))
+            {
+                st.Level += trend;
+                for (var i = 0; i < weekend.Length; i++) weekend[i] -= trend;
+            }
+        }
         var baseLevel = st.Level;
         var seasonal = baseLevel + profile;
         var expected = seasonal + st.Recent;
@@ -178,6 +207,9 @@ public static class AnomalyDetector
                 st.Profile[..24].CopyTo(st.Profile[24..]);
                 st.NoiseProfile[..24].CopyTo(st.NoiseProfile[24..]);
             }
+            // From the first weekend after the warm-up on, what the level learns on a weekend is put to the test on
+            // the Monday after (see WeekendPending).
+            if (settled && at.UtcTicks - st.WarmupSinceTicks >= plan.Warmup.Ticks) st.WeekendPending = true;
             judged &= st.WeekendLearned >= 2 * 86400 / Math.Max(st.Interval, 1e-3);
         }
         var spw = TimeSpan.FromDays(7).TotalSeconds / Math.Max(st.Interval, 1e-3);
@@ -295,7 +327,15 @@ public static class AnomalyDetector
             // Once an episode's level is accepted, the level is the running mean of the samples since: the accepted
             // level was an estimate, and what it missed would otherwise sit in the recent context for hours.
             if (st.InEpisode) slow = Math.Max(slow, 1.0 / (st.EpisodeSamples - AcceptAfter + 1));
-            st.Level = baseLevel + slow * esClipped;
+            var levelStep = slow * esClipped;
+            st.Level = baseLevel + levelStep;
+            if (st.WeekendPending && slotA >= 24)
+            {
+                // The weekday profile, not used on a weekend, keeps what the level learns there, with the other sign:
+                // the first weekday after it can then put the level back to where the weekdays left it.
+                var weekday = st.Profile[..24];
+                for (var i = 0; i < weekday.Length; i++) weekday[i] -= (float)levelStep;
+            }
             st.Recent += (float)(RecentRate * clipped);
             // σ learns from errors clipped at 3σ and less their long-scale mean: an anomaly in the making must not
             // widen the band it is judged by, and a slow climb biases every error by about the same amount.
@@ -565,6 +605,13 @@ public static class AnomalyDetector
         var noise = st.NoiseProfile;
         if (noise[a] <= 0 || noise[b] <= 0) return Sigma(st);
         return Math.Max(Math.Sqrt(Blend(noise, a, b, frac)), SigmaFloor(st));
+    }
+
+    private static float Average(Span<float> slots)
+    {
+        var sum = 0f;
+        foreach (var v in slots) sum += v;
+        return sum / slots.Length;
     }
 
     /// <summary>An hourly profile's value between two slot centres (see <see cref="Slots"/>).</summary>

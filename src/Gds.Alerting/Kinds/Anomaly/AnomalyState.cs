@@ -126,6 +126,12 @@ public sealed class AnomalyState : KindState
     /// build. A counter learned by an earlier one (this flag clear) goes on judging its rate as it was learned.
     /// </summary>
     [JsonIgnore] public bool RateOnLogScale { get => RunOver(8); set => RunOver(8, value); }
+    /// <summary>
+    /// A weekend after the warm-up is being learned, and the first weekday after it is yet to say whether what the
+    /// level learned there was the weekend's own or a change of level (see AnomalyDetector). A blob written before this
+    /// bit (16) existed has it clear, and its weekend in progress is learned as that build did.
+    /// </summary>
+    [JsonIgnore] public bool WeekendPending { get => RunOver(16); set => RunOver(16, value); }
 
     [JsonIgnore] public int Run { get => I(ORun); set => I(ORun, value); }
     [JsonIgnore] public int MaxRun { get => I(OMaxRun); set => I(OMaxRun, value); }
