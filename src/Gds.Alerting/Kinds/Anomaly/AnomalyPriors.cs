@@ -30,4 +30,7 @@ internal static class AnomalyPriors
     /// (about 1.1 false alarms per series-week on the `noisy` shape of ten generated corpus parts, 0.75 with this).
     /// </summary>
     public const float TailExcess = 0.6f;
+
+    /// <summary>The sample test's mean log(peak / threshold) before any run past the threshold: that of runs of the prior mean excess.</summary>
+    public static readonly float TailLog = (float)Math.Log(1 + TailExcess / 3);
 }

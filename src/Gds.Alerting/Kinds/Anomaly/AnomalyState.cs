@@ -18,9 +18,10 @@ public sealed class AnomalyState : KindState
     public const int ProfileSlots = 48;
     public const int SurpriseSlots = 8;
     /// <summary>Bumped when the layout changes; a blob of an unknown version starts the series afresh.</summary>
-    private const byte Version = 3;
+    private const byte Version = 4;
 
-    // The layout (little-endian, unaligned). Version 3 adds the context statistic (a sixth entry in each
+    // The layout (little-endian, unaligned). Version 4 adds the sample test's mean log-excess (its tail index, see
+    // AnomalyDetector.SampleTailIndex) at the end. Version 3 adds the context statistic (a sixth entry in each
     // per-statistic array), the sample's and the context's runs over their tail thresholds, the level before the
     // last accepted episode and when the current quiet began. Version 2 remembers eight surprises
     // instead of four, the last near-alert and the noise by hour. Older versions are read, not discarded (see
@@ -38,10 +39,11 @@ public sealed class AnomalyState : KindState
     private const int OLastNearAlert = OQuietUntil + 8, ONoise = OLastNearAlert + 8;
     private const int ORunsOver = ONoise + 4 * ProfileSlots, OContextPeak = ORunsOver + 1;
     private const int OPreviousLevel = OContextPeak + 4, OReturnUntil = OPreviousLevel + 8, OQuietSince = OReturnUntil + 8;
-    private const int OSamplePeak = OQuietSince + 8;
-    public const int Size = OSamplePeak + 4;
+    private const int OSamplePeak = OQuietSince + 8, OSampleTailLog = OSamplePeak + 4;
+    public const int Size = OSampleTailLog + 4;
 
     // Version 2: five statistics, so each per-statistic array is one float shorter, and nothing after the hours' noise.
+    private const int V3Size = OSampleTailLog;
     private const int V2Statistics = 5, V2Size = ORunsOver - 4 * 4;
     private const int V2ORepeatRate = OMean + 4 * 4 * V2Statistics;
     // Version 1: version 2 up to its first four surprise slots, then the quiet-until time.
@@ -114,6 +116,8 @@ public sealed class AnomalyState : KindState
     /// <summary>Whether the sample and the context statistics are over their tail thresholds now (their tails learn from runs), and the largest excess of each run so far.</summary>
     [JsonIgnore] public bool SampleOver { get => RunOver(2); set => RunOver(2, value); }
     [JsonIgnore] public float SamplePeak { get => F(OSamplePeak); set => F(OSamplePeak, value); }
+    /// <summary>The mean of log(1 + excess / 3) over the sample test's runs past its threshold: Hill's estimate of its tail index.</summary>
+    [JsonIgnore] public float SampleTailLog { get => F(OSampleTailLog); set => F(OSampleTailLog, value); }
     [JsonIgnore] public bool ContextOver { get => RunOver(1); set => RunOver(1, value); }
     [JsonIgnore] public float ContextPeak { get => F(OContextPeak); set => F(OContextPeak, value); }
     /// <summary>The level before the last accepted episode, and until when a return to it ends that incident instead of starting another.</summary>
@@ -184,12 +188,24 @@ public sealed class AnomalyState : KindState
         set
         {
             if (value.Length == Size && value[0] == Version) value.CopyTo(At(0, Size));
+            else if (value.Length == V3Size && value[0] == 3) FromVersion3(value);
             else if (value.Length == V2Size && value[0] == 2) FromVersion2(value);
             else if (value.Length == V1Size && value[0] == 1) FromVersion2(Version1To2(value));
             // Another layout (a newer build): start over rather than misread it; the series re-learns.
             else Samples = 0;
         }
     }
+
+    /// <summary>Version 3 had no tail index: everything is carried over, and the index starts from the one its mean excess gives (see <see cref="TailLogOf"/>).</summary>
+    private void FromVersion3(byte[] v3)
+    {
+        v3.CopyTo(At(0, V3Size));
+        SampleTailLog = TailLogOf(TailExcess[0]);
+        _b[0] = Version;
+    }
+
+    /// <summary>The mean log(peak / threshold) of runs past the threshold of 3 whose mean excess is <paramref name="excess"/>: what a state learned before the index was kept starts from.</summary>
+    private static float TailLogOf(float excess) => (float)Math.Log(1 + excess / 3);
 
     /// <summary>
     /// Version 2 had no context statistic: everything else is carried over, the context starts from its prior
@@ -212,6 +228,7 @@ public sealed class AnomalyState : KindState
         if ((int)EpisodeCause == stallBefore) EpisodeCause = AnomalyCause.Stall;
         for (var i = 0; i < SurpriseSlots; i++)
             if (Surprise(i) is var at and not 0 && (at & 15) == stallBefore) Surprise(i, (at & ~15L) | (long)AnomalyCause.Stall);
+        SampleTailLog = TailLogOf(TailExcess[0]);
         _b[0] = Version;
     }
 
