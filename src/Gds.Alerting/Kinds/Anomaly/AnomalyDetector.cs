@@ -40,7 +40,8 @@ public readonly record struct AnomalyVerdict(
 /// standardised by its own long-run mean and variance (its "recent distribution of surprise", as in HTM's anomaly
 /// likelihood, so autocorrelated or heavy-tailed series do not look anomalous all the time), and its tail is
 /// modelled beyond 3 standard units as exponential with a learned rate and mean excess (peaks over threshold, as in
-/// SPOT), which gives each sample a probability. A value that does not change for unusually long (a stalled counter,
+/// SPOT; the single sample's as a generalised Pareto tail on a heavy-tailed series), which gives each sample a
+/// probability. A value that does not change for unusually long (a stalled counter,
 /// a frozen gauge) gets the probability of such a run under the series' own rate of repeated values.
 ///
 /// Threshold. An episode starts when the smallest probability is under sensitivity ÷ (samples per week × number of

@@ -132,8 +132,8 @@ public sealed class AnomalyState : KindState
     [JsonIgnore] public bool RateOnLogScale { get => RunOver(8); set => RunOver(8, value); }
     /// <summary>
     /// A weekend after the warm-up is being learned, and the first weekday after it is yet to say whether what the
-    /// level learned there was the weekend's own or a change of level (see AnomalyDetector). A blob written before this
-    /// bit (16) existed has it clear, and its weekend in progress is learned as that build did.
+    /// level learned there was the weekend's own or a change of level (see AnomalyDetector). A layout 3 blob has this
+    /// bit (16) clear, and its weekend in progress ends as that build ended it.
     /// </summary>
     [JsonIgnore] public bool WeekendPending { get => RunOver(16); set => RunOver(16, value); }
 
