@@ -427,6 +427,28 @@ public sealed class AnomalyTests
     }
 
     [Fact]
+    public void A_stalled_counter_resolves_within_two_hours_after_it_moves_again()
+    {
+        // The counter stops for three hours from day 8 10:00, then counts on at its old rate.
+        var h = Run(Shapes["stalled_counter"].Make());
+        var moves = Start + Step * (Incident + 36);
+        var resolved = Assert.Single(h.Events, e => e.Status == "resolved");
+        Assert.InRange(resolved.EventTime, moves, moves + TimeSpan.FromHours(2));
+    }
+
+    [Fact]
+    public void A_lag_that_climbs_for_hours_and_catches_up_resolves_soon_after_it_caught_up()
+    {
+        // A standby falls behind from day 8 10:00, 100 s more each hour for three hours, then catches up at once.
+        var caughtUp = Incident + 36;
+        var h = Run(Gauge(12, (s, i) => Math.Round(0.3 + 0.05 * s.Normal() + (i >= Incident && i < caughtUp ? 100.0 * (i - Incident) / 12 : 0), 2)));
+        var fired = Assert.Single(h.Fired);
+        Assert.InRange(fired.StartsAt, Start + Step * Incident, Start + Step * (Incident + 2));
+        var resolved = Assert.Single(h.Events, e => e.Status == "resolved");
+        Assert.InRange(resolved.EventTime, Start + Step * caughtUp, Start + Step * caughtUp + TimeSpan.FromMinutes(90));
+    }
+
+    [Fact]
     public void Each_hour_has_its_own_noise_so_a_quiet_hour_keeps_a_narrow_band()
     {
         // Busy 09:00–18:00 with ten times the night's noise; a step of 20 on a weekday evening at 20:00 is twice the

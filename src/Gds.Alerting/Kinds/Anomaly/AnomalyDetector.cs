@@ -183,6 +183,18 @@ public static class AnomalyDetector
         var z = Math.Clamp(e / sigma, -50, 50);
         // Inside an episode the averages see the whole error: at its acceptance the short one measures the new level.
         var zc = st.InEpisode ? z : Math.Clamp(z, -AverageClip, AverageClip);
+        // A stall in progress: an episode of unchanged values that has not moved yet.
+        var stalled = st.InEpisode && st.EpisodeCause == AnomalyCause.Stall && repeated;
+        if (st.InEpisode && st.EpisodeCause == AnomalyCause.Stall && endedRun > 0)
+        {
+            // The stalled series moves again. The averages saw the stall's whole error (for a counter, a rate of
+            // nothing, -40σ for hours); kept, the 144-sample one held the episode open for half a day after the
+            // counter had resumed (13–42 hours over the tuning parts). What they say is about the stall: start afresh.
+            st.Short = st.Mean[1];
+            st.Medium = st.Mean[2];
+            st.Long = st.Mean[4];
+            st.Spread = st.Mean[3];
+        }
         st.Short += (float)(ShortRate * (zc - st.Short));
         st.Medium += (float)(MediumRate * (zc - st.Medium));
         st.Spread += (float)(SpreadRate * (Math.Min(Math.Abs(z), AverageClip) - st.Spread));
@@ -281,6 +293,20 @@ public static class AnomalyDetector
                     st.ReturnUntilTicks = t + ReturnWithin.Ticks;
                     baseLevel = Rebase(st, st.Level + st.Recent + st.Short * sigma);
                 }
+                else if (st.EpisodeSamples > AcceptAfter && st.EpisodeCause != AnomalyCause.Stall && ReturnedToPrevious(st, t, y, profile))
+                {
+                    // Back at the level before this episode's was accepted, for a second sample in a row: the incident
+                    // is over (the standby has caught up). The level learned since acceptance is the running mean of
+                    // the episode's samples, far from where the series is now; left to forget it, the context test
+                    // kept the episode open for days (a replication-lag incident of three hours stayed firing for
+                    // 50–218 hours). Take the old level back; the episode ends once calm for its hour.
+                    if (st.ReturnPending)
+                    {
+                        st.ReturnUntilTicks = 0;
+                        baseLevel = Rebase(st, st.PreviousLevel);
+                    }
+                    else returning = true;
+                }
             }
         }
         else if (st.ReturnPending && ReturnedToPrevious(st, t, y, profile))
@@ -311,11 +337,12 @@ public static class AnomalyDetector
         st.ReturnPending = returning;
 
         // Learning: always outside an episode; inside one only the level follows (slowly) until the episode is accepted.
-        var learn = !st.InEpisode || st.EpisodeSamples > AcceptAfter;
+        // A stall is no new normal: nothing learns from it, so the series is judged against what it was once it moves.
+        var learn = !st.InEpisode || st.EpisodeSamples > AcceptAfter && !stalled;
         if (!learn)
         {
             st.Level = baseLevel;
-            st.Recent += (float)(RecentRate * Math.Clamp(e, -2 * sigma, 2 * sigma));
+            if (!stalled) st.Recent += (float)(RecentRate * Math.Clamp(e, -2 * sigma, 2 * sigma));
         }
         else
         {
