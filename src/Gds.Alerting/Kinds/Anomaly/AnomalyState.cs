@@ -21,7 +21,8 @@ public sealed class AnomalyState : KindState
     private const byte Version = 4;
 
     // The layout (little-endian, unaligned). Version 4 adds the sample test's mean log-excess (its tail index, see
-    // AnomalyDetector.SampleTailIndex) at the end. Version 3 adds the context statistic (a sixth entry in each
+    // AnomalyDetector.SampleTailIndex) at the end, and the flag of a weekend in progress (bit 16 of the flags byte at
+    // ORunsOver, clear in a version 3 blob). Version 3 adds the context statistic (a sixth entry in each
     // per-statistic array), the sample's and the context's runs over their tail thresholds, the level before the
     // last accepted episode and when the current quiet began. Version 2 remembers eight surprises
     // instead of four, the last near-alert and the noise by hour. Older versions are read, not discarded (see
