@@ -266,10 +266,10 @@ public sealed class AnomalyTests
         var fired = Assert.Single(Run(CommitCounter(lossAt)).Fired);
         // The night's 2.4/s, down 60%: the value is the rate, not its logarithm.
         Assert.InRange(fired.Value!.Value, 0.4 * 2.4 * 0.85, 0.4 * 2.4 * 1.15);
-        var band = System.Text.RegularExpressions.Regex.Match(fired.Expected, @"^between (\d+(?:\.\d+)?) and (\d+(?:\.\d+)?)$");
+        var band = System.Text.RegularExpressions.Regex.Match(fired.Expected ?? "", @"^between (\d+(?:\.\d+)?) and (\d+(?:\.\d+)?)$");
         Assert.True(band.Success, fired.Expected);
         var (low, high) = (double.Parse(band.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), double.Parse(band.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
-        var expected = double.Parse(System.Text.RegularExpressions.Regex.Match(fired.Description, @"below the expected (\d+(?:\.\d+)?)/s\.").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var expected = double.Parse(System.Text.RegularExpressions.Regex.Match(fired.Description ?? "", @"below the expected (\d+(?:\.\d+)?)/s\.").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(expected, 2.4 * 0.9, 2.4 * 1.1);
         Assert.True(low < expected && expected < high && high - expected > expected - low, $"{low} < {expected} < {high}");
         Assert.Matches(@"^The rate \d+(\.\d+)?/s is \d+(\.\d+)?σ below the expected", fired.Description);

@@ -49,7 +49,7 @@ public sealed class UiCliTests
             try
             {
                 page = JsonNode.Parse(await http.GetStringAsync("/api/alerts"));
-                if (UiTestBed.Alerts(page).Any()) break;
+                if (page is not null && UiTestBed.Alerts(page).Any()) break;
             }
             catch (HttpRequestException) { }
             await Task.Delay(200);

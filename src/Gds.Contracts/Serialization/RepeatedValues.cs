@@ -75,7 +75,7 @@ public struct LastSeen
     private int _length;
     private object? _value;
 
-    public readonly bool TryGet<T>(ReadOnlySpan<byte> utf8, out T value) where T : class
+    public readonly bool TryGet<T>(ReadOnlySpan<byte> utf8, out T value) where T : class?
     {
         if (_value is T typed && utf8.SequenceEqual(_utf8.AsSpan(0, _length)))
         {

@@ -157,10 +157,11 @@ public sealed class UiServer : IAsyncDisposable
             return detail is null ? Results.NotFound(new { error = $"no alert '{key}' on {TopicNames.Alerts} in the ui's history" }) : Results.Json(Pages.Detail(detail, _board.Snapshot()), Json);
         });
         app.MapGet("/api/silences", (bool? all) => Results.Json(Pages.Silences(_board.Snapshot(), all == true), Json));
-        // As Delegates: a method taking only HttpContext would bind as a RequestDelegate, and its IResult be dropped.
-        app.MapPost("/api/silences", (Delegate)(Func<HttpContext, Task<IResult>>)CreateSilenceAsync);
-        app.MapPost("/api/silences/{id}/expire", (Delegate)(Func<HttpContext, string, Task<IResult>>)ExpireSilenceAsync);
-        app.MapPost("/api/acks", (Delegate)(Func<HttpContext, Task<IResult>>)AckAsync);
+        // Bound from HttpRequest, not HttpContext: a handler taking only HttpContext binds as a RequestDelegate, and its
+        // IResult is dropped (a cast to Delegate avoids that too, but crashes ASP.NET's route analyzer, AD0001).
+        app.MapPost("/api/silences", (HttpRequest request) => CreateSilenceAsync(request.HttpContext));
+        app.MapPost("/api/silences/{id}/expire", (HttpRequest request, string id) => ExpireSilenceAsync(request.HttpContext, id));
+        app.MapPost("/api/acks", (HttpRequest request) => AckAsync(request.HttpContext));
         app.MapGet("/api/rules", () => Results.Json(Pages.Rules(_board.Snapshot()), Json));
         app.MapGet("/api/health", () => Results.Json(new
         {

@@ -93,12 +93,12 @@ public sealed class AvroChainTests
                 """);
             string[] collect = ["collect", "--config", targets, "--bootstrap", bootstrap, "--spool-dir", Path.Combine(dir, "spool")];
             var inJson = Start("collect-json", collect);
-            await Eventually.Until(() => Firing(receiver).Count > 0 && Records(bootstrap, registry).Count(r => !RecordCodec.IsAvro(r.Value)) >= 20, Long,
+            await Eventually.Until(() => Firing(receiver).Count > 0 && Records(bootstrap, registry).Count(r => !RecordCodec.IsAvro(r.Message.Value)) >= 20, Long,
                 "the JSON collector's samples to page", () => Diagnostics(processes));
             Assert.Equal(0, await inJson.StopAsync(Long));
 
             var inAvro = Start("collect-avro", [.. collect, .. avro]);
-            await Eventually.Until(() => Records(bootstrap, registry).Count(r => RecordCodec.IsAvro(r.Value)) >= 20, Long,
+            await Eventually.Until(() => Records(bootstrap, registry).Count(r => RecordCodec.IsAvro(r.Message.Value)) >= 20, Long,
                 "20 Avro samples on the metric topic", () => Diagnostics(processes));
             Assert.Equal(0, await inAvro.StopAsync(Long));
 
@@ -109,14 +109,14 @@ public sealed class AvroChainTests
 
             // One alert per database the collector reported, fired once across the switch of formats.
             using var codec = RecordCodec.ForRegistry(registry);
-            var databases = samples.Select(r => codec.Decode<Metric>(MetricTopic, r.Value))
+            var databases = samples.Select(r => codec.Decode<Metric>(MetricTopic, r.Message.Value))
                 .Where(m => m.MetricName == "pg_database_size_bytes").Select(m => m.Labels["database"]).ToHashSet();
             Assert.True(databases.Count >= 2, $"the test server has several databases: {string.Join(", ", databases)}");
             await Eventually.Until(() => Firing(receiver).Select(n => n.Database).ToHashSet().SetEquals(databases), Long,
                 $"a page for each of {string.Join(", ", databases)}", () => string.Join("; ", Firing(receiver)) + "\n" + Diagnostics(processes));
             var alerts = Read(bootstrap, TopicNames.Alerts);
-            Assert.All(alerts, a => Assert.True(RecordCodec.IsAvro(a.Value), "gds streams writes Avro"));
-            var events = alerts.Select(a => codec.Decode<AlertEvent>(TopicNames.Alerts, a.Value)).ToList();
+            Assert.All(alerts, a => Assert.True(RecordCodec.IsAvro(a.Message.Value), "gds streams writes Avro"));
+            var events = alerts.Select(a => codec.Decode<AlertEvent>(TopicNames.Alerts, a.Message.Value)).ToList();
             // Transitions = notifications: every event the topology emitted was delivered, none twice.
             await Eventually.Until(() => receiver.LogEntries.Count() == events.Count, TimeSpan.FromSeconds(30), "the sink to deliver every event");
             Assert.Equal(databases.Count, events.Count(e => e.Status == AlertStatus.Firing));
@@ -128,7 +128,7 @@ public sealed class AvroChainTests
             Assert.All(decodedAlerts, line => Assert.Equal(RuleId, line.GetProperty("value").GetProperty("rule_id").GetString()));
             var decodedMetrics = await PythonReadAsync(bootstrap, registry, MetricTopic, samples.Count);
             var avroMetrics = decodedMetrics.Where(l => l.TryGetProperty("value", out _)).ToList();
-            Assert.Equal(samples.Count(r => RecordCodec.IsAvro(r.Value)), avroMetrics.Count);
+            Assert.Equal(samples.Count(r => RecordCodec.IsAvro(r.Message.Value)), avroMetrics.Count);
             Assert.All(avroMetrics, l => Assert.Equal(Instance, l.GetProperty("value").GetProperty("instance_id").GetString()));
         }
         finally

@@ -25,7 +25,7 @@ internal static class TopologyDescription
 
             """);
         // Streamiz names the sink's topic extractor by its CLR type; say what it does instead.
-        var text = System.Text.RegularExpressions.Regex.Replace(topology.Describe().ToString(),
+        var text = System.Text.RegularExpressions.Regex.Replace(topology.Describe().ToString() ?? "",
             @"\(extractor class: [^\n]*\)", "(topic of each record: gds.alerts, gds.alerts.firing, gds.silences or gds.watchdog)");
         Console.WriteLine(text);
         return 0;
