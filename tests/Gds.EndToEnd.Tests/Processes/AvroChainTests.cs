@@ -7,6 +7,7 @@ using Gds.Contracts.Metrics;
 using Gds.Kafka.Wire;
 using Npgsql;
 using WireMock.Server;
+using static Gds.EndToEnd.Tests.Processes.ChainReads;
 
 namespace Gds.EndToEnd.Tests.Processes;
 
@@ -142,38 +143,7 @@ public sealed class AvroChainTests
         }
     }
 
-    private static List<Notification> Firing(WireMockServer receiver) =>
-        receiver.LogEntries.Select(e => Notification.Parse(e.RequestMessage.Body!)).Where(n => n.Firing).ToList();
-
     private static List<ConsumeResult<byte[], byte[]>> Records(string bootstrap, string registry) => Read(bootstrap, MetricTopic);
-
-    /// <summary>Every record of <paramref name="topic"/> now, raw.</summary>
-    private static List<ConsumeResult<byte[], byte[]>> Read(string bootstrap, string topic)
-    {
-        var clients = new KafkaClientFactory(bootstrap);
-        using var consumer = clients.CreateByteConsumer("avro-test-" + Guid.NewGuid().ToString("N"), "avro-test");
-        var list = new List<ConsumeResult<byte[], byte[]>>();
-        for (var p = 0; p < 2 && (topic != TopicNames.MetricsDlq || p == 0); p++)
-        {
-            var tp = new TopicPartition(topic, p);
-            var w = consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10));
-            if (w.High <= w.Low) continue;
-            consumer.Assign(new TopicPartitionOffset(tp, w.Low));
-            while (list.Count(r => r.Partition == p) < w.High - w.Low)
-                list.Add(consumer.Consume(TimeSpan.FromSeconds(10)) ?? throw new TimeoutException($"{tp}: nothing within 10 s"));
-        }
-        return list;
-    }
-
-    private static long RowsLoaded(string connection)
-    {
-        using var c = new NpgsqlConnection(connection);
-        c.Open();
-        using var exists = new NpgsqlCommand("SELECT to_regclass('dw.fact_sample') IS NOT NULL", c);
-        if (!(bool)exists.ExecuteScalar()!) return 0;
-        using var count = new NpgsqlCommand("SELECT count(*) FROM dw.fact_sample", c);
-        return (long)count.ExecuteScalar()!;
-    }
 
     private static async Task<List<JsonElement>> PythonReadAsync(string bootstrap, string registry, string topic, int count)
     {
@@ -191,5 +161,4 @@ public sealed class AvroChainTests
         return lines;
     }
 
-    private static string Diagnostics(IEnumerable<GdsProcess> processes) => string.Join("\n", processes.Select(p => p.Tail(15)));
 }
