@@ -28,4 +28,16 @@ internal static class Eventually
             await Task.Delay(100);
         }
     }
+
+    /// <summary>The same, for a condition that has to wait for an answer (an HTTP endpoint).</summary>
+    public static async Task Until(Func<Task<bool>> condition, TimeSpan timeout, string what, Func<string>? state = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"timed out after {timeout} waiting for {what}" + (state is null ? "" : " (" + state() + ")"));
+            await Task.Delay(100);
+        }
+    }
 }

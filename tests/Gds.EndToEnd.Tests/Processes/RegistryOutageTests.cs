@@ -1,4 +1,5 @@
 using Xunit.Abstractions;
+using System.Text.Json.Nodes;
 using Gds.Contracts.Alerts;
 using Gds.Contracts.Metrics;
 using Gds.Contracts.Topics;
@@ -14,7 +15,7 @@ namespace Gds.EndToEnd.Tests.Processes;
 /// A schema registry outage, lived through by the Avro chain deployed as separate processes on real PostgreSQL
 /// scrapes: `gds streams` cannot read the rules (Avro, into its global store) nor the samples while its registry is
 /// down, so its supervisor restarts the stream until it can; then `gds sink` and `gds dw-import` cannot read the
-/// alerts and samples while theirs is. Records wait and are read again; none is dead-lettered, lost or
+/// alerts and samples while theirs is, nor can the dashboard (`gds ui`). Records wait and are read again; none is dead-lettered, lost or
 /// delivered twice (docs/schemas.md, "What Avro changes"). Each reader meets the outage on its first lookup of a
 /// schema: a process caches every schema id it has fetched, so an outage later on costs it nothing.
 /// </summary>
@@ -78,6 +79,14 @@ public sealed class RegistryOutageTests(ITestOutputHelper output)
                 "--format", "avro", "--schema-registry", readersRegistry.Url);
             var dw = Start("dw-import", "dw-import", "--bootstrap", bootstrap, "--target", "postgresql", "--connection", warehouse.ConnectionString,
                 "--init", "--schema-registry", readersRegistry.Url);
+            var uiPort = ScrapedProcess.FreePort();
+            var ui = Start("ui", "ui", "--bootstrap", bootstrap, "--listen", $"127.0.0.1:{uiPort}", "--schema-registry", readersRegistry.Url);
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{uiPort}/") };
+            async Task<int?> FiringOnDashboard()
+            {
+                try { return JsonNode.Parse(await http.GetStringAsync("/api/alerts"))!["groups"]!.AsArray().Sum(g => (int)g!["firing"]!); }
+                catch (HttpRequestException) { return null; }
+            }
             var targets = Path.Combine(dir, "targets.yaml");
             await File.WriteAllTextAsync(targets, $"""
                 targets:
@@ -107,13 +116,17 @@ public sealed class RegistryOutageTests(ITestOutputHelper output)
                 Long, "gds streams to fire for every database once its registry is back", () => Diagnostics(processes));
             Assert.Equal(0, await collect.StopAsync(Long));
 
-            // 3. The sink and the importer cannot read what is on the topics: they say so, and deliver and load nothing.
-            await Eventually.Until(() => sink.Output.Contains(readersRegistry.Url, StringComparison.Ordinal) && dw.Output.Contains(readersRegistry.Url, StringComparison.Ordinal),
-                Long, "gds sink and gds dw-import naming the registry they cannot reach", () => Diagnostics(processes));
+            // 3. The sink, the importer and the dashboard cannot read what is on the topics: they say so, and deliver,
+            // load and show nothing.
+            await Eventually.Until(() => new[] { sink, dw, ui }.All(p => p.Output.Contains(readersRegistry.Url, StringComparison.Ordinal)),
+                Long, "gds sink, gds dw-import and gds ui naming the registry they cannot reach", () => Diagnostics(processes));
             Assert.Empty(receiver.LogEntries);
             Assert.Equal(0, RowsLoaded(warehouse.ConnectionString));
+            await Eventually.Until(async () => await FiringOnDashboard() is not null, Long, "the dashboard to answer", () => ui.Tail());
+            Assert.Equal(0, await FiringOnDashboard());
             output.WriteLine(FirstLineNaming(sink, readersRegistry.Url));
             output.WriteLine(FirstLineNaming(dw, readersRegistry.Url));
+            output.WriteLine(FirstLineNaming(ui, readersRegistry.Url));
 
             // 4. Their registry is back: every sample is loaded and every transition paged, once.
             readersRegistry.Up();
@@ -125,6 +138,8 @@ public sealed class RegistryOutageTests(ITestOutputHelper output)
             var databases = Databases();
             Assert.True(databases.Count >= 2, $"the test server has several databases: {string.Join(", ", databases)}");
             Assert.Equal(databases.Count, events.Count(e => e.Status == AlertStatus.Firing));
+            await Eventually.Until(async () => await FiringOnDashboard() == databases.Count, Long, $"the dashboard to show {databases.Count} firing alerts",
+                () => ui.Tail());
             Assert.Equal(events.Count, events.Select(e => e.EventId).Distinct().Count());
             Assert.Equal(events.Count, receiver.LogEntries.Select(e => Notification.Parse(e.RequestMessage.Body!).MessageId).Distinct().Count());
             Assert.Empty(Read(bootstrap, TopicNames.MetricsDlq));
