@@ -5,8 +5,6 @@ using Gds.EndToEnd.Tests.Incidents;
 using Gds.Contracts.Alerts;
 using Gds.Contracts.Metrics;
 using Gds.Kafka.Wire;
-using Npgsql;
-using WireMock.Server;
 using static Gds.EndToEnd.Tests.Processes.ChainReads;
 
 namespace Gds.EndToEnd.Tests.Processes;
@@ -19,128 +17,70 @@ namespace Gds.EndToEnd.Tests.Processes;
 /// </summary>
 public sealed class AvroChainTests
 {
-    private static readonly TimeSpan Long = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan Long = ChainBed.Long;
     private const string RuleId = "avro-db-size";
     private const string Instance = "avro-pg";
-    private const string MetricTopic = "gds.metrics.postgresql.production";
+    private const string MetricTopic = ChainBed.MetricTopic;
 
     [Fact]
     public async Task Real_scrapes_cross_the_chain_in_avro_after_the_collector_moves_from_json_and_every_transition_is_paged_once()
     {
-        var pg = Environment.GetEnvironmentVariable("GDS_TEST_PG_CONNECTION")
-                 ?? throw new InvalidOperationException("GDS_TEST_PG_CONNECTION is not set: run the tests with ./test.sh");
-        var dir = Directory.CreateTempSubdirectory("gds-avro-").FullName;
-        var (bootstrapFile, registryFile) = (Path.Combine(dir, "bootstrap"), Path.Combine(dir, "registry"));
-        var warehouse = new NpgsqlConnectionStringBuilder(pg) { Database = "gds_avro_" + Guid.NewGuid().ToString("N")[..8] };
-        await using (var admin = new NpgsqlConnection(pg))
-        {
-            await admin.OpenAsync();
-            await new NpgsqlCommand($"CREATE DATABASE {warehouse.Database}", admin).ExecuteNonQueryAsync();
-        }
-        using var receiver = WireMockServer.Start();
-        receiver.Given(Request.Create().WithPath("/ingest").UsingPost()).RespondWith(Response.Create().WithStatusCode(202));
-        // Self-reports would add gds.metrics.gds.* records to what the warehouse loads; this test counts PostgreSQL's.
-        var env = new Dictionary<string, string> { ["GDS_SelfReport__Enabled"] = "false" };
-        var processes = new List<GdsProcess>();
-        GdsProcess Start(string name, params string[] args)
-        {
-            var p = GdsProcess.Start(name, env, args);
-            processes.Add(p);
-            return p;
-        }
-        try
-        {
-            Start("kafka", "kafka", "--bootstrap-file", bootstrapFile, "--schema-registry-file", registryFile, "--partitions", "2");
-            await Eventually.Until(() => File.Exists(bootstrapFile) && File.Exists(registryFile), Long, "gds kafka to write its bootstrap and registry files",
-                () => processes[0].Tail());
-            var bootstrap = File.ReadAllText(bootstrapFile).Trim();
-            var registry = File.ReadAllText(registryFile).Trim();
-            string[] avro = ["--format", "avro", "--schema-registry", registry];
+        await using var bed = await ChainBed.StartAsync("avro");
+        var (bootstrap, registry, receiver, warehouse) = (bed.Bootstrap, bed.Registry, bed.Receiver, bed.Warehouse);
+        string[] avro = ["--format", "avro", "--schema-registry", registry];
+        await bed.PublishDatabaseSizeRuleAsync(RuleId, avro);
 
-            var rules = Path.Combine(dir, "rules.yaml");
-            await File.WriteAllTextAsync(rules, $$"""
-                rules:
-                  - id: {{RuleId}}
-                    kind: threshold
-                    selector: {metric: pg_database_size_bytes, database_type: postgresql}
-                    op: ">"
-                    value: 1
-                    severity: WARNING
-                """);
-            var publish = Start("rules", ["rules", "publish", rules, "--bootstrap", bootstrap, .. avro]);
-            Assert.True(await publish.WaitForExitAsync(Long) == 0, publish.Tail());
+        var streams = bed.Start("streams", ["streams", "--bootstrap", bootstrap, "--state-dir", Path.Combine(bed.Dir, "state"), .. avro]);
+        // The storm limiter (5 notifications per rule + instance, then one a minute, the rest summarised) is off:
+        // one rule pages per database of one instance here, and the shared test server holds as many databases
+        // as the tests running beside this one have created. It has tests of its own (Gds.Notify.Tests).
+        bed.Environment["GDS_Sink__RateLimit__Enabled"] = "false";
+        bed.Start("sink", ["sink", "--bootstrap", bootstrap, "--notify-url", receiver.Url!, "--stats-every", "0", .. avro]);
+        bed.Environment.Remove("GDS_Sink__RateLimit__Enabled");
+        // A JSON writer that reads Avro: a consumer needs only the registry's address.
+        var dw = bed.Start("dw-import", "dw-import", "--bootstrap", bootstrap, "--target", "postgresql", "--connection", warehouse.ConnectionString,
+            "--init", "--schema-registry", registry);
+        await streams.WaitForLineAsync("running:", Long);
 
-            var streams = Start("streams", ["streams", "--bootstrap", bootstrap, "--state-dir", Path.Combine(dir, "state"), .. avro]);
-            // The storm limiter (5 notifications per rule + instance, then one a minute, the rest summarised) is off:
-            // one rule pages per database of one instance here, and the shared test server holds as many databases
-            // as the tests running beside this one have created. It has tests of its own (Gds.Notify.Tests).
-            env["GDS_Sink__RateLimit__Enabled"] = "false";
-            var sink = Start("sink", ["sink", "--bootstrap", bootstrap, "--notify-url", receiver.Url!, "--stats-every", "0", .. avro]);
-            env.Remove("GDS_Sink__RateLimit__Enabled");
-            // A JSON writer that reads Avro: a consumer needs only the registry's address.
-            var dw = Start("dw-import", "dw-import", "--bootstrap", bootstrap, "--target", "postgresql", "--connection", warehouse.ConnectionString,
-                "--init", "--schema-registry", registry);
-            await streams.WaitForLineAsync("running:", Long);
+        string[] collect = ["collect", "--config", await bed.TargetsAsync(Instance), "--bootstrap", bootstrap, "--spool-dir", Path.Combine(bed.Dir, "spool")];
+        var inJson = bed.Start("collect-json", collect);
+        await Eventually.Until(() => Firing(receiver).Count > 0 && Records(bootstrap, registry).Count(r => !RecordCodec.IsAvro(r.Message.Value)) >= 20, Long,
+            "the JSON collector's samples to page", bed.Diagnostics);
+        Assert.Equal(0, await inJson.StopAsync(Long));
 
-            var targets = Path.Combine(dir, "targets.yaml");
-            await File.WriteAllTextAsync(targets, $"""
-                targets:
-                  - id: {Instance}
-                    type: postgresql
-                    environment: production
-                    connection: "{pg}"
-                    interval: 1s
-                    timeout: 1s
-                """);
-            string[] collect = ["collect", "--config", targets, "--bootstrap", bootstrap, "--spool-dir", Path.Combine(dir, "spool")];
-            var inJson = Start("collect-json", collect);
-            await Eventually.Until(() => Firing(receiver).Count > 0 && Records(bootstrap, registry).Count(r => !RecordCodec.IsAvro(r.Message.Value)) >= 20, Long,
-                "the JSON collector's samples to page", () => Diagnostics(processes));
-            Assert.Equal(0, await inJson.StopAsync(Long));
+        var inAvro = bed.Start("collect-avro", [.. collect, .. avro]);
+        await Eventually.Until(() => Records(bootstrap, registry).Count(r => RecordCodec.IsAvro(r.Message.Value)) >= 20, Long,
+            "20 Avro samples on the metric topic", bed.Diagnostics);
+        Assert.Equal(0, await inAvro.StopAsync(Long));
 
-            var inAvro = Start("collect-avro", [.. collect, .. avro]);
-            await Eventually.Until(() => Records(bootstrap, registry).Count(r => RecordCodec.IsAvro(r.Message.Value)) >= 20, Long,
-                "20 Avro samples on the metric topic", () => Diagnostics(processes));
-            Assert.Equal(0, await inAvro.StopAsync(Long));
+        // Samples read from Kafka = rows loaded, whichever format each was written in.
+        var samples = Records(bootstrap, registry);
+        await Eventually.Until(() => RowsLoaded(warehouse.ConnectionString) == samples.Count, Long,
+            $"the warehouse to load all {samples.Count} samples", () => $"{RowsLoaded(warehouse.ConnectionString)} rows\n{dw.Tail()}");
 
-            // Samples read from Kafka = rows loaded, whichever format each was written in.
-            var samples = Records(bootstrap, registry);
-            await Eventually.Until(() => RowsLoaded(warehouse.ConnectionString) == samples.Count, Long,
-                $"the warehouse to load all {samples.Count} samples", () => $"{RowsLoaded(warehouse.ConnectionString)} rows\n{dw.Tail()}");
+        // One alert per database the collector reported, fired once across the switch of formats.
+        using var codec = RecordCodec.ForRegistry(registry);
+        var databases = samples.Select(r => codec.Decode<Metric>(MetricTopic, r.Message.Value))
+            .Where(m => m.MetricName == "pg_database_size_bytes").Select(m => m.Labels["database"]).ToHashSet();
+        Assert.True(databases.Count >= 2, $"the test server has several databases: {string.Join(", ", databases)}");
+        await Eventually.Until(() => Firing(receiver).Select(n => n.Database).ToHashSet().SetEquals(databases), Long,
+            $"a page for each of {string.Join(", ", databases)}", () => string.Join("; ", Firing(receiver)) + "\n" + bed.Diagnostics());
+        var alerts = Read(bootstrap, TopicNames.Alerts);
+        Assert.All(alerts, a => Assert.True(RecordCodec.IsAvro(a.Message.Value), "gds streams writes Avro"));
+        var events = alerts.Select(a => codec.Decode<AlertEvent>(TopicNames.Alerts, a.Message.Value)).ToList();
+        // Transitions = notifications: every event the topology emitted was delivered, none twice.
+        await Eventually.Until(() => receiver.LogEntries.Count() == events.Count, TimeSpan.FromSeconds(30), "the sink to deliver every event");
+        Assert.Equal(databases.Count, events.Count(e => e.Status == AlertStatus.Firing));
+        Assert.Equal(events.Count, receiver.LogEntries.Select(e => Notification.Parse(e.RequestMessage.Body!).MessageId).Distinct().Count());
+        Assert.Empty(Read(bootstrap, TopicNames.MetricsDlq));
 
-            // One alert per database the collector reported, fired once across the switch of formats.
-            using var codec = RecordCodec.ForRegistry(registry);
-            var databases = samples.Select(r => codec.Decode<Metric>(MetricTopic, r.Message.Value))
-                .Where(m => m.MetricName == "pg_database_size_bytes").Select(m => m.Labels["database"]).ToHashSet();
-            Assert.True(databases.Count >= 2, $"the test server has several databases: {string.Join(", ", databases)}");
-            await Eventually.Until(() => Firing(receiver).Select(n => n.Database).ToHashSet().SetEquals(databases), Long,
-                $"a page for each of {string.Join(", ", databases)}", () => string.Join("; ", Firing(receiver)) + "\n" + Diagnostics(processes));
-            var alerts = Read(bootstrap, TopicNames.Alerts);
-            Assert.All(alerts, a => Assert.True(RecordCodec.IsAvro(a.Message.Value), "gds streams writes Avro"));
-            var events = alerts.Select(a => codec.Decode<AlertEvent>(TopicNames.Alerts, a.Message.Value)).ToList();
-            // Transitions = notifications: every event the topology emitted was delivered, none twice.
-            await Eventually.Until(() => receiver.LogEntries.Count() == events.Count, TimeSpan.FromSeconds(30), "the sink to deliver every event");
-            Assert.Equal(databases.Count, events.Count(e => e.Status == AlertStatus.Firing));
-            Assert.Equal(events.Count, receiver.LogEntries.Select(e => Notification.Parse(e.RequestMessage.Body!).MessageId).Distinct().Count());
-            Assert.Empty(Read(bootstrap, TopicNames.MetricsDlq));
-
-            // A reader nobody here wrote: Confluent's Python client decodes both topics through the registry.
-            var decodedAlerts = await PythonReadAsync(bootstrap, registry, TopicNames.Alerts, events.Count);
-            Assert.All(decodedAlerts, line => Assert.Equal(RuleId, line.GetProperty("value").GetProperty("rule_id").GetString()));
-            var decodedMetrics = await PythonReadAsync(bootstrap, registry, MetricTopic, samples.Count);
-            var avroMetrics = decodedMetrics.Where(l => l.TryGetProperty("value", out _)).ToList();
-            Assert.Equal(samples.Count(r => RecordCodec.IsAvro(r.Message.Value)), avroMetrics.Count);
-            Assert.All(avroMetrics, l => Assert.Equal(Instance, l.GetProperty("value").GetProperty("instance_id").GetString()));
-        }
-        finally
-        {
-            foreach (var p in processes) p.Dispose();
-            NpgsqlConnection.ClearAllPools();
-            await using var admin = new NpgsqlConnection(pg);
-            await admin.OpenAsync();
-            await new NpgsqlCommand($"DROP DATABASE IF EXISTS {warehouse.Database} WITH (FORCE)", admin).ExecuteNonQueryAsync();
-            Directory.Delete(dir, true);
-        }
+        // A reader nobody here wrote: Confluent's Python client decodes both topics through the registry.
+        var decodedAlerts = await PythonReadAsync(bootstrap, registry, TopicNames.Alerts, events.Count);
+        Assert.All(decodedAlerts, line => Assert.Equal(RuleId, line.GetProperty("value").GetProperty("rule_id").GetString()));
+        var decodedMetrics = await PythonReadAsync(bootstrap, registry, MetricTopic, samples.Count);
+        var avroMetrics = decodedMetrics.Where(l => l.TryGetProperty("value", out _)).ToList();
+        Assert.Equal(samples.Count(r => RecordCodec.IsAvro(r.Message.Value)), avroMetrics.Count);
+        Assert.All(avroMetrics, l => Assert.Equal(Instance, l.GetProperty("value").GetProperty("instance_id").GetString()));
     }
 
     private static List<ConsumeResult<byte[], byte[]>> Records(string bootstrap, string registry) => Read(bootstrap, MetricTopic);
@@ -160,5 +100,4 @@ public sealed class AvroChainTests
         Assert.Equal(count, lines.Count);
         return lines;
     }
-
 }
