@@ -53,6 +53,45 @@ public class SupervisorTests
         Assert.Equal(1, supervisor.Restarts);
     }
 
+    [Fact]
+    public async Task A_stream_that_fails_while_its_registry_is_down_waits_for_the_registry_instead_of_restarting_towards_giving_up()
+    {
+        using var broker = StartBroker();
+        var logs = new ListLogger();
+        string? down = null;
+        var created = 0;
+        await using var supervisor = new StreamSupervisor(n =>
+        {
+            Interlocked.Increment(ref created);
+            return new StreamIncarnation(new KafkaStream(CopyTopology(_ =>
+            {
+                // As a stream thread fails on a record it cannot decode while the schema registry is down.
+                if (Volatile.Read(ref down) is { } why) throw new InvalidOperationException(why);
+            }), Config(broker, "supervised-outage")), new ThreadLiveness(), n);
+        }, TimeSpan.FromSeconds(30), logs.CreateLogger("supervisor"), _ => Task.FromResult(Volatile.Read(ref down)));
+        await supervisor.StartAsync(CancellationToken.None);
+        await EventuallyAsync(() => supervisor.State == KafkaStream.State.RUNNING, "the stream to run");
+
+        Volatile.Write(ref down, "the schema registry at http://registry:8081 does not answer");
+        var roundTrip = RoundTripAsync(broker, ["sample"]);
+        await EventuallyAsync(() => logs.Entries.Any(e => e.Text.Contains("the stream waits: the schema registry at http://registry:8081 does not answer")),
+            "the supervisor to wait for the registry");
+        // Counted as failures, restarts after 1, 2, 4 … s would have made 3 streams by now and given up within a minute.
+        var outageEnds = DateTime.UtcNow.AddSeconds(5);
+        while (DateTime.UtcNow < outageEnds)
+        {
+            Assert.Equal(1, Volatile.Read(ref created));
+            Assert.False(supervisor.Failed.IsCompleted);
+            await Task.Delay(100);
+        }
+
+        Volatile.Write(ref down, null);
+        Assert.Equal(["sample"], await roundTrip);
+        Assert.Equal(2, created);
+        Assert.Equal(1, supervisor.Restarts);
+        Assert.Contains(logs.Entries, e => e.Text.Contains("the stream goes on after"));
+    }
+
     private static EmbeddedBroker StartBroker()
     {
         var broker = EmbeddedBroker.Start();

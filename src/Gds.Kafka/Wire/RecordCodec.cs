@@ -64,6 +64,13 @@ public sealed class RecordCodec : IDisposable
     public string? RegistryUrl => _schemas?.Url;
 
     /// <summary>
+    /// Why the registry does not answer now, or null when it does (or the codec has none): tells an outage, which
+    /// only delays records, from a failure of whatever was reading or writing them.
+    /// </summary>
+    public Task<string?> RegistryUnansweredAsync(CancellationToken ct) =>
+        _schemas is null ? Task.FromResult<string?>(null) : _schemas.UnansweredAsync(ct);
+
+    /// <summary>
     /// Registers the schema this build writes on <paramref name="topic"/> under the topic's subject now, not at the
     /// first write (a deployment step: a schema the registry finds incompatible is refused before any process
     /// runs), and gives its id; null when the topic carries no schema. Throws

@@ -19,6 +19,26 @@ internal sealed class RegistrySchemas(ISchemaRegistryClient client, string url) 
 
     public string Url => url;
 
+    /// <summary>Why the registry does not answer now (it is down, unreachable, or failing), or null when it does.</summary>
+    public async Task<string?> UnansweredAsync(CancellationToken ct)
+    {
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        patience.CancelAfter(TimeSpan.FromSeconds(10)); // a registry behind a black hole would hold the caller for the client's 30 s
+        try
+        {
+            await client.GetAllSubjectsAsync().WaitAsync(patience.Token).ConfigureAwait(false);
+            return null;
+        }
+        catch (SchemaRegistryException ex) when ((int)ex.Status < 500)
+        {
+            return null; // it answers, if not what a process wanted: not an outage
+        }
+        catch (Exception ex) when (ex is HttpRequestException or SchemaRegistryException or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            return $"the schema registry at {url} does not answer: {ex.Message}";
+        }
+    }
+
     /// <summary>The id of <paramref name="schema"/> under <c>{topic}-value</c>, registered on first use, and its writer.</summary>
     public (int Id, GenericDatumWriter<GenericRecord> Writer) WriterFor(string topic, SchemaFile schema)
     {

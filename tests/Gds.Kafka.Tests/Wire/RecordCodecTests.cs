@@ -140,6 +140,17 @@ public sealed class RecordCodecTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_probe_tells_a_registry_that_answers_from_one_that_does_not()
+    {
+        Assert.Null(await _avro.RegistryUnansweredAsync(CancellationToken.None));
+        Assert.Null(await RecordCodec.Json.RegistryUnansweredAsync(CancellationToken.None));
+        using var nowhere = RecordCodec.ForRegistry("http://127.0.0.1:1");
+        var why = await nowhere.RegistryUnansweredAsync(CancellationToken.None);
+        Assert.NotNull(why);
+        Assert.StartsWith("the schema registry at http://127.0.0.1:1 does not answer: ", why);
+    }
+
+    [Fact]
     public void Options_name_the_key_that_is_wrong()
     {
         Assert.Contains(KafkaOptionsValidator.Problems(new KafkaOptions { BootstrapServers = "b:9092", Format = "avro" }),

@@ -13,6 +13,11 @@ namespace Gds.Topology.Hosting;
 /// with consecutive restarts. If the old stream cannot be closed, or restarts follow one another without the
 /// stream settling, the supervisor gives up: <see cref="Failed"/> completes and the process should exit, so that
 /// whatever runs it starts it afresh.
+/// <para>An outage of what the stream reads through (the schema registry: a stream thread cannot decode the Avro
+/// rules or samples, or encode an alert, without it) is not the stream failing, and starting the process afresh
+/// would not end it: while it lasts the supervisor waits, probing every second, and starts the stream once it is
+/// over, without counting the failures it caused. Counted, a registry down for ten seconds when `gds streams`
+/// started made it give up and exit (RegistryOutageTests).</para>
 /// </summary>
 public sealed class StreamSupervisor : IAsyncDisposable
 {
@@ -24,7 +29,10 @@ public sealed class StreamSupervisor : IAsyncDisposable
     /// <summary>Past this many restarts in a row the process is better started afresh by whatever runs it.</summary>
     public const int MaxConsecutiveRestarts = 6;
 
+    private static readonly TimeSpan ProbeEvery = TimeSpan.FromSeconds(1);
+
     private readonly Func<int, StreamIncarnation> _create;
+    private readonly Func<CancellationToken, Task<string?>>? _unanswered;
     private readonly TimeSpan _stallTimeout;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
@@ -38,9 +46,13 @@ public sealed class StreamSupervisor : IAsyncDisposable
     private int _disposed;
 
     /// <param name="create">a new stream (not started), numbered; called again for each restart</param>
-    public StreamSupervisor(Func<int, StreamIncarnation> create, TimeSpan stallTimeout, ILogger log)
+    /// <param name="unanswered">why what the stream reads through does not answer now (null when it does), or null
+    /// when it needs nothing but Kafka</param>
+    public StreamSupervisor(Func<int, StreamIncarnation> create, TimeSpan stallTimeout, ILogger log,
+        Func<CancellationToken, Task<string?>>? unanswered = null)
     {
         _create = create;
+        _unanswered = unanswered;
         _stallTimeout = stallTimeout;
         _log = log;
     }
@@ -69,6 +81,7 @@ public sealed class StreamSupervisor : IAsyncDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
+            await WaitWhileUnansweredAsync(ct);
             var incarnation = await Task.Run(() => _create(number), ct);
             incarnation.Stream.StateChanged += (_, now) =>
             {
@@ -84,13 +97,21 @@ public sealed class StreamSupervisor : IAsyncDisposable
                 await incarnation.Stream.StartAsync();
                 return;
             }
-            catch (Exception ex) when (ex is StreamsException or KafkaException && attempt < 3 && !ct.IsCancellationRequested)
+            catch (Exception ex) when (ex is StreamsException or KafkaException && !ct.IsCancellationRequested)
             {
+                _current = null;
+                await DisposeStreamAsync(incarnation);
+                if (await UnansweredAsync(ct) is not null)
+                {
+                    // The global thread could not read the rules through the registry: wait for it (at the top of
+                    // the loop), and do not count this start.
+                    attempt--;
+                    continue;
+                }
+                if (attempt >= 3) throw;
                 // librdkafka can refuse the global thread's first seek while a partition is still being set up
                 // ("Erroneous state"): a transient start-up race, so start afresh rather than fail the process.
                 _log.LogWarning("starting the stream failed ({Error}); attempt {Attempt} of 3, retrying", ex.Message, attempt + 1);
-                _current = null;
-                await DisposeStreamAsync(incarnation);
                 await Task.Delay(TimeSpan.FromSeconds(attempt), ct);
             }
         }
@@ -158,9 +179,11 @@ public sealed class StreamSupervisor : IAsyncDisposable
         if (!closed) return GiveUp($"the stream could not be closed within {DisposeLimit.TotalSeconds:F0} s to be restarted ({reason})");
         while (true)
         {
-            if (_consecutive >= MaxConsecutiveRestarts) return GiveUp($"the stream failed {_consecutive} times in a row ({reason})");
+            // A failure during an outage was the outage's: once it is over, start at once and count nothing.
+            var outage = await WaitWhileUnansweredAsync(ct);
+            if (!outage && _consecutive >= MaxConsecutiveRestarts) return GiveUp($"the stream failed {_consecutive} times in a row ({reason})");
             // A replacement asked for starts at once; only if that start fails does it back off as a failure does.
-            var backoff = planned ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, _consecutive++)));
+            var backoff = planned || outage ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, _consecutive++)));
             planned = false;
             // A stuck Streamiz thread can leave tasks it was revoking neither closed nor referenced: their RocksDB
             // handles keep the stores' file locks until finalized, and the new stream could not open those stores.
@@ -183,6 +206,20 @@ public sealed class StreamSupervisor : IAsyncDisposable
                 }
             }
         }
+    }
+
+    private Task<string?> UnansweredAsync(CancellationToken ct) => _unanswered?.Invoke(ct) ?? Task.FromResult<string?>(null);
+
+    /// <returns>whether there was an outage to wait through</returns>
+    private async Task<bool> WaitWhileUnansweredAsync(CancellationToken ct)
+    {
+        if (await UnansweredAsync(ct) is not { } why) return false;
+        _log.LogWarning("the stream waits: {Why}; trying again every second", why);
+        StateChanged?.Invoke(KafkaStream.State.REBALANCING);
+        var since = Stopwatch.GetTimestamp();
+        while (await UnansweredAsync(ct) is not null) await Task.Delay(ProbeEvery, ct);
+        _log.LogInformation("the stream goes on after {Seconds:F0} s: what it waited for answers again", Stopwatch.GetElapsedTime(since).TotalSeconds);
+        return true;
     }
 
     private bool GiveUp(string why)
