@@ -10,12 +10,12 @@ using static Gds.EndToEnd.Tests.Processes.ChainReads;
 namespace Gds.EndToEnd.Tests.Processes;
 
 /// <summary>
-/// A schema registry outage, lived through by the Avro chain deployed as separate processes on real PostgreSQL
-/// scrapes: `gds streams` cannot read the rules (Avro, into its global store) nor the samples while its registry is
-/// down, so its supervisor restarts the stream until it can; then `gds sink` and `gds dw-import` cannot read the
-/// alerts and samples while theirs is, nor can the dashboard (`gds ui`). Records wait and are read again; none is dead-lettered, lost or
-/// delivered twice (docs/schemas.md, "What Avro changes"). Each reader meets the outage on its first lookup of a
-/// schema: a process caches every schema id it has fetched, so an outage later on costs it nothing.
+/// Schema registry outages, lived through by the Avro chain deployed as separate processes on real PostgreSQL
+/// scrapes: `gds streams` started while its registry is down, then losing it while it runs (it can read neither the
+/// Avro rules nor the samples without it); then `gds sink`, `gds dw-import` and the dashboard (`gds ui`) started while
+/// theirs is down. Each waits and reads the records again once the registry answers; none is dead-lettered, lost or
+/// delivered twice (docs/schemas.md, "What Avro changes"). A process caches every schema id it has fetched, so an
+/// outage costs a reader something only on a schema it has not read yet: here, its first.
 /// </summary>
 public sealed class RegistryOutageTests(ITestOutputHelper output)
 {
@@ -23,8 +23,9 @@ public sealed class RegistryOutageTests(ITestOutputHelper output)
     private const string RuleId = "outage-db-size";
     private const string Instance = "outage-pg";
     private const string MetricTopic = ChainBed.MetricTopic;
-    /// <summary>How long gds streams' registry stays down once it has noticed: past what a restart's back-off covers.</summary>
-    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(20);
+    /// <summary>How long gds streams' registry stays down once it has noticed: at its start past the 1 + 2 s between
+    /// the three attempts it had, while it runs a few restarts' back-off.</summary>
+    private static readonly TimeSpan StartOutage = TimeSpan.FromSeconds(12), RunOutage = TimeSpan.FromSeconds(10);
 
     [Fact]
     public async Task A_registry_outage_delays_the_records_of_streams_sink_and_importer_and_loses_or_doubles_none()
@@ -52,24 +53,25 @@ public sealed class RegistryOutageTests(ITestOutputHelper output)
             try { return JsonNode.Parse(await http.GetStringAsync("/api/alerts"))!["groups"]!.AsArray().Sum(g => (int)g!["firing"]!); }
             catch (HttpRequestException) { return null; }
         }
+        // 1. gds streams started while its registry is down waits for it, past the three attempts a failed start
+        // had before it gave up, then starts its stream and reads the rules (Avro) once the registry answers.
+        await streams.WaitForLineAsync("the stream waits: the schema registry at " + streamsRegistry.Url, Long);
+        await StaysUpAsync(streams, StartOutage);
+        streamsRegistry.Up();
+        var running = await streams.WaitForLineAsync("running:", Long);
+
+        // 2. The registry goes down while it runs: the first sample it cannot decode stops the stream thread, and
+        // the supervisor waits for the registry instead of restarting towards giving up. Nothing is alerted meanwhile.
+        streamsRegistry.Down();
         var collect = bed.Start("collect", "collect", "--config", await bed.TargetsAsync(Instance), "--bootstrap", bootstrap,
             "--spool-dir", Path.Combine(bed.Dir, "spool"), "--format", "avro", "--schema-registry", registry);
-
-        // 1. The stream can read neither the rules nor the samples (Avro): it names the registry it waits for, and
-        // alerts nothing yet.
-        await Eventually.Until(() => Read(bootstrap, MetricTopic).Count >= 20 && streams.Output.Contains(streamsRegistry.Url, StringComparison.Ordinal), Long,
-            "Avro samples on the metric topic, and gds streams naming the registry it cannot reach", bed.Diagnostics);
+        await streams.WaitForLineAsync("the stream waits: the schema registry at " + streamsRegistry.Url, Long, since: running);
+        await Eventually.Until(() => Read(bootstrap, MetricTopic).Count >= 20, Long, "20 Avro samples on the metric topic", bed.Diagnostics);
+        await StaysUpAsync(streams, RunOutage);
         Assert.Empty(Read(bootstrap, TopicNames.Alerts));
-        output.WriteLine(FirstLineNaming(streams, streamsRegistry.Url));
-        // An outage longer than a restart or two: gds streams waits through it, as the other processes do.
-        var outageEnds = DateTime.UtcNow + Outage;
-        while (DateTime.UtcNow < outageEnds)
-        {
-            Assert.False(streams.HasExited, $"gds streams exited during a registry outage\n{streams.Tail()}");
-            await Task.Delay(200);
-        }
+        foreach (var (_, line) in streams.Lines.Where(l => l.Line.Contains("StreamSupervisor", StringComparison.Ordinal))) output.WriteLine("streams: " + line);
 
-        // 2. Its registry is back: it reads the samples it could not, and fires once per database.
+        // 3. Its registry is back: it reads the samples it could not, and fires once per database.
         streamsRegistry.Up();
         using var codec = RecordCodec.ForRegistry(registry);
         List<AlertEvent> Events() => Read(bootstrap, TopicNames.Alerts).Select(a => codec.Decode<AlertEvent>(TopicNames.Alerts, a.Message.Value)).ToList();
@@ -79,7 +81,7 @@ public sealed class RegistryOutageTests(ITestOutputHelper output)
             Long, "gds streams to fire for every database once its registry is back", bed.Diagnostics);
         Assert.Equal(0, await collect.StopAsync(Long));
 
-        // 3. The sink, the importer and the dashboard cannot read what is on the topics: they say so, and deliver,
+        // 4. The sink, the importer and the dashboard cannot read what is on the topics: they say so, and deliver,
         // load and show nothing.
         await Eventually.Until(() => new[] { sink, dw, ui }.All(p => p.Output.Contains(readersRegistry.Url, StringComparison.Ordinal)),
             Long, "gds sink, gds dw-import and gds ui naming the registry they cannot reach", bed.Diagnostics);
@@ -89,7 +91,7 @@ public sealed class RegistryOutageTests(ITestOutputHelper output)
         Assert.Equal(0, await FiringOnDashboard());
         foreach (var p in new[] { sink, dw, ui }) output.WriteLine(FirstLineNaming(p, readersRegistry.Url));
 
-        // 4. Their registry is back: every sample is loaded and every transition paged and shown, once.
+        // 5. Their registry is back: every sample is loaded and every transition paged and shown, once.
         readersRegistry.Up();
         var samples = Read(bootstrap, MetricTopic).Count;
         var events = Events();
@@ -105,6 +107,17 @@ public sealed class RegistryOutageTests(ITestOutputHelper output)
         Assert.Equal(events.Count, receiver.LogEntries.Select(e => Notification.Parse(e.RequestMessage.Body!).MessageId).Distinct().Count());
         Assert.Empty(Read(bootstrap, TopicNames.MetricsDlq));
         Assert.Empty(Read(bootstrap, TopicNames.AlertsDlq));
+    }
+
+    /// <summary>Holds an outage for <paramref name="outage"/>, failing as soon as the process exits.</summary>
+    private static async Task StaysUpAsync(GdsProcess process, TimeSpan outage)
+    {
+        var ends = DateTime.UtcNow + outage;
+        while (DateTime.UtcNow < ends)
+        {
+            Assert.False(process.HasExited, $"{process.Name} exited during a registry outage\n{process.Tail()}");
+            await Task.Delay(200);
+        }
     }
 
     private static string FirstLineNaming(GdsProcess p, string url) =>
