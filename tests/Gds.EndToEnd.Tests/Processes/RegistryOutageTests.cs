@@ -12,8 +12,8 @@ namespace Gds.EndToEnd.Tests.Processes;
 /// <summary>
 /// Schema registry outages, lived through by the Avro chain deployed as separate processes on real PostgreSQL
 /// scrapes: `gds streams` started while its registry is down, then losing it while it runs (it can read neither the
-/// Avro rules nor the samples without it); then `gds sink`, `gds dw-import` and the dashboard (`gds ui`) started while
-/// theirs is down. Each waits and reads the records again once the registry answers; none is dead-lettered, lost or
+/// Avro rules nor the samples without it); `gds collect` started while its registry is down (its scrapes wait in its
+/// spool); then `gds sink`, `gds dw-import` and the dashboard (`gds ui`) started while theirs is down. Each waits and reads the records again once the registry answers; none is dead-lettered, lost or
 /// delivered twice (docs/schemas.md, "What Avro changes"). A process caches every schema id it has fetched, so an
 /// outage costs a reader something only on a schema it has not read yet: here, its first.
 /// </summary>
@@ -28,7 +28,7 @@ public sealed class RegistryOutageTests(ITestOutputHelper output)
     private static readonly TimeSpan StartOutage = TimeSpan.FromSeconds(12), RunOutage = TimeSpan.FromSeconds(10);
 
     [Fact]
-    public async Task A_registry_outage_delays_the_records_of_streams_sink_and_importer_and_loses_or_doubles_none()
+    public async Task Registry_outages_delay_the_records_of_every_process_of_the_chain_and_lose_or_double_none()
     {
         await using var bed = await ChainBed.StartAsync("outage");
         var (bootstrap, registry, receiver, warehouse) = (bed.Bootstrap, bed.Registry, bed.Receiver, bed.Warehouse);
@@ -60,18 +60,26 @@ public sealed class RegistryOutageTests(ITestOutputHelper output)
         streamsRegistry.Up();
         var running = await streams.WaitForLineAsync("running:", Long);
 
-        // 2. The registry goes down while it runs: the first sample it cannot decode stops the stream thread, and
-        // the supervisor waits for the registry instead of restarting towards giving up. Nothing is alerted meanwhile.
+        // 2. The collector starts while its registry is down: its scrapes wait in the spool, and nothing reaches Kafka.
         streamsRegistry.Down();
+        using var collectorRegistry = new TcpRelay(registry);
         var collect = bed.Start("collect", "collect", "--config", await bed.TargetsAsync(Instance), "--bootstrap", bootstrap,
-            "--spool-dir", Path.Combine(bed.Dir, "spool"), "--format", "avro", "--schema-registry", registry);
+            "--spool-dir", Path.Combine(bed.Dir, "spool"), "--format", "avro", "--schema-registry", collectorRegistry.Url);
+        await collect.WaitForLineAsync("samples wait in the spool: registering the metric.avsc schema for " + MetricTopic, Long);
+        await StaysUpAsync(collect, RunOutage);
+        Assert.Empty(Read(bootstrap, MetricTopic));
+        output.WriteLine(FirstLineNaming(collect, collectorRegistry.Url));
+        collectorRegistry.Up();
+
+        // 3. The registry goes down while gds streams runs: the first sample it cannot decode stops the stream thread,
+        // and the supervisor waits for the registry instead of restarting towards giving up. Nothing is alerted.
         await streams.WaitForLineAsync("the stream waits: the schema registry at " + streamsRegistry.Url, Long, since: running);
         await Eventually.Until(() => Read(bootstrap, MetricTopic).Count >= 20, Long, "20 Avro samples on the metric topic", bed.Diagnostics);
         await StaysUpAsync(streams, RunOutage);
         Assert.Empty(Read(bootstrap, TopicNames.Alerts));
         foreach (var (_, line) in streams.Lines.Where(l => l.Line.Contains("StreamSupervisor", StringComparison.Ordinal))) output.WriteLine("streams: " + line);
 
-        // 3. Its registry is back: it reads the samples it could not, and fires once per database.
+        // 4. Its registry is back: it reads the samples it could not, and fires once per database.
         streamsRegistry.Up();
         using var codec = RecordCodec.ForRegistry(registry);
         List<AlertEvent> Events() => Read(bootstrap, TopicNames.Alerts).Select(a => codec.Decode<AlertEvent>(TopicNames.Alerts, a.Message.Value)).ToList();
@@ -81,7 +89,7 @@ public sealed class RegistryOutageTests(ITestOutputHelper output)
             Long, "gds streams to fire for every database once its registry is back", bed.Diagnostics);
         Assert.Equal(0, await collect.StopAsync(Long));
 
-        // 4. The sink, the importer and the dashboard cannot read what is on the topics: they say so, and deliver,
+        // 5. The sink, the importer and the dashboard cannot read what is on the topics: they say so, and deliver,
         // load and show nothing.
         await Eventually.Until(() => new[] { sink, dw, ui }.All(p => p.Output.Contains(readersRegistry.Url, StringComparison.Ordinal)),
             Long, "gds sink, gds dw-import and gds ui naming the registry they cannot reach", bed.Diagnostics);
@@ -91,7 +99,8 @@ public sealed class RegistryOutageTests(ITestOutputHelper output)
         Assert.Equal(0, await FiringOnDashboard());
         foreach (var p in new[] { sink, dw, ui }) output.WriteLine(FirstLineNaming(p, readersRegistry.Url));
 
-        // 5. Their registry is back: every sample is loaded and every transition paged and shown, once.
+        // 6. Their registry is back: every sample is loaded (the spooled ones too) and every transition paged and shown,
+        // once.
         readersRegistry.Up();
         var samples = Read(bootstrap, MetricTopic).Count;
         var events = Events();
