@@ -29,8 +29,6 @@ public sealed class StreamSupervisor : IAsyncDisposable
     /// <summary>Past this many restarts in a row the process is better started afresh by whatever runs it.</summary>
     public const int MaxConsecutiveRestarts = 6;
 
-    private static readonly TimeSpan ProbeEvery = TimeSpan.FromSeconds(1);
-
     private readonly Func<int, StreamIncarnation> _create;
     private readonly Func<CancellationToken, Task<string?>>? _unanswered;
     private readonly TimeSpan _stallTimeout;
@@ -217,7 +215,8 @@ public sealed class StreamSupervisor : IAsyncDisposable
         _log.LogWarning("the stream waits: {Why}; trying again every second", why);
         StateChanged?.Invoke(KafkaStream.State.REBALANCING);
         var since = Stopwatch.GetTimestamp();
-        while (await UnansweredAsync(ct) is not null) await Task.Delay(ProbeEvery, ct);
+        do await Task.Delay(Gds.Kafka.Wire.RegistryOutage.RetryEvery, ct);
+        while (await UnansweredAsync(ct) is not null);
         _log.LogInformation("the stream goes on after {Seconds:F0} s: what it waited for answers again", Stopwatch.GetElapsedTime(since).TotalSeconds);
         return true;
     }

@@ -92,7 +92,7 @@ public sealed class StreamsHost : IAsyncDisposable
         _runtime = new TopologyRuntime(partitions, Counters, _restoration);
         _log.LogInformation("alerting topology reading {Count} metric topics ({Partitions} partitions): {Topics}", MetricTopics.Count, partitions, string.Join(", ", MetricTopics));
         _supervisor = new StreamSupervisor(NewStream, _options.EffectiveStallTimeout, _logs.CreateLogger<StreamSupervisor>(),
-            _options.Codec.RegistryUrl is null ? null : _options.Codec.RegistryUnansweredAsync);
+            _options.Codec.RegistryUnansweredAsync);
         _supervisor.StateChanged += now =>
         {
             State = now;
