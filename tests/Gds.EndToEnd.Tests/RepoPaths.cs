@@ -18,16 +18,8 @@ internal static class Eventually
 {
     /// <summary>Polls until the condition holds; fails with the description when the deadline passes.</summary>
     /// <param name="state">What the failure message adds about the state it ended in, to tell a slow wait from a stuck one.</param>
-    public static async Task Until(Func<bool> condition, TimeSpan timeout, string what, Func<string>? state = null)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"timed out after {timeout} waiting for {what}" + (state is null ? "" : " (" + state() + ")"));
-            await Task.Delay(100);
-        }
-    }
+    public static Task Until(Func<bool> condition, TimeSpan timeout, string what, Func<string>? state = null) =>
+        Until(() => Task.FromResult(condition()), timeout, what, state);
 
     /// <summary>The same, for a condition that has to wait for an answer (an HTTP endpoint).</summary>
     public static async Task Until(Func<Task<bool>> condition, TimeSpan timeout, string what, Func<string>? state = null)

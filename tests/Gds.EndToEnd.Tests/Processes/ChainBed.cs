@@ -15,11 +15,12 @@ internal sealed class ChainBed : IAsyncDisposable
     public const string MetricTopic = "gds.metrics.postgresql.production";
 
     private readonly List<GdsProcess> _processes = [];
+    private readonly TestDatabase _warehouse;
 
     /// <summary>The test server: what the collector scrapes and where the warehouse database lives.</summary>
     public string Pg { get; }
     public string Dir { get; }
-    public NpgsqlConnectionStringBuilder Warehouse { get; }
+    public NpgsqlConnectionStringBuilder Warehouse => _warehouse.Connection;
     public WireMockServer Receiver { get; }
     /// <summary>
     /// Set for the processes started from now on. Self-reports are off: they would add gds.metrics.gds.* records to
@@ -30,11 +31,11 @@ internal sealed class ChainBed : IAsyncDisposable
     public string Bootstrap { get; private set; } = "";
     public string Registry { get; private set; } = "";
 
-    private ChainBed(string pg, string dir, NpgsqlConnectionStringBuilder warehouse, WireMockServer receiver)
+    private ChainBed(string pg, string dir, TestDatabase warehouse, WireMockServer receiver)
     {
         Pg = pg;
         Dir = dir;
-        Warehouse = warehouse;
+        _warehouse = warehouse;
         Receiver = receiver;
     }
 
@@ -43,12 +44,7 @@ internal sealed class ChainBed : IAsyncDisposable
     {
         var pg = System.Environment.GetEnvironmentVariable("GDS_TEST_PG_CONNECTION")
                  ?? throw new InvalidOperationException("GDS_TEST_PG_CONNECTION is not set: run the tests with ./test.sh");
-        var warehouse = new NpgsqlConnectionStringBuilder(pg) { Database = $"gds_{name}_" + Guid.NewGuid().ToString("N")[..8] };
-        await using (var admin = new NpgsqlConnection(pg))
-        {
-            await admin.OpenAsync();
-            await new NpgsqlCommand($"CREATE DATABASE {warehouse.Database}", admin).ExecuteNonQueryAsync();
-        }
+        var warehouse = await TestDatabase.CreateAsync(pg, $"gds_{name}");
         var receiver = WireMockServer.Start();
         receiver.Given(Request.Create().WithPath("/ingest").UsingPost()).RespondWith(Response.Create().WithStatusCode(202));
         var bed = new ChainBed(pg, Directory.CreateTempSubdirectory($"gds-{name}-").FullName, warehouse, receiver);
@@ -115,10 +111,7 @@ internal sealed class ChainBed : IAsyncDisposable
     {
         foreach (var p in _processes) p.Dispose();
         Receiver.Dispose();
-        NpgsqlConnection.ClearAllPools();
-        await using var admin = new NpgsqlConnection(Pg);
-        await admin.OpenAsync();
-        await new NpgsqlCommand($"DROP DATABASE IF EXISTS {Warehouse.Database} WITH (FORCE)", admin).ExecuteNonQueryAsync();
+        await _warehouse.DisposeAsync();
         Directory.Delete(Dir, true);
     }
 }

@@ -148,34 +148,18 @@ public class SignalTests
             load.ProduceRound();
             load.ProduceRound();
         }
-        var database = "gds_signal_" + Guid.NewGuid().ToString("N")[..8];
-        var admin = PostgresFactAttribute.ConnectionString!;
-        await using (var conn = new NpgsqlConnection(admin))
-        {
-            await conn.OpenAsync();
-            await new NpgsqlCommand($"CREATE DATABASE {database}", conn).ExecuteNonQueryAsync();
-        }
-        try
-        {
-            var connection = new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;
-            using var import = GdsProcess.Start("dw-import", "dw-import", "--bootstrap", broker.BootstrapServers, "--target", "postgresql",
-                "--connection", connection, "--init", "--batch-delay-ms", "200");
-            await Eventually.Until(() => import.HasExited ? throw new InvalidOperationException(import.Tail()) : Committed(clients, "gds-dw-importer", MetricLoad.Topic, partitions) == 2 * partitions,
-                TimeSpan.FromSeconds(90), "the loaded samples' offsets committed", () => import.Tail());
+        await using var database = await TestDatabase.CreateAsync(PostgresFactAttribute.ConnectionString!, "gds_signal");
+        var connection = database.Connection.ConnectionString;
+        using var import = GdsProcess.Start("dw-import", "dw-import", "--bootstrap", broker.BootstrapServers, "--target", "postgresql",
+            "--connection", connection, "--init", "--batch-delay-ms", "200");
+        await Eventually.Until(() => import.HasExited ? throw new InvalidOperationException(import.Tail()) : Committed(clients, "gds-dw-importer", MetricLoad.Topic, partitions) == 2 * partitions,
+            TimeSpan.FromSeconds(90), "the loaded samples' offsets committed", () => import.Tail());
 
-            var code = await import.StopAsync(StopTimeout);
+        var code = await import.StopAsync(StopTimeout);
 
-            AssertStoppedCleanly(import, code, "stopping: finishing the load in flight");
-            Assert.Equal(2 * partitions, Committed(clients, "gds-dw-importer", MetricLoad.Topic, partitions));
-            Assert.DoesNotContain(import.Lines, l => l.Line.Contains("crit:", StringComparison.Ordinal) || l.Line.Contains("fail:", StringComparison.Ordinal));
-        }
-        finally
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using var conn = new NpgsqlConnection(admin);
-            await conn.OpenAsync();
-            await new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", conn).ExecuteNonQueryAsync();
-        }
+        AssertStoppedCleanly(import, code, "stopping: finishing the load in flight");
+        Assert.Equal(2 * partitions, Committed(clients, "gds-dw-importer", MetricLoad.Topic, partitions));
+        Assert.DoesNotContain(import.Lines, l => l.Line.Contains("crit:", StringComparison.Ordinal) || l.Line.Contains("fail:", StringComparison.Ordinal));
     }
 }
 

@@ -103,12 +103,7 @@ public sealed class TelemetryTests(ITestOutputHelper output)
         using var broker = EmbeddedBroker.Start();
         await new EmbeddedTopicCreator(broker).EnsureAsync(DevTopics.All(2));
         var dir = Directory.CreateTempSubdirectory("gds-telemetry-").FullName;
-        var warehouse = new NpgsqlConnectionStringBuilder(pg) { Database = "gds_tel_" + Guid.NewGuid().ToString("N")[..8] };
-        await using (var admin = new NpgsqlConnection(pg))
-        {
-            await admin.OpenAsync();
-            await new NpgsqlCommand($"CREATE DATABASE {warehouse.Database}", admin).ExecuteNonQueryAsync();
-        }
+        await using var warehouse = await TestDatabase.CreateAsync(pg, "gds_tel");
         var targets = Path.Combine(dir, "targets.yaml");
         await File.WriteAllTextAsync(targets, $"""
             targets:
@@ -124,7 +119,7 @@ public sealed class TelemetryTests(ITestOutputHelper output)
         using var collect = GdsProcess.Start("collect", ["collect", "--config", targets, "--bootstrap", broker.BootstrapServers,
             "--spool-dir", Path.Combine(dir, "spool"), .. collectHttp.HttpArgs]);
         using var dw = GdsProcess.Start("dw-import", ["dw-import", "--bootstrap", broker.BootstrapServers, "--target", "postgresql",
-            "--connection", warehouse.ConnectionString, "--init", .. dwHttp.HttpArgs]);
+            "--connection", warehouse.Connection.ConnectionString, "--init", .. dwHttp.HttpArgs]);
         try
         {
             await collectHttp.WaitForReadinessAsync(HttpStatusCode.OK, Long, collect);
@@ -142,10 +137,6 @@ public sealed class TelemetryTests(ITestOutputHelper output)
         {
             collect.Kill();
             dw.Kill();
-            NpgsqlConnection.ClearAllPools();
-            await using var admin = new NpgsqlConnection(pg);
-            await admin.OpenAsync();
-            await new NpgsqlCommand($"DROP DATABASE IF EXISTS {warehouse.Database} WITH (FORCE)", admin).ExecuteNonQueryAsync();
             Directory.Delete(dir, true);
         }
     }
