@@ -48,9 +48,14 @@ public sealed class RegistryOutageTests(ITestOutputHelper output)
         var uiPort = ScrapedProcess.FreePort();
         var ui = bed.Start("ui", "ui", "--bootstrap", bootstrap, "--listen", $"127.0.0.1:{uiPort}", "--schema-registry", readersRegistry.Url);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{uiPort}/") };
+        var dashboard = "";
         async Task<int?> FiringOnDashboard()
         {
-            try { return JsonNode.Parse(await http.GetStringAsync("/api/alerts"))!["groups"]!.AsArray().Sum(g => (int)g!["firing"]!); }
+            try
+            {
+                dashboard = await http.GetStringAsync("/api/alerts");
+                return JsonNode.Parse(dashboard)!["groups"]!.AsArray().Sum(g => (int)g!["firing"]!);
+            }
             catch (HttpRequestException) { return null; }
         }
         // 1. gds streams started while its registry is down waits for it, past the three attempts a failed start
@@ -110,8 +115,9 @@ public sealed class RegistryOutageTests(ITestOutputHelper output)
         var databases = Databases();
         Assert.True(databases.Count >= 2, $"the test server has several databases: {string.Join(", ", databases)}");
         Assert.Equal(databases.Count, events.Count(e => e.Status == AlertStatus.Firing));
-        await Eventually.Until(async () => await FiringOnDashboard() == databases.Count, Long, $"the dashboard to show {databases.Count} firing alerts",
-            () => ui.Tail());
+        await Eventually.Until(async () => await FiringOnDashboard() == databases.Count, Long,
+            $"the dashboard to show {databases.Count} firing alerts, one per database ({string.Join(", ", databases.Order())})",
+            () => $"/api/alerts: {dashboard}\n{ui.Tail()}");
         Assert.Equal(events.Count, events.Select(e => e.EventId).Distinct().Count());
         Assert.Equal(events.Count, receiver.LogEntries.Select(e => Notification.Parse(e.RequestMessage.Body!).MessageId).Distinct().Count());
         Assert.Empty(Read(bootstrap, TopicNames.MetricsDlq));
